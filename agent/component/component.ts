@@ -1,0 +1,56 @@
+/**
+ * The component contract, the Collector's model: every receiver, processor,
+ * exporter and connector is started by the service with a Host and shut down
+ * in reverse order. shutdown() must be idempotent and safe before start().
+ */
+import type { Logger } from 'pino';
+import type { Meter } from '@opentelemetry/api';
+import type { Router } from 'express';
+import type { Signal, SignalData } from '../otlp/model';
+
+/** What the service gives each component at start. */
+export interface Host {
+  logger: Logger;
+  /** The agent's own telemetry; instruments show up on the admin /metrics. */
+  meter: Meter;
+  /** An express router mounted on the admin server, for component APIs. */
+  adminRouter: Router;
+  /** Adds a Prometheus text-format source appended to the admin /metrics output. */
+  registerMetricsSource(source: () => string | Promise<string>): void;
+  /** Directory for the component's durable state (under storage.dir). */
+  storageDir: string;
+  /** Components reach each other by id ("store", "rules", ...), registered in start order. */
+  getExtension<T>(id: string): T | undefined;
+}
+
+export interface Component {
+  /** Stable id used in logs and metrics, e.g. "otlp" or "otlp/upstream". */
+  readonly id: string;
+  start(host: Host): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Something that accepts a signal's data. Resolving means the data is safely
+ * accepted (queued or processed); rejecting with RetryableError tells the
+ * sender to retry later (OTLP/HTTP 503), any other error is permanent (400).
+ */
+export interface Consumer<S extends Signal = Signal> {
+  consume(signal: S, data: SignalData[S]): Promise<void>;
+}
+
+/** Back-pressure: the data was not accepted now but may be later. */
+export class RetryableError extends Error {
+  constructor(message: string, readonly retryAfterSeconds?: number) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+/** The data is invalid and will never be accepted. */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}

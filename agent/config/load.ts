@@ -1,0 +1,129 @@
+/**
+ * Loading a config file: YAML parse, ${ENV} expansion, schema validation.
+ * Every problem is reported as "path.to.key: message", all at once, so a
+ * user fixes a file in one pass rather than one error per run.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type LookoutConfig } from './schema';
+import { expandEnv, type EnvProblem } from './envsubst';
+
+export interface ConfigProblem { path: string; message: string }
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: ConfigProblem[]) {
+    super(`invalid configuration ${source}:\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: LookoutConfig;
+  /** Directory relative paths in the config (rule files, secrets) resolve against. */
+  baseDir: string;
+  /** The file it came from, or "(embedded default)". */
+  source: string;
+}
+
+/** Suggests the closest allowed key for a typo (edit distance <= 2). */
+function closest(key: string, allowed: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const cand of allowed) {
+    const d = editDistance(key, cand);
+    if (d < bestDist) { bestDist = d; best = cand; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+function knownKeys(schema: unknown, pathParts: PropertyKey[]): string[] {
+  // Walks the zod schema along the path to list the keys allowed there.
+  let s = schema as { def?: Record<string, unknown>; shape?: Record<string, unknown> } | undefined;
+  const unwrap = () => {
+    for (let i = 0; i < 10 && s?.def && !s.shape; i++) {
+      const d = s.def as { innerType?: unknown; in?: unknown; schema?: unknown };
+      s = (d.innerType ?? d.in ?? d.schema) as typeof s;
+    }
+  };
+  unwrap();
+  for (const p of pathParts) {
+    if (!s?.shape) return [];
+    s = s.shape[String(p)] as typeof s;
+    unwrap();
+  }
+  return s?.shape ? Object.keys(s.shape) : [];
+}
+
+export function formatZodIssues(error: z.ZodError, rootSchema: unknown = configSchema): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = knownKeys(rootSchema, issue.path);
+      for (const key of issue.keys) {
+        const hint = closest(key, allowed);
+        problems.push({
+          path: base ? `${base}.${key}` : key,
+          message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}${allowed.length ? `; allowed here: ${allowed.join(', ')}` : ''}`,
+        });
+      }
+    } else if (issue.code === 'invalid_union' && 'errors' in issue) {
+      problems.push({ path: base || '(root)', message: issue.message });
+    } else {
+      problems.push({ path: base || '(root)', message: issue.message });
+    }
+  }
+  return problems;
+}
+
+/** Validates an already-parsed document (tests, embedded default). Throws ConfigError. */
+export function validateConfig(doc: unknown, source: string, env: NodeJS.ProcessEnv = process.env): LookoutConfig {
+  const envProblems: EnvProblem[] = [];
+  const expanded = expandEnv(doc ?? {}, env, envProblems);
+  const result = configSchema.safeParse(expanded);
+  const problems: ConfigProblem[] = [...envProblems];
+  if (!result.success) problems.push(...formatZodIssues(result.error));
+  if (problems.length) throw new ConfigError(source, problems);
+  return result.data!;
+}
+
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = process.env): LookoutConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ConfigError(source, doc.errors.map((e) => ({
+      path: `(line ${e.linePos?.[0]?.line ?? '?'})`,
+      message: e.message.split('\n')[0],
+    })));
+  }
+  return validateConfig(doc.toJS(), source, env);
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', message: `cannot read ${file}: ${(err as Error).message}` }]);
+  }
+  return { config: parseConfigText(text, file, env), baseDir: path.dirname(path.resolve(file)), source: file };
+}
+
+export function defaultConfig(): LoadedConfig {
+  return { config: validateConfig({}, '(embedded default)'), baseDir: process.cwd(), source: '(embedded default)' };
+}

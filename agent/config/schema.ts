@@ -1,0 +1,47 @@
+/**
+ * The whole agent configuration: each section's schema lives with its
+ * component and is composed here. Objects are strict, so an unknown key
+ * (a typo) is an error, never silently ignored.
+ */
+import { z } from 'zod';
+import { endpointSchema } from './endpoint';
+import { durationSchema } from './duration';
+import { otlpReceiverConfigSchema } from '../receivers/otlp/config';
+import { otlpExporterConfigSchema } from '../exporters/otlp/config';
+import { storeConfigSchema } from '../store/config';
+import { spanmetricsConfigSchema } from '../connectors/spanmetrics/config';
+import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
+import { rulesConfigSchema } from '../rules/config';
+import { alertingConfigSchema } from '../alerting/config';
+
+export const configSchema = z.strictObject({
+  receivers: z.strictObject({
+    otlp: otlpReceiverConfigSchema.prefault({ http: {} }),
+  }).prefault({}),
+  exporters: z.strictObject({
+    /** Absent: no upstream, signals stay local. */
+    otlp: otlpExporterConfigSchema.optional(),
+  }).prefault({}),
+  connectors: z.strictObject({
+    spanmetrics: spanmetricsConfigSchema.prefault({}),
+    logmetrics: logmetricsConfigSchema.prefault({}),
+  }).prefault({}),
+  store: storeConfigSchema.prefault({}),
+  rules: rulesConfigSchema.prefault({}),
+  alerting: alertingConfigSchema.prefault({}),
+  admin: z.strictObject({
+    endpoint: endpointSchema().default('127.0.0.1:9464'),
+  }).prefault({}),
+  storage: z.strictObject({
+    dir: z.string().min(1).default('./data'),
+  }).prefault({}),
+  log: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  }).prefault({}),
+  service: z.strictObject({
+    /** How long SIGTERM/SIGINT may spend flushing before the process exits. */
+    shutdown_timeout: durationSchema().default(10_000),
+  }).prefault({}),
+});
+
+export type LookoutConfig = z.infer<typeof configSchema>;

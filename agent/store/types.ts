@@ -1,0 +1,48 @@
+/**
+ * The contract between the time-series store and its readers (the PromQL
+ * engine, the Prometheus HTTP API, /metrics) and writers (OTLP metrics
+ * conversion, the spanmetrics/logmetrics connectors, recording rules).
+ *
+ * Times are milliseconds since the epoch (Prometheus' resolution). Labels
+ * include the metric name under "__name__".
+ */
+
+export type Labels = Record<string, string>;
+
+export type MatchType = '=' | '!=' | '=~' | '!~';
+export interface LabelMatcher { name: string; type: MatchType; value: string }
+
+/** One series' samples within a queried window, oldest first. */
+export interface SeriesData {
+  labels: Labels;
+  /** Sample timestamps (ms), ascending. */
+  t: ArrayLike<number>;
+  /** Sample values, parallel to t. */
+  v: ArrayLike<number>;
+  /**
+   * Staleness markers (ms), ascending: from such a time on the series has no
+   * value until its next sample, exactly as Prometheus' StaleNaN samples.
+   * Kept apart from the samples so no NaN payload has to survive arithmetic.
+   */
+  staleT: ArrayLike<number>;
+}
+
+export interface Querier {
+  /** Series matching every matcher, with samples and stale markers in [mint, maxt]. */
+  select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[];
+  /** Label names present on series matching the matchers (all series when none). */
+  labelNames(matchers?: LabelMatcher[]): string[];
+  /** Values of one label on series matching the matchers, sorted. */
+  labelValues(name: string, matchers?: LabelMatcher[]): string[];
+}
+
+export interface MetricMetadata { type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown'; help: string; unit: string }
+
+export interface Appender {
+  /** Adds a sample. Returns false when refused (cardinality limit, out of order). */
+  append(labels: Labels, t: number, v: number): boolean;
+  /** Marks the series stale at t (the target stopped reporting it). */
+  markStale(labels: Labels, t: number): void;
+  /** Records type/help/unit for a metric family name (for /api/v1/metadata and /metrics). */
+  setMetadata(metricName: string, meta: MetricMetadata): void;
+}

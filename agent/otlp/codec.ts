@@ -7,6 +7,7 @@
  * case accepted), enums are integers, and keys are lowerCamelCase. We also
  * accept snake_case keys, as protobuf JSON parsers do.
  */
+import type protobuf from 'protobufjs';
 import type { Signal, SignalData } from './model';
 import { requestType, responseType, rpcStatusType } from './root';
 
@@ -76,11 +77,15 @@ export function decodeProtoRequest<S extends Signal>(signal: S, body: Uint8Array
   }
 }
 
+/** Decoded messages pass through; plain objects built in code are converted. */
+function asMessage(type: protobuf.Type, data: unknown): protobuf.Message {
+  return data instanceof type.ctor ? (data as protobuf.Message) : type.fromObject(data as Record<string, unknown>);
+}
+
 export function encodeProtoRequest<S extends Signal>(signal: S, data: SignalData[S]): Uint8Array {
   const type = requestType(signal);
   // fromObject is a no-op copy for decoded messages and converts plain objects.
-  const msg = data instanceof type.ctor ? data : type.fromObject(data as unknown as Record<string, unknown>);
-  return type.encode(msg).finish();
+  return type.encode(asMessage(type, data)).finish();
 }
 
 const TO_JSON_OPTIONS = { longs: String, enums: Number, bytes: String, defaults: false, json: true } as const;
@@ -103,7 +108,7 @@ function idsToHex(value: unknown): unknown {
 
 export function toOtlpJsonObject<S extends Signal>(signal: S, data: SignalData[S]): Record<string, unknown> {
   const type = requestType(signal);
-  const msg = data instanceof type.ctor ? data : type.fromObject(data as unknown as Record<string, unknown>);
+  const msg = asMessage(type, data);
   return idsToHex(type.toObject(msg, TO_JSON_OPTIONS)) as Record<string, unknown>;
 }
 

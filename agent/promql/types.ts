@@ -28,3 +28,11 @@ export class QueryError extends Error {
  * result becomes one sample with no labels, as in Prometheus' EngineQueryFunc.
  */
 export type QueryFunc = (expr: string, t: number) => VectorSample[];
+
+/** The engine's public face (agent/promql/engine.ts implements it over a store Querier). */
+export interface Engine {
+  /** Instant query at t (ms), as GET /api/v1/query. */
+  instantQuery(expr: string, t: number): QueryValue;
+  /** Range query over [start, end] every step (all ms), as GET /api/v1/query_range; always a matrix. */
+  rangeQuery(expr: string, start: number, end: number, step: number): QueryValue;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/** The `lookout` command line. */
+import { Command } from 'commander';
+import { BUILD_INFO } from '../telemetry/build-info';
+import { runCommand } from './run';
+import { checkConfigCommand } from './check-config';
+
+const program = new Command();
+program
+  .name('lookout')
+  .description('OpenTelemetry-native sidecar agent: OTLP in and out, local PromQL rules, Alertmanager-style alerting')
+  .version(BUILD_INFO.version, '-v, --version');
+
+program
+  .command('run')
+  .description('run the agent (without --config: OTLP/HTTP on 127.0.0.1:4318, admin on 127.0.0.1:9464, no upstream, storage in ./data)')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (opts: { config?: string }) => {
+    await runCommand(opts);
+  });
+
+program
+  .command('check-config')
+  .description('validate a configuration file; exit 0 when valid, 1 listing every problem as path.to.key: message')
+  .argument('<file>', 'YAML configuration file')
+  .action((file: string) => {
+    process.exitCode = checkConfigCommand(file);
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`lookout: ${err.message}\n`);
+  process.exit(1);
+});

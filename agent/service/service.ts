@@ -1,0 +1,119 @@
+/**
+ * The service: builds the components from config and runs their lifecycle,
+ * as the Collector's service does. Start order is downstream first (store,
+ * exporters, connectors, receivers last) so nothing is accepted before it can
+ * be handled; shutdown is the reverse (receivers stop accepting first, the
+ * exporter flushes last). The admin server is up for the whole time so
+ * /readyz can say 503 while starting and stopping.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Component, Host } from '../component/component';
+import type { LoadedConfig } from '../config/load';
+import { AdminServer } from '../admin/server';
+import { SelfMetrics } from '../telemetry/self-metrics';
+import { createLogger } from './logger';
+import { buildComponents, type BuiltPipeline } from './build';
+
+export type ServiceState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export interface ServiceOptions {
+  logger?: Logger;
+}
+
+export class Service {
+  readonly logger: Logger;
+  readonly metrics: SelfMetrics;
+  readonly admin: AdminServer;
+  private state: ServiceState = 'new';
+  private readonly started: Component[] = [];
+  private readonly extensions = new Map<string, unknown>();
+  private pipeline?: BuiltPipeline;
+  private stopping?: Promise<void>;
+
+  constructor(private readonly loaded: LoadedConfig, opts: ServiceOptions = {}) {
+    const { config } = loaded;
+    this.logger = opts.logger ?? createLogger(config.log.level);
+    this.metrics = new SelfMetrics();
+    this.admin = new AdminServer(config.admin.endpoint, this.metrics, () => this.readiness(), this.logger);
+  }
+
+  get currentState(): ServiceState {
+    return this.state;
+  }
+
+  /** The running components, by id (tests and the CLI read bound addresses from them). */
+  component<T extends Component>(id: string): T | undefined {
+    return this.pipeline?.components.find((c) => c.id === id) as T | undefined;
+  }
+
+  extension<T>(id: string): T | undefined {
+    return this.extensions.get(id) as T | undefined;
+  }
+
+  private readiness(): { ready: boolean; reason: string } {
+    if (this.state === 'running') return { ready: true, reason: '' };
+    return { ready: false, reason: this.state === 'new' || this.state === 'starting' ? 'starting' : 'shutting down' };
+  }
+
+  private host(): Host {
+    const storageDir = path.resolve(this.loaded.baseDir, this.loaded.config.storage.dir);
+    return {
+      logger: this.logger,
+      meter: this.metrics.meter,
+      adminRouter: this.admin.router,
+      registerMetricsSource: (source) => this.metrics.addSource(source),
+      storageDir,
+      getExtension: <T>(id: string) => this.extensions.get(id) as T | undefined,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`service cannot start from state ${this.state}`);
+    this.state = 'starting';
+    const host = this.host();
+    try {
+      mkdirSync(host.storageDir, { recursive: true });
+    } catch (err) {
+      throw new Error(`cannot create storage.dir ${host.storageDir}: ${(err as Error).message}`);
+    }
+    await this.admin.start();
+    this.pipeline = buildComponents(this.loaded, this.logger);
+    for (const [id, ext] of this.pipeline.extensions) this.extensions.set(id, ext);
+    for (const component of this.pipeline.components) {
+      try {
+        await component.start(host);
+      } catch (err) {
+        this.logger.error({ err, component: component.id }, 'component failed to start');
+        await this.shutdown();
+        throw new Error(`component ${component.id} failed to start: ${(err as Error).message}`);
+      }
+      this.started.push(component);
+      this.logger.debug({ component: component.id }, 'component started');
+    }
+    this.state = 'running';
+    this.logger.info({ config: this.loaded.source, components: this.started.map((c) => c.id) }, 'lookout is running');
+  }
+
+  /** Stops upstream first; idempotent; safe before start. */
+  shutdown(): Promise<void> {
+    this.stopping ??= this.doShutdown();
+    return this.stopping;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.state = 'stopping';
+    for (const component of [...this.started].reverse()) {
+      try {
+        await component.shutdown();
+      } catch (err) {
+        this.logger.error({ err, component: component.id }, 'component failed to shut down cleanly');
+      }
+    }
+    await this.admin.shutdown();
+    await this.metrics.shutdown();
+    this.state = 'stopped';
+    this.logger.info('lookout stopped');
+  }
+}

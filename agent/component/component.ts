@@ -32,8 +32,10 @@ export interface Component {
 
 /**
  * Something that accepts a signal's data. Resolving means the data is safely
- * accepted (queued or processed); rejecting with RetryableError tells the
- * sender to retry later (OTLP/HTTP 503), any other error is permanent (400).
+ * accepted (queued or processed); rejecting with PermanentError means the
+ * data will never be accepted (OTLP/HTTP 400); any other error, RetryableError
+ * included, tells the sender to retry later (503), as the Collector's
+ * receivers map errors that are not marked permanent.
  */
 export interface Consumer<S extends Signal = Signal> {
   consume(signal: S, data: SignalData[S]): Promise<void>;

@@ -20,6 +20,12 @@ export class OtlpDecodeError extends Error {
 }
 
 const ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);
+/** The other bytes field of OTLP (AnyValue.bytes_value): base64 in JSON. */
+const BASE64_KEYS = new Set(['bytesValue']);
+
+function jsonKind(v: unknown): string {
+  return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
 
 function snakeToCamel(key: string): string {
   return key.indexOf('_') < 0 ? key : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -40,8 +46,12 @@ function normaliseJson(value: unknown, path: string): unknown {
   for (const [rawKey, v] of Object.entries(value as Record<string, unknown>)) {
     const key = snakeToCamel(rawKey);
     const childPath = path ? `${path}.${key}` : key;
-    if (ID_KEYS.has(key) && typeof v === 'string') {
+    if (ID_KEYS.has(key) && v !== null) {
+      // fromObject would copy any array-like as-is into a bytes field, and ids must be bytes downstream.
+      if (typeof v !== 'string') throw new OtlpDecodeError(`${childPath}: expected a hex string, got ${jsonKind(v)}`);
       out[key] = hexToBytes(v, childPath);
+    } else if (BASE64_KEYS.has(key) && v !== null && typeof v !== 'string') {
+      throw new OtlpDecodeError(`${childPath}: expected a base64 string, got ${jsonKind(v)}`);
     } else {
       out[key] = normaliseJson(v, childPath);
     }

@@ -31,8 +31,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
     logger.info('exporters.otlp is not configured: signals stay local (no upstream)');
   }
 
-  if (config.receivers.otlp.http) {
-    components.push(new OtlpReceiver(config.receivers.otlp, router));
-  }
+  // Last in start order: nothing is accepted before everything downstream runs.
+  components.push(new OtlpReceiver(config.receivers.otlp, router));
   return { components, extensions, router };
 }

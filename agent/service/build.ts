@@ -24,7 +24,9 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   const router = new SignalRouter();
 
   if (config.exporters.otlp) {
-    const exporter = new OtlpExporter(config.exporters.otlp);
+    // Leave the admin server and the rest of shutdown a little of the deadline.
+    const shutdownDeadlineMs = Math.max(100, config.service.shutdown_timeout - 500);
+    const exporter = new OtlpExporter(config.exporters.otlp, { shutdownDeadlineMs });
     components.push(exporter);
     for (const signal of ['traces', 'metrics', 'logs'] as const) router.subscribe(signal, exporter);
   } else {

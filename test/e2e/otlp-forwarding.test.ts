@@ -5,6 +5,7 @@
  * with ids, timestamps, attributes and resources intact.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { SpanKind as ApiSpanKind, SpanStatusCode, context, trace, TraceFlags, type HrTime } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -61,7 +62,7 @@ async function sendSpans(agent: AgentProcess, enc: Encoding, tag: string): Promi
   const tracer = provider.getTracer('e2e-scope', '1.2.3');
   const linkCtx = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
   const parentCtx = trace.setSpanContext(context.active(), {
-    traceId: 'AB' + 'cd'.repeat(15),
+    traceId: randomBytes(16).toString('hex'), // one trace per test, so spans of other tests never match
     spanId: '00f067aa0ba902b7',
     traceFlags: TraceFlags.SAMPLED,
     traceState: new TraceState('vendor=value,other=1'),
@@ -82,8 +83,9 @@ async function sendSpans(agent: AgentProcess, enc: Encoding, tag: string): Promi
   server.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream failed' });
   server.end();
   await provider.forceFlush();
+  const finished = [...memory.getFinishedSpans()]; // shutdown() clears the in-memory exporter
   await provider.shutdown();
-  return memory.getFinishedSpans();
+  return finished;
 }
 
 function assertSpanIntact(got: Span, want: ReadableSpan, resource: Record<string, string>, scope: { name?: string; version?: string }): void {
@@ -184,8 +186,9 @@ async function sendLogs(agent: AgentProcess, enc: Encoding, tag: string) {
   logger.emit({ body: `payment failed ${tag}`, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', attributes: { tag, 'order.id': 42 }, context: spanCtx });
   logger.emit({ body: { event: 'checkout', items: [1, 2], nested: { ok: true } }, severityNumber: SeverityNumber.INFO, severityText: 'INFO', attributes: { tag } });
   await provider.forceFlush();
+  const finished = [...memory.getFinishedLogRecords()];
   await provider.shutdown();
-  return memory.getFinishedLogRecords();
+  return finished;
 }
 
 function findLogs(sink: OtlpSink, tag: string): { log: LogRecord; resource: Record<string, string>; scope: string }[] {

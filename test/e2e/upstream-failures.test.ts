@@ -104,7 +104,7 @@ describe('e2e: upstream failures and shutdown', function () {
       const refused = await post(`${agent.otlpUrl}/v1/traces`, spansBody(1, 'ee'.repeat(16))).catch(() => undefined);
       assert.ok(!refused || refused.status !== 200, 'no new data accepted while shutting down');
       await sink.start(port);
-      const code = await agent.stop();
+      const code = await agent.exited();
       assert.equal(code, 0);
       assert.equal(receivedSpanIds(sink, traceId).length, 3, 'queued data flushed before exit');
     } finally {

@@ -34,6 +34,8 @@ export interface AgentProcess {
   logs(): Record<string, unknown>[];
   /** SIGTERM and wait for exit; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process exits (sends nothing). */
+  exited(): Promise<number | null>;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: { e
     adminUrl: `http://127.0.0.1:${adminPort}`,
     output: () => out,
     logs: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } }),
+    exited: () => exitPromise,
     stop: async (signal = 'SIGTERM') => {
       if (exited !== undefined) return exited;
       child.kill(signal);

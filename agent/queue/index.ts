@@ -1,0 +1,2 @@
+export type { ExportQueue, QueueEntry } from './queue';
+export { MemoryQueue } from './memory-queue';

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { BUILD_INFO } from '../telemetry/build-info';
 import { runCommand } from './run';
 import { checkConfigCommand } from './check-config';
+import { injectCommand } from '../inject/inject';
 
 const program = new Command();
 program
@@ -25,6 +26,14 @@ program
   .argument('<file>', 'YAML configuration file')
   .action((file: string) => {
     process.exitCode = checkConfigCommand(file);
+  });
+
+program
+  .command('inject')
+  .description('write the self-contained zero-code preload into DIR; start the app with NODE_OPTIONS="--require DIR/register.js"')
+  .argument('<dir>', 'directory to write (a shared volume)')
+  .action(async (dir: string) => {
+    process.exitCode = await injectCommand(dir);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -31,7 +31,7 @@ describe('lookout CLI (built bin)', function () {
   it('--help lists the commands', () => {
     const r = lookout(['--help']);
     assert.equal(r.code, 0);
-    for (const cmd of ['run', 'check-config']) assert.match(r.out, new RegExp(`\\b${cmd}\\b`));
+    for (const cmd of ['run', 'check-config', 'inject']) assert.match(r.out, new RegExp(`\\b${cmd}\\b`));
   });
 
   it('check-config exits 0 on a valid file', () => {

@@ -8,7 +8,7 @@ describe('MemoryQueue', () => {
   it('refuses offers beyond capacity, counting taken entries as held', () => {
     const q = new MemoryQueue(2);
     assert.ok(q.offer('traces', req(), 5));
-    assert.ok(q.offer('logs', req(), 1));
+    assert.ok(q.offer('logs', req() as never, 1));
     assert.equal(q.offer('traces', req(), 1), false);
     const taken = q.take('traces', 100);
     assert.equal(taken.length, 1);

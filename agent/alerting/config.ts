@@ -1,5 +1,309 @@
-/** alerting: Alertmanager-format routing and receivers (issue 5). */
+/**
+ * alerting: Alertmanager's alertmanager.yml, loaded unchanged for the
+ * supported subset (global, route, receivers, inhibit_rules, time_intervals),
+ * plus Lookout's own `alertmanagers:` (forward alerts to real Alertmanagers)
+ * and `external_url`. Keys Alertmanager knows but Lookout does not implement
+ * are refused by name with the list of what is supported, so a config never
+ * silently loses a notification channel.
+ */
 import { z } from 'zod';
+import { durationSchema } from '../config/duration';
+import { anchoredRegex, newMatcher, parseMatchers, type Matcher } from './matcher';
+import {
+  checkLocation, parseDayOfMonthRange, parseMonthRange, parseTimeRange, parseWeekdayRange, parseYearRange,
+  type Range, type TimeIntervalSpec,
+} from './timeinterval';
 
-export const alertingConfigSchema = z.strictObject({});
+/** A key Alertmanager has that Lookout refuses, with what to use instead. */
+function unsupported(message: string) {
+  return z.unknown().superRefine((_v, ctx) => { ctx.addIssue({ code: 'custom', message }); }).optional();
+}
+
+function refuse(keys: string[], supported: string[]) {
+  const shape: Record<string, ReturnType<typeof unsupported>> = {};
+  for (const k of keys) shape[k] = unsupported(`not supported by Lookout (supported: ${supported.join(', ')})`);
+  return shape;
+}
+
+/** Transforms a string with a parse function that throws into a zod issue. */
+function parsed<T>(fn: (s: string) => T) {
+  return z.string().transform((s, ctx) => {
+    try {
+      return fn(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+const matchersSchema = z.array(parsed(parseMatchers)).transform((lists) => lists.flat());
+const regexSchema = z.string().superRefine((s, ctx) => {
+  try { anchoredRegex(s); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); }
+});
+const urlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+// ---- global ----
+
+const GLOBAL_KEYS = [
+  'resolve_timeout', 'smtp_from', 'smtp_smarthost', 'smtp_auth_username', 'smtp_auth_password', 'smtp_auth_password_file',
+  'smtp_auth_identity', 'smtp_require_tls', 'smtp_hello', 'slack_api_url', 'slack_api_url_file', 'pagerduty_url',
+];
+export const globalSchema = z.strictObject({
+  resolve_timeout: durationSchema().default(5 * 60_000),
+  smtp_from: z.string().optional(),
+  smtp_smarthost: z.string().optional(),
+  smtp_auth_username: z.string().optional(),
+  smtp_auth_password: z.string().optional(),
+  smtp_auth_password_file: z.string().optional(),
+  smtp_auth_identity: z.string().optional(),
+  smtp_require_tls: z.boolean().default(true),
+  smtp_hello: z.string().default('localhost'),
+  slack_api_url: urlSchema.optional(),
+  slack_api_url_file: z.string().optional(),
+  pagerduty_url: urlSchema.default('https://events.pagerduty.com/v2/enqueue'),
+  ...refuse([
+    'http_config', 'smtp_auth_secret', 'opsgenie_api_url', 'opsgenie_api_key', 'opsgenie_api_key_file', 'wechat_api_url',
+    'wechat_api_secret', 'wechat_api_corp_id', 'victorops_api_url', 'victorops_api_key', 'victorops_api_key_file',
+    'telegram_api_url', 'webex_api_url', 'pushover_api_url',
+  ], GLOBAL_KEYS),
+});
+export type GlobalConfig = z.infer<typeof globalSchema>;
+
+// ---- receivers ----
+
+const tlsConfigSchema = z.strictObject({
+  insecure_skip_verify: z.boolean().default(false),
+  server_name: z.string().optional(),
+  ...refuse(['ca_file', 'cert_file', 'key_file', 'min_version', 'max_version', 'ca', 'cert', 'key'], ['insecure_skip_verify', 'server_name']),
+});
+
+const SLACK_KEYS = ['send_resolved', 'api_url', 'api_url_file', 'channel', 'username', 'icon_emoji', 'icon_url', 'title_link'];
+export const slackConfigSchema = z.strictObject({
+  send_resolved: z.boolean().default(false),
+  api_url: urlSchema.optional(),
+  api_url_file: z.string().optional(),
+  channel: z.string().optional(),
+  username: z.string().optional(),
+  icon_emoji: z.string().optional(),
+  icon_url: z.string().optional(),
+  title_link: z.string().optional(),
+  ...refuse([
+    'http_config', 'color', 'title', 'pretext', 'text', 'fields', 'short_fields', 'footer', 'fallback', 'callback_id',
+    'image_url', 'thumb_url', 'link_names', 'mrkdwn_in', 'actions',
+  ], SLACK_KEYS),
+}).refine((c) => !(c.api_url && c.api_url_file), { message: 'at most one of api_url and api_url_file' });
+export type SlackConfig = z.infer<typeof slackConfigSchema>;
+
+const EMAIL_KEYS = ['send_resolved', 'to', 'from', 'smarthost', 'hello', 'auth_username', 'auth_password', 'auth_password_file',
+  'auth_identity', 'require_tls', 'tls_config', 'headers'];
+export const emailConfigSchema = z.strictObject({
+  send_resolved: z.boolean().default(false),
+  to: z.string().min(1),
+  from: z.string().optional(),
+  smarthost: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  hello: z.string().optional(),
+  auth_username: z.string().optional(),
+  auth_password: z.string().optional(),
+  auth_password_file: z.string().optional(),
+  auth_identity: z.string().optional(),
+  require_tls: z.boolean().optional(),
+  tls_config: tlsConfigSchema.optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  ...refuse(['auth_secret', 'html', 'text'], EMAIL_KEYS),
+}).refine((c) => !(c.auth_password && c.auth_password_file), { message: 'at most one of auth_password and auth_password_file' });
+export type EmailConfig = z.infer<typeof emailConfigSchema>;
+
+const PD_KEYS = ['send_resolved', 'routing_key', 'routing_key_file', 'url', 'client', 'client_url', 'description', 'details',
+  'links', 'source', 'severity', 'class', 'component', 'group'];
+export const pagerdutyConfigSchema = z.strictObject({
+  send_resolved: z.boolean().default(true),
+  routing_key: z.string().optional(),
+  routing_key_file: z.string().optional(),
+  url: urlSchema.optional(),
+  client: z.string().default('Lookout'),
+  client_url: z.string().optional(),
+  description: z.string().optional(),
+  details: z.record(z.string(), z.string()).default({}),
+  links: z.array(z.strictObject({ href: z.string(), text: z.string().optional() })).default([]),
+  source: z.string().optional(),
+  severity: z.enum(['critical', 'error', 'warning', 'info']).optional(),
+  class: z.string().optional(),
+  component: z.string().optional(),
+  group: z.string().optional(),
+  ...refuse(['service_key', 'service_key_file', 'http_config', 'images'], PD_KEYS),
+}).refine((c) => Boolean(c.routing_key) !== Boolean(c.routing_key_file), { message: 'exactly one of routing_key and routing_key_file is required (Events API v2; service_key/v1 is not supported)' });
+export type PagerdutyConfig = z.infer<typeof pagerdutyConfigSchema>;
+
+export const webhookConfigSchema = z.strictObject({
+  send_resolved: z.boolean().default(true),
+  url: urlSchema.optional(),
+  url_file: z.string().optional(),
+  max_alerts: z.number().int().min(0).default(0),
+  ...refuse(['http_config'], ['send_resolved', 'url', 'url_file', 'max_alerts']),
+}).refine((c) => Boolean(c.url) !== Boolean(c.url_file), { message: 'exactly one of url and url_file is required' });
+export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
+
+const RECEIVER_TYPES = ['slack_configs', 'email_configs', 'pagerduty_configs', 'webhook_configs'];
+export const receiverSchema = z.strictObject({
+  name: z.string().min(1),
+  slack_configs: z.array(slackConfigSchema).default([]),
+  email_configs: z.array(emailConfigSchema).default([]),
+  pagerduty_configs: z.array(pagerdutyConfigSchema).default([]),
+  webhook_configs: z.array(webhookConfigSchema).default([]),
+  ...refuse([
+    'opsgenie_configs', 'wechat_configs', 'pushover_configs', 'victorops_configs', 'sns_configs', 'telegram_configs',
+    'webex_configs', 'discord_configs', 'msteams_configs', 'msteamsv2_configs', 'jira_configs', 'rocketchat_configs',
+    'incidentio_configs',
+  ], RECEIVER_TYPES),
+});
+export type ReceiverConfig = z.infer<typeof receiverSchema>;
+
+// ---- route ----
+
+export interface RouteConfig {
+  receiver?: string;
+  group_by?: string[];
+  group_wait?: number;
+  group_interval?: number;
+  repeat_interval?: number;
+  matchers: Matcher[];
+  continue: boolean;
+  routes: RouteConfig[];
+  mute_time_intervals: string[];
+  active_time_intervals: string[];
+}
+
+const groupBySchema = z.array(z.string()).superRefine((names, ctx) => {
+  if (names.includes('...') && names.length > 1) ctx.addIssue({ code: 'custom', message: "'...' (group by all labels) must be the only entry" });
+  for (const n of names) if (n !== '...' && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n)) ctx.addIssue({ code: 'custom', message: `invalid label name ${JSON.stringify(n)}` });
+});
+
+export const routeSchema: z.ZodType<RouteConfig> = z.lazy(() => z.strictObject({
+  receiver: z.string().optional(),
+  group_by: groupBySchema.optional(),
+  group_wait: durationSchema().optional(),
+  group_interval: durationSchema().refine((v) => v > 0, 'must be greater than 0').optional(),
+  repeat_interval: durationSchema().refine((v) => v > 0, 'must be greater than 0').optional(),
+  matchers: matchersSchema.default([]),
+  match: z.record(z.string(), z.string()).optional(),
+  match_re: z.record(z.string(), regexSchema).optional(),
+  continue: z.boolean().default(false),
+  routes: z.array(routeSchema).default([]),
+  mute_time_intervals: z.array(z.string()).default([]),
+  active_time_intervals: z.array(z.string()).default([]),
+}).transform((r) => {
+  // Legacy match/match_re become matchers, as Alertmanager converts them.
+  const legacy: Matcher[] = [
+    ...Object.entries(r.match ?? {}).map(([k, v]) => newMatcher(k, '=', v)),
+    ...Object.entries(r.match_re ?? {}).map(([k, v]) => newMatcher(k, '=~', v)),
+  ];
+  const { match: _m, match_re: _mr, ...rest } = r;
+  return { ...rest, matchers: [...legacy, ...r.matchers] };
+}));
+
+// ---- inhibit_rules, time_intervals ----
+
+export const inhibitRuleSchema = z.strictObject({
+  source_matchers: matchersSchema.default([]),
+  target_matchers: matchersSchema.default([]),
+  source_match: z.record(z.string(), z.string()).optional(),
+  source_match_re: z.record(z.string(), regexSchema).optional(),
+  target_match: z.record(z.string(), z.string()).optional(),
+  target_match_re: z.record(z.string(), regexSchema).optional(),
+  equal: z.array(z.string()).default([]),
+}).transform((r) => ({
+  source_matchers: [
+    ...Object.entries(r.source_match ?? {}).map(([k, v]) => newMatcher(k, '=', v)),
+    ...Object.entries(r.source_match_re ?? {}).map(([k, v]) => newMatcher(k, '=~', v)),
+    ...r.source_matchers,
+  ],
+  target_matchers: [
+    ...Object.entries(r.target_match ?? {}).map(([k, v]) => newMatcher(k, '=', v)),
+    ...Object.entries(r.target_match_re ?? {}).map(([k, v]) => newMatcher(k, '=~', v)),
+    ...r.target_matchers,
+  ],
+  equal: r.equal,
+}));
+export type InhibitRuleConfig = z.infer<typeof inhibitRuleSchema>;
+
+function ranges(fn: (s: string) => Range) {
+  return z.array(parsed(fn)).optional();
+}
+
+const timeIntervalSpecSchema = z.strictObject({
+  times: z.array(z.strictObject({ start_time: z.string(), end_time: z.string() }).transform((r, ctx) => {
+    try { return parseTimeRange(r); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  })).optional(),
+  weekdays: ranges(parseWeekdayRange),
+  days_of_month: ranges(parseDayOfMonthRange),
+  months: ranges(parseMonthRange),
+  years: ranges(parseYearRange),
+  location: z.string().superRefine((s, ctx) => {
+    try { checkLocation(s); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); }
+  }).optional(),
+}).transform((t): TimeIntervalSpec => ({
+  times: t.times, weekdays: t.weekdays, daysOfMonth: t.days_of_month, months: t.months, years: t.years, location: t.location,
+}));
+
+export const timeIntervalSchema = z.strictObject({
+  name: z.string().min(1),
+  time_intervals: z.array(timeIntervalSpecSchema),
+});
+
+export const alertmanagerTargetSchema = z.strictObject({
+  /** Base URL of an Alertmanager; alerts go to {url}/api/v2/alerts. */
+  url: urlSchema,
+  timeout: durationSchema().default(10_000),
+});
+
+// ---- the whole section ----
+
+function walkRoutes(r: RouteConfig, path: (string | number)[], visit: (r: RouteConfig, path: (string | number)[]) => void): void {
+  visit(r, path);
+  r.routes.forEach((child, i) => walkRoutes(child, [...path, 'routes', i], visit));
+}
+
+export const alertingConfigSchema = z.strictObject({
+  global: globalSchema.prefault({}),
+  route: routeSchema.optional(),
+  receivers: z.array(receiverSchema).default([]),
+  inhibit_rules: z.array(inhibitRuleSchema).default([]),
+  time_intervals: z.array(timeIntervalSchema).default([]),
+  /** Lookout: forward every alert to these Alertmanagers too (as Prometheus does). */
+  alertmanagers: z.array(alertmanagerTargetSchema).default([]),
+  /** Lookout: the URL links in notifications point to (Alertmanager's --web.external-url). */
+  external_url: urlSchema.optional(),
+  ...refuse(['templates', 'mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'alertmanagers', 'external_url']),
+}).superRefine((c, ctx) => {
+  const names = new Set<string>();
+  c.receivers.forEach((r, i) => {
+    if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'name'], message: `duplicate receiver name ${JSON.stringify(r.name)}` });
+    names.add(r.name);
+  });
+  const intervals = new Set<string>();
+  c.time_intervals.forEach((t, i) => {
+    if (intervals.has(t.name)) ctx.addIssue({ code: 'custom', path: ['time_intervals', i, 'name'], message: `duplicate time interval name ${JSON.stringify(t.name)}` });
+    intervals.add(t.name);
+  });
+  if (!c.route) {
+    if (c.receivers.length) ctx.addIssue({ code: 'custom', path: ['route'], message: 'receivers are defined but no route: add route.receiver' });
+    return;
+  }
+  if (!c.route.receiver) ctx.addIssue({ code: 'custom', path: ['route', 'receiver'], message: 'the root route must have a receiver' });
+  if (c.route.matchers.length) ctx.addIssue({ code: 'custom', path: ['route', 'matchers'], message: 'the root route must not have matchers' });
+  if (c.route.mute_time_intervals.length || c.route.active_time_intervals.length) {
+    ctx.addIssue({ code: 'custom', path: ['route'], message: 'the root route must not have mute_time_intervals or active_time_intervals' });
+  }
+  walkRoutes(c.route, ['route'], (r, p) => {
+    if (r.receiver !== undefined && !names.has(r.receiver)) {
+      ctx.addIssue({ code: 'custom', path: [...p, 'receiver'], message: `undefined receiver ${JSON.stringify(r.receiver)} (defined: ${[...names].join(', ') || 'none'})` });
+    }
+    for (const key of ['mute_time_intervals', 'active_time_intervals'] as const) {
+      r[key].forEach((n, i) => {
+        if (!intervals.has(n)) ctx.addIssue({ code: 'custom', path: [...p, key, i], message: `undefined time interval ${JSON.stringify(n)} (defined in alerting.time_intervals: ${[...intervals].join(', ') || 'none'})` });
+      });
+    }
+  });
+});
 export type AlertingConfig = z.infer<typeof alertingConfigSchema>;

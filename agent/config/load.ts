@@ -57,12 +57,17 @@ function knownKeys(schema: unknown, pathParts: PropertyKey[]): string[] {
   let s = schema as { def?: Record<string, unknown>; shape?: Record<string, unknown> } | undefined;
   const unwrap = () => {
     for (let i = 0; i < 10 && s?.def && !s.shape; i++) {
-      const d = s.def as { innerType?: unknown; in?: unknown; schema?: unknown };
-      s = (d.innerType ?? d.in ?? d.schema) as typeof s;
+      const d = s.def as { innerType?: unknown; in?: unknown; schema?: unknown; getter?: () => unknown; element?: unknown };
+      s = (d.innerType ?? d.in ?? d.schema ?? d.getter?.() ?? d.element) as typeof s;
     }
   };
   unwrap();
   for (const p of pathParts) {
+    if (typeof p === 'number') {
+      const el = (s?.def as { element?: unknown } | undefined)?.element;
+      if (el) { s = el as typeof s; unwrap(); }
+      continue;
+    }
     if (!s?.shape) return [];
     s = s.shape[String(p)] as typeof s;
     unwrap();
@@ -70,16 +75,26 @@ function knownKeys(schema: unknown, pathParts: PropertyKey[]): string[] {
   return s?.shape ? Object.keys(s.shape) : [];
 }
 
+/** a.b[0].c, as users write paths into YAML documents. */
+export function formatPath(parts: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of parts) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
 export function formatZodIssues(error: z.ZodError, rootSchema: unknown = configSchema): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
-    const base = issue.path.map(String).join('.');
+    const base = formatPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       const allowed = knownKeys(rootSchema, issue.path);
       for (const key of issue.keys) {
         const hint = closest(key, allowed);
         problems.push({
-          path: base ? `${base}.${key}` : key,
+          path: formatPath([...issue.path, key]),
           message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}${allowed.length ? `; allowed here: ${allowed.join(', ')}` : ''}`,
         });
       }

@@ -1,0 +1,109 @@
+/**
+ * The notify pipeline one flush of one group runs through, stage by stage
+ * as Alertmanager's: time intervals (mute_time_intervals /
+ * active_time_intervals of the route), inhibition and silences (muted alerts
+ * dropped), then fan-out to each integration of the receiver in parallel:
+ * dedup against the notification log, drop resolved alerts unless
+ * send_resolved, deliver (retry/timeout/breaker), and record what was sent.
+ * Integrations never wait on each other; the flush reports success only when
+ * all succeeded, so resolved alerts are kept for a retry otherwise.
+ */
+import type { Logger } from 'pino';
+import type { Delivery } from '../notify/delivery';
+import { buildMessage, ZERO_TIME, type NotifiedAlert } from '../notify/message';
+import { isResolved, type Alert } from './alert';
+import type { AggregationGroup } from './group';
+import type { Inhibitor } from './inhibit';
+import { needsUpdate, type NotificationLog } from './nflog';
+import type { Silences } from './silence';
+import type { TimeIntervals } from './timeinterval';
+import type { Clock } from './timer/scheduler';
+
+export interface ReceiverRuntime {
+  name: string;
+  deliveries: Delivery[];
+}
+
+export interface PipelineDeps {
+  receivers: ReadonlyMap<string, ReceiverRuntime>;
+  nflog: NotificationLog;
+  silences: Silences;
+  inhibitor: Inhibitor;
+  timeIntervals: TimeIntervals;
+  now: Clock;
+  externalURL: string;
+  logger: Logger;
+  /** Aborted on shutdown: in-flight deliveries stop. */
+  signal: AbortSignal;
+}
+
+function toNotified(a: Alert, now: number): NotifiedAlert {
+  const resolved = isResolved(a, now);
+  return {
+    status: resolved ? 'resolved' : 'firing',
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: new Date(a.startsAt).toISOString(),
+    endsAt: resolved ? new Date(a.endsAt).toISOString() : ZERO_TIME,
+    generatorURL: a.generatorURL,
+    fingerprint: a.fingerprint,
+  };
+}
+
+export class NotifyPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Whether a route's time intervals silence it at this instant. */
+  mutedByTime(group: AggregationGroup, now: number): string | undefined {
+    const { route } = group;
+    const muting = route.muteTimeIntervals.find((n) => this.deps.timeIntervals.active(n, now));
+    if (muting) return `mute_time_intervals ${muting}`;
+    if (route.activeTimeIntervals.length && !route.activeTimeIntervals.some((n) => this.deps.timeIntervals.active(n, now))) {
+      return `outside active_time_intervals ${route.activeTimeIntervals.join(', ')}`;
+    }
+    return undefined;
+  }
+
+  /** Whether this alert is muted by a silence or an inhibition rule. */
+  muted(a: Alert): boolean {
+    return this.deps.silences.silencedBy(a.labels).length > 0 || this.deps.inhibitor.inhibitedBy(a.labels, a.fingerprint).length > 0;
+  }
+
+  async run(group: AggregationGroup, alerts: Alert[]): Promise<boolean> {
+    const { deps } = this;
+    const now = deps.now();
+    const receiver = deps.receivers.get(group.route.receiver);
+    if (!receiver || receiver.deliveries.length === 0) return true;
+    const timeMute = this.mutedByTime(group, now);
+    if (timeMute) {
+      deps.logger.debug({ groupKey: group.groupKey, receiver: receiver.name, reason: timeMute }, 'notification muted by time interval');
+      return true;
+    }
+    const unmuted = alerts.filter((a) => !this.muted(a));
+    if (unmuted.length === 0) return true;
+    const notified = unmuted.map((a) => toNotified(a, now));
+    const results = await Promise.all(receiver.deliveries.map((d) => this.deliverOne(group, receiver, d, notified, now)));
+    return results.every(Boolean);
+  }
+
+  private async deliverOne(group: AggregationGroup, receiver: ReceiverRuntime, delivery: Delivery, alerts: NotifiedAlert[], now: number): Promise<boolean> {
+    const { deps } = this;
+    const integ = delivery.integration;
+    const key = { groupKey: group.groupKey, receiver: receiver.name, integration: `${integ.name}[${integ.index}]` };
+    const firing = new Set(alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint));
+    const resolved = new Set(alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
+    if (!needsUpdate(deps.nflog.get(key), firing, resolved, integ.sendResolved, group.route.repeatInterval, now)) return true;
+    const toSend = integ.sendResolved ? alerts : alerts.filter((a) => a.status === 'firing');
+    if (toSend.length > 0) {
+      const msg = buildMessage({ receiver: receiver.name, groupKey: group.groupKey, groupLabels: group.groupLabels, externalURL: deps.externalURL, alerts: toSend });
+      try {
+        await delivery.deliver(msg, deps.signal);
+      } catch {
+        return false;
+      }
+    }
+    if (deps.signal.aborted) return false;
+    deps.nflog.log(key, firing, resolved, deps.now());
+    return true;
+  }
+}

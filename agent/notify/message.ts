@@ -1,0 +1,72 @@
+/**
+ * What every integration renders from: Alertmanager's template data
+ * (receiver, status, alerts, groupLabels, commonLabels, commonAnnotations,
+ * externalURL, groupKey). Firing alerts carry the zero time as endsAt, as
+ * Alertmanager's dispatcher clears it so alerts do not "resolve" in transit.
+ */
+export interface NotifiedAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+export interface NotificationMessage {
+  receiver: string;
+  status: 'firing' | 'resolved';
+  alerts: NotifiedAlert[];
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  groupKey: string;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** Key/values shared by every map (Alertmanager's CommonLabels/CommonAnnotations). */
+export function common(maps: Record<string, string>[]): Record<string, string> {
+  if (maps.length === 0) return {};
+  const out: Record<string, string> = { ...maps[0] };
+  for (const m of maps.slice(1)) for (const k of Object.keys(out)) if (m[k] !== out[k]) delete out[k];
+  return out;
+}
+
+export function buildMessage(args: {
+  receiver: string; groupKey: string; groupLabels: Record<string, string>; externalURL: string; alerts: NotifiedAlert[];
+}): NotificationMessage {
+  return {
+    receiver: args.receiver,
+    status: args.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
+    alerts: args.alerts,
+    groupLabels: args.groupLabels,
+    commonLabels: common(args.alerts.map((a) => a.labels)),
+    commonAnnotations: common(args.alerts.map((a) => a.annotations)),
+    externalURL: args.externalURL,
+    groupKey: args.groupKey,
+  };
+}
+
+export function firing(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'firing'); }
+export function resolved(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'resolved'); }
+
+/**
+ * Alertmanager's default title/subject: `[FIRING:2] <group label values> (<other
+ * common label values>)`, values ordered by label name, e.g.
+ * `[FIRING:1] HighLatency (api critical)` for group_by [alertname].
+ */
+export function titleLine(m: NotificationMessage): string {
+  const head = m.status === 'firing' ? `[FIRING:${firing(m).length}]` : '[RESOLVED]';
+  const groupValues = Object.keys(m.groupLabels).sort().map((k) => m.groupLabels[k]);
+  const otherCommon = Object.keys(m.commonLabels).filter((k) => !(k in m.groupLabels)).sort().map((k) => m.commonLabels[k]);
+  let line = `${head} ${groupValues.join(' ')}`;
+  if (otherCommon.length) line += ` (${otherCommon.join(' ')})`;
+  return line;
+}
+
+export function labelPairs(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(' ');
+}

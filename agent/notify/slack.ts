@@ -1,0 +1,63 @@
+/**
+ * slack_configs: an incoming-webhook POST with one attachment rendered like
+ * Alertmanager's default templates: color danger (firing critical) / warning
+ * (other firing) / good (resolved), title `[FIRING:N] alertname ...`,
+ * title_link to the external URL, text with each alert's summary or
+ * description and labels, fallback for clients without attachments.
+ */
+import type { GlobalConfig, SlackConfig } from '../alerting/config';
+import { postJson, type FetchFn } from './http';
+import type { Integration } from './integration';
+import { titleLine, labelPairs, type NotificationMessage } from './message';
+import { secretOrFile } from './secret';
+
+export function slackColor(msg: NotificationMessage): 'danger' | 'warning' | 'good' {
+  if (msg.status === 'resolved') return 'good';
+  const critical = msg.alerts.some((a) => a.status === 'firing' && a.labels.severity === 'critical');
+  return critical || msg.commonLabels.severity === 'critical' ? 'danger' : 'warning';
+}
+
+export function slackText(msg: NotificationMessage): string {
+  return msg.alerts.map((a) => {
+    const lines = [`*Alert:* ${a.annotations.summary ?? a.labels.alertname ?? ''}${a.labels.severity ? ` - \`${a.labels.severity}\`` : ''} (${a.status})`];
+    if (a.annotations.description) lines.push(`*Description:* ${a.annotations.description}`);
+    lines.push(`*Labels:* ${labelPairs(a.labels)}`);
+    return lines.join('\n');
+  }).join('\n\n');
+}
+
+export function slackPayload(msg: NotificationMessage, cfg: SlackConfig) {
+  const title = titleLine(msg);
+  const titleLink = cfg.title_link ?? `${msg.externalURL.replace(/\/$/, '')}/#/alerts?receiver=${encodeURIComponent(msg.receiver)}`;
+  const payload: Record<string, unknown> = {
+    attachments: [{
+      color: slackColor(msg),
+      title,
+      title_link: titleLink,
+      text: slackText(msg),
+      fallback: `${title} | ${titleLink}`,
+      mrkdwn_in: ['fallback', 'pretext', 'text'],
+    }],
+  };
+  if (cfg.channel) payload.channel = cfg.channel;
+  if (cfg.username) payload.username = cfg.username;
+  if (cfg.icon_emoji) payload.icon_emoji = cfg.icon_emoji;
+  if (cfg.icon_url) payload.icon_url = cfg.icon_url;
+  return payload;
+}
+
+export class SlackIntegration implements Integration {
+  readonly name = 'slack' as const;
+  readonly sendResolved: boolean;
+
+  constructor(private readonly cfg: SlackConfig, private readonly global: GlobalConfig, readonly index: number, private readonly fetchFn: FetchFn, private readonly baseDir: string) {
+    this.sendResolved = cfg.send_resolved;
+  }
+
+  async notify(msg: NotificationMessage, signal: AbortSignal): Promise<void> {
+    const url = secretOrFile(this.cfg.api_url, this.cfg.api_url_file, this.baseDir, 'slack api_url')
+      ?? secretOrFile(this.global.slack_api_url, this.global.slack_api_url_file, this.baseDir, 'global.slack_api_url');
+    if (!url) throw new Error('slack: no api_url, api_url_file or global.slack_api_url configured');
+    await postJson(this.fetchFn, url, slackPayload(msg, this.cfg), signal);
+  }
+}

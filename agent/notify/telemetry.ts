@@ -1,0 +1,25 @@
+/**
+ * Self-metrics of notification delivery, named like Alertmanager's
+ * alertmanager_notifications_total / _failed_total /
+ * alertmanager_notification_latency_seconds, with Lookout's prefix.
+ * Every attempt counts (retries included), as Alertmanager counts them.
+ */
+import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+
+export interface NotifyTelemetry {
+  attempts: Counter;
+  failed: Counter;
+  latency: Histogram;
+}
+
+export function createNotifyTelemetry(meter: Meter): NotifyTelemetry {
+  return {
+    attempts: meter.createCounter('lookout_notifications_total', { description: 'Notification attempts, by integration and receiver.' }),
+    failed: meter.createCounter('lookout_notifications_failed_total', { description: 'Failed notification attempts, by integration and receiver.' }),
+    latency: meter.createHistogram('lookout_notification_latency_seconds', {
+      description: 'Latency of notification attempts.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20] },
+    }),
+  };
+}

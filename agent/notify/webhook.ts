@@ -1,0 +1,49 @@
+/**
+ * webhook_configs: Alertmanager's webhook payload, version "4", field for
+ * field: receiver, status, alerts[], groupLabels, commonLabels,
+ * commonAnnotations, externalURL, version, groupKey, truncatedAlerts.
+ * max_alerts > 0 truncates the list and reports how many were left out.
+ */
+import type { WebhookConfig } from '../alerting/config';
+import { postJson, type FetchFn } from './http';
+import type { Integration } from './integration';
+import type { NotificationMessage } from './message';
+import { readSecretFile } from './secret';
+
+export function webhookPayload(msg: NotificationMessage, maxAlerts: number) {
+  const truncated = maxAlerts > 0 && msg.alerts.length > maxAlerts ? msg.alerts.length - maxAlerts : 0;
+  return {
+    receiver: msg.receiver,
+    status: msg.status,
+    alerts: (truncated ? msg.alerts.slice(0, maxAlerts) : msg.alerts).map((a) => ({
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      generatorURL: a.generatorURL,
+      fingerprint: a.fingerprint,
+    })),
+    groupLabels: msg.groupLabels,
+    commonLabels: msg.commonLabels,
+    commonAnnotations: msg.commonAnnotations,
+    externalURL: msg.externalURL,
+    version: '4',
+    groupKey: msg.groupKey,
+    truncatedAlerts: truncated,
+  };
+}
+
+export class WebhookIntegration implements Integration {
+  readonly name = 'webhook' as const;
+  readonly sendResolved: boolean;
+
+  constructor(private readonly cfg: WebhookConfig, readonly index: number, private readonly fetchFn: FetchFn, private readonly baseDir: string) {
+    this.sendResolved = cfg.send_resolved;
+  }
+
+  async notify(msg: NotificationMessage, signal: AbortSignal): Promise<void> {
+    const url = this.cfg.url ?? readSecretFile(this.cfg.url_file!, this.baseDir, 'webhook url');
+    await postJson(this.fetchFn, url, webhookPayload(msg, this.cfg.max_alerts), signal);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Builds a Notifier from Alertmanager-style YAML (wrapped as `alerting:` and
+ * loaded through the real config loader) on a fake clock and a test host.
+ */
+import { parseConfigText } from '../../../agent/config/load';
+import { Notifier, type NotifierOptions } from '../../../agent/alerting/notifier';
+import type { PostableAlert } from '../../../agent/alerting/types';
+import { testHost, type TestHost } from '../../helpers/test-host';
+import { FakeClock } from './fake-clock';
+
+export const FAST_DELIVERY = { timeoutMs: 3000, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20, breakerThreshold: 100, halfOpenAfterMs: 20 };
+
+export function alertingConfig(yamlBody: string) {
+  const indented = yamlBody.split('\n').map((l) => '  ' + l).join('\n');
+  return parseConfigText(`alerting:\n${indented}\n`, 'test', {}).alerting;
+}
+
+export interface Harness { notifier: Notifier; clock: FakeClock; host: TestHost }
+
+export async function startNotifier(yamlBody: string, opts: { clock?: FakeClock; host?: TestHost; options?: NotifierOptions } = {}): Promise<Harness> {
+  const clock = opts.clock ?? new FakeClock();
+  const host = opts.host ?? testHost();
+  const notifier = new Notifier(alertingConfig(yamlBody), { now: clock.now, scheduler: clock, delivery: FAST_DELIVERY, ...opts.options });
+  await notifier.start(host);
+  return { notifier, clock, host };
+}
+
+export function alert(labels: Record<string, string>, clock: FakeClock, extra: Partial<PostableAlert> = {}): PostableAlert {
+  return {
+    labels,
+    annotations: { summary: `${labels.alertname} is firing` },
+    startsAt: new Date(clock.t).toISOString(),
+    endsAt: new Date(clock.t + 3600_000).toISOString(),
+    generatorURL: 'http://lookout:9464/graph?g0.expr=up',
+    ...extra,
+  };
+}
+
+/** Advances the fake clock and waits until the flushes it started have finished. */
+export async function advance(h: Harness, ms: number): Promise<void> {
+  h.clock.advance(ms);
+  await h.notifier.settled();
+}

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { matches, parseMatchers } from '../../../agent/alerting/matcher';
+
+describe('Alertmanager matchers', () => {
+  it('parses the four operators, quoted and unquoted values, and brace lists', () => {
+    assert.deepEqual(parseMatchers('severity="critical"'), [{ name: 'severity', type: '=', value: 'critical' }]);
+    assert.deepEqual(parseMatchers('b!=c'), [{ name: 'b', type: '!=', value: 'c' }]);
+    assert.deepEqual(parseMatchers('a =~ "x|y"'), [{ name: 'a', type: '=~', value: 'x|y' }]);
+    assert.deepEqual(parseMatchers('{a!~"z.*", q="say \\"hi\\", ok"}'), [{ name: 'a', type: '!~', value: 'z.*' }, { name: 'q', type: '=', value: 'say "hi", ok' }]);
+  });
+  it('anchors regexes and treats missing labels as empty', () => {
+    const [re] = parseMatchers('a=~"x|y"');
+    assert.equal(matches(re, { a: 'x' }), true);
+    assert.equal(matches(re, { a: 'xy' }), false);
+    assert.equal(matches(parseMatchers('b!=c')[0], {}), true);
+    assert.equal(matches(parseMatchers('b=""')[0], {}), true);
+  });
+  it('rejects malformed matchers with the offending text', () => {
+    assert.throws(() => parseMatchers('severity=="x"'), /invalid matcher/);
+    assert.throws(() => parseMatchers('1abc="x"'), /invalid matcher/);
+    assert.throws(() => parseMatchers('a=~"("'), /invalid regular expression/);
+    assert.throws(() => parseMatchers('{a="b"'), /closing/);
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { advance, alert, startNotifier, type Harness } from '../alerting/harness';
+import { Recorder } from './recorder';
+
+describe('pagerduty_configs (Events API v2)', () => {
+  let rec: Recorder;
+  let h: Harness | undefined;
+  beforeEach(async () => { rec = await new Recorder().start(); });
+  afterEach(async () => { await h?.notifier.shutdown(); await h?.host.cleanup(); h = undefined; await rec.stop(); });
+
+  it('triggers then resolves with a stable dedup_key and the documented payload', async () => {
+    h = await startNotifier(`external_url: http://lookout.example:9464
+route: {receiver: pd, group_wait: 0s, group_interval: 1m, group_by: [alertname]}
+receivers:
+  - name: pd
+    pagerduty_configs:
+      - url: "${rec.url}/v2/enqueue"
+        routing_key: R0123456789
+        client_url: http://lookout.example:9464/alerts
+        component: api
+        group: prod
+        class: latency
+        source: host-1
+        details: {team: payments}
+        links: [{href: 'http://runbook', text: Runbook}]`);
+    const a = alert({ alertname: 'Latency', severity: 'critical', instance: 'i1' }, h.clock, { annotations: { summary: 'p99 high' } });
+    h.notifier.send([a]);
+    await advance(h, 0);
+    assert.equal(rec.requests.length, 1);
+    const ev = rec.requests[0].body;
+    const expectedKey = createHash('sha256').update('{}:{alertname="Latency"}').digest('hex');
+    assert.equal(rec.requests[0].path, '/v2/enqueue');
+    assert.equal(ev.routing_key, 'R0123456789');
+    assert.equal(ev.event_action, 'trigger');
+    assert.equal(ev.dedup_key, expectedKey);
+    assert.equal(ev.client, 'Lookout');
+    assert.equal(ev.client_url, 'http://lookout.example:9464/alerts');
+    assert.deepEqual(ev.links, [{ href: 'http://runbook', text: 'Runbook' }]);
+    const p = ev.payload;
+    assert.equal(p.summary, '[FIRING:1] Latency (i1 critical)');
+    assert.equal(p.source, 'host-1');
+    assert.equal(p.severity, 'critical');
+    assert.equal(p.timestamp, new Date(h.clock.t).toISOString());
+    assert.equal(p.component, 'api');
+    assert.equal(p.group, 'prod');
+    assert.equal(p.class, 'latency');
+    assert.equal(p.custom_details.team, 'payments');
+    assert.equal(p.custom_details.num_firing, '1');
+    assert.deepEqual(p.custom_details.firing[0].labels, a.labels);
+
+    h.notifier.send([{ ...a, endsAt: new Date(h.clock.t).toISOString() }]);
+    await advance(h, 60_000);
+    assert.equal(rec.requests.length, 2);
+    const res = rec.requests[1].body;
+    assert.equal(res.event_action, 'resolve');
+    assert.equal(res.dedup_key, expectedKey, 'same dedup_key resolves the same incident');
+    assert.equal(res.routing_key, 'R0123456789');
+    assert.equal(res.payload, undefined);
+  });
+
+  it('maps an unknown severity label to error and does not retry a 400', async () => {
+    rec.respond = () => 400;
+    h = await startNotifier(`route: {receiver: pd, group_wait: 0s}
+receivers: [{name: pd, pagerduty_configs: [{url: "${rec.url}/v2/enqueue", routing_key: k}]}]`);
+    h.notifier.send([alert({ alertname: 'X', severity: 'page' }, h.clock)]);
+    await advance(h, 0);
+    assert.equal(rec.attempts, 1, 'client errors are not retried');
+    rec.respond = () => 202;
+    await advance(h, 5 * 60_000);
+    assert.equal(rec.requests[0].body.payload.severity, 'error');
+  });
+});

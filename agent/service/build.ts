@@ -1,13 +1,31 @@
 /**
  * Turns the configuration into components in start order (downstream
- * first) and wires the signal routes between them.
+ * first) and wires the signal routes between them:
+ *
+ *   receiver --> SignalRouter --traces--> [exporter, spanmetrics -> store]
+ *                             --metrics-> [exporter, metrics-to-store -> store]
+ *                             --logs----> [exporter, logmetrics -> store]
+ *   store <-- engine <-- rules --> notifier (Slack, email, PagerDuty, webhook, Alertmanagers)
+ *                             \\--> alert transitions as logs --> exporter
  */
 import type { Logger } from 'pino';
-import type { Component } from '../component/component';
+import type { Component, Consumer } from '../component/component';
 import type { LoadedConfig } from '../config/load';
 import { OtlpReceiver } from '../receivers/otlp';
 import { OtlpExporter } from '../exporters/otlp';
+import { createEngine } from '../promql';
+import { MetricsToStore } from '../translate/prometheus';
+import { SpanMetricsConnector } from '../connectors/spanmetrics';
+import { LogMetricsConnector } from '../connectors/logmetrics';
+import { Notifier, alertingApiRouter } from '../alerting';
+import { RuleManager, engineQueryFunc } from '../rules';
+import type { Engine } from '../promql/types';
+import type { MemoryStore } from '../store';
 import { SignalRouter } from './signal-router';
+import { StoreComponent } from './store-component';
+import { MountedRouter } from './mounted-router';
+import { prometheusApiRouter } from '../api/prometheus';
+import { BUILD_INFO } from '../telemetry/build-info';
 
 export interface BuiltPipeline {
   /** In start order. */
@@ -15,25 +33,70 @@ export interface BuiltPipeline {
   /** Shared objects components find through host.getExtension(id). */
   extensions: Map<string, unknown>;
   router: SignalRouter;
+  store: MemoryStore;
+  engine: Engine;
+  /** Where the agent's own metrics go (the same path as an app's metrics). */
+  selfMetricsTarget: Consumer;
 }
 
 export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipeline {
-  const { config } = loaded;
+  const { config, baseDir } = loaded;
   const components: Component[] = [];
   const extensions = new Map<string, unknown>();
   const router = new SignalRouter();
 
+  const storeComponent = new StoreComponent(config.store, logger);
+  const store = storeComponent.store;
+  const engine = createEngine(store);
+  extensions.set('store', store);
+  extensions.set('engine', engine);
+  components.push(storeComponent);
+  components.push(new MountedRouter('api/prometheus', () => prometheusApiRouter({
+    engine, querier: store, metadata: store, buildInfo: { version: BUILD_INFO.version }, logger,
+  })));
+
+  let exporter: OtlpExporter | undefined;
   if (config.exporters.otlp) {
     // Leave the admin server and the rest of shutdown a little of the deadline.
     const shutdownDeadlineMs = Math.max(100, config.service.shutdown_timeout - 500);
-    const exporter = new OtlpExporter(config.exporters.otlp, { shutdownDeadlineMs });
+    exporter = new OtlpExporter(config.exporters.otlp, { shutdownDeadlineMs });
     components.push(exporter);
     for (const signal of ['traces', 'metrics', 'logs'] as const) router.subscribe(signal, exporter);
   } else {
     logger.info('exporters.otlp is not configured: signals stay local (no upstream)');
   }
 
+  // Notifier before rules: rules hand it alerts from their first evaluation on.
+  const notifier = new Notifier(config.alerting, { baseDir });
+  extensions.set('notifier', notifier);
+  components.push(notifier);
+  components.push(new MountedRouter('api/alerting', () => alertingApiRouter(notifier)));
+
+  components.push(new RuleManager({
+    config: config.rules,
+    baseDir,
+    query: engineQueryFunc(engine),
+    appender: store,
+    sink: notifier,
+    // Alert transitions go upstream as log records, never into the local log counts.
+    onTransition: exporter,
+  }));
+
+  const toStore = new MetricsToStore(store);
+  components.push(toStore);
+  router.subscribe('metrics', toStore);
+  if (config.connectors.spanmetrics.enabled) {
+    const spanmetrics = new SpanMetricsConnector(config.connectors.spanmetrics, store);
+    components.push(spanmetrics);
+    router.subscribe('traces', spanmetrics);
+  }
+  if (config.connectors.logmetrics.enabled) {
+    const logmetrics = new LogMetricsConnector(config.connectors.logmetrics, store);
+    components.push(logmetrics);
+    router.subscribe('logs', logmetrics);
+  }
+
   // Last in start order: nothing is accepted before everything downstream runs.
   components.push(new OtlpReceiver(config.receivers.otlp, router));
-  return { components, extensions, router };
+  return { components, extensions, router, store, engine, selfMetricsTarget: toStore };
 }

@@ -13,8 +13,11 @@ import type { Component, Host } from '../component/component';
 import type { LoadedConfig } from '../config/load';
 import { AdminServer } from '../admin/server';
 import { SelfMetrics } from '../telemetry/self-metrics';
+import { SelfScrape } from '../telemetry/self-scrape';
 import { createLogger } from './logger';
 import { buildComponents, type BuiltPipeline } from './build';
+
+const SELF_SCRAPE_INTERVAL_MS = 5000;
 
 export type ServiceState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -30,12 +33,14 @@ export class Service {
   private readonly started: Component[] = [];
   private readonly extensions = new Map<string, unknown>();
   private pipeline?: BuiltPipeline;
+  /** Feeds the agent's own metrics into the local store, so rules can watch the agent too. */
+  private readonly selfScrape = new SelfScrape(SELF_SCRAPE_INTERVAL_MS);
   private stopping?: Promise<void>;
 
   constructor(private readonly loaded: LoadedConfig, opts: ServiceOptions = {}) {
     const { config } = loaded;
     this.logger = opts.logger ?? createLogger(config.log.level);
-    this.metrics = new SelfMetrics();
+    this.metrics = new SelfMetrics([this.selfScrape.reader]);
     this.admin = new AdminServer(config.admin.endpoint, this.metrics, () => this.readiness(), this.logger);
   }
 
@@ -81,6 +86,7 @@ export class Service {
     await this.admin.start();
     this.pipeline = buildComponents(this.loaded, this.logger);
     for (const [id, ext] of this.pipeline.extensions) this.extensions.set(id, ext);
+    this.selfScrape.setTarget(this.pipeline.selfMetricsTarget);
     for (const component of this.pipeline.components) {
       try {
         await component.start(host);
@@ -111,6 +117,7 @@ export class Service {
         this.logger.error({ err, component: component.id }, 'component failed to shut down cleanly');
       }
     }
+    this.selfScrape.setTarget(undefined);
     await this.admin.shutdown();
     await this.metrics.shutdown();
     this.state = 'stopped';

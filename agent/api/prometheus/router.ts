@@ -1,0 +1,266 @@
+/**
+ * Prometheus' HTTP query API over the local store and PromQL engine, same
+ * paths, parameters and JSON, so Grafana's Prometheus data source, promtool
+ * query, curl habits and client libraries work against the agent:
+ *
+ *   GET|POST /api/v1/query             query, time, timeout
+ *   GET|POST /api/v1/query_range       query, start, end, step, timeout
+ *   GET|POST /api/v1/series            match[] (1+), start, end, limit
+ *   GET|POST /api/v1/labels            match[], start, end, limit
+ *   GET      /api/v1/label/:name/values match[], start, end, limit
+ *   GET      /api/v1/metadata          metric, limit, limit_per_metric
+ *   GET      /api/v1/status/buildinfo
+ *   GET|POST /api/v1/query_exemplars   (always empty: the store keeps no exemplars)
+ *
+ * POST bodies are application/x-www-form-urlencoded, as Grafana sends them.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Engine } from '../../promql/types';
+import type { Labels, MetricMetadata, Querier } from '../../store/types';
+import { ApiError, STATUS_OF, toApiError } from './errors';
+import {
+  errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
+} from './json';
+import {
+  MAX_TIME, MIN_TIME, formValue, formValues, invalidParam, limitParam, parseDurationParam, parseTime, timeParam,
+} from './params';
+import { parseMatchSets } from './selector';
+
+/** Prometheus' limit on points per series of a range query. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
+export interface BuildInfo {
+  version: string;
+  revision?: string;
+  branch?: string;
+  buildUser?: string;
+  buildDate?: string;
+  goVersion?: string;
+}
+
+export interface PrometheusApiOptions {
+  engine: Engine;
+  querier: Querier;
+  /** Metric metadata (type/help/unit per family), e.g. the MemoryStore. */
+  metadata?: { metadata(): ReadonlyMap<string, MetricMetadata> };
+  /** Answered on /api/v1/status/buildinfo; Grafana reads `version`. */
+  buildInfo: BuildInfo;
+  /** Clock (ms) for the default query time; injectable for tests. */
+  now?: () => number;
+  /** Logs internal errors (a bug, not a bad query). */
+  logger?: Logger;
+}
+
+/** express.urlencoded's limit: long PromQL expressions from dashboards fit comfortably. */
+const FORM_LIMIT = '1mb';
+
+type Handler = (req: Request) => string;
+
+export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
+  const { engine, querier } = opts;
+  const now = opts.now ?? Date.now;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: FORM_LIMIT });
+
+  const send = (handler: Handler) => (req: Request, res: Response): void => {
+    cors(req, res);
+    let body: string;
+    try {
+      body = handler(req);
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.type === 'internal') opts.logger?.error({ err, path: req.path }, 'Prometheus API: internal error');
+      res.status(STATUS_OF[e.type]).type('application/json').send(errorJson(e.type, e.message));
+      return;
+    }
+    res.status(200).type('application/json').send(body);
+  };
+
+  const both = (path: string, handler: Handler) => {
+    router.get(path, send(handler));
+    router.post(path, form, send(handler));
+    router.options(path, (req, res) => { cors(req, res); res.status(204).end(); });
+  };
+
+  both('/api/v1/query', (req) => {
+    const query = formValue(req, 'query');
+    const t = timeParam(req, 'time', now());
+    checkTimeout(req);
+    return successJson(queryDataJson(engine.instantQuery(query, t)));
+  });
+
+  both('/api/v1/query_range', (req) => {
+    const query = formValue(req, 'query');
+    const start = requiredTime(req, 'start');
+    const end = requiredTime(req, 'end');
+    if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start time');
+    let step: number;
+    try {
+      step = parseDurationParam(formValue(req, 'step'));
+    } catch (err) {
+      throw invalidParam('step', err);
+    }
+    if (!(step > 0)) throw new ApiError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+    // Go divides two Durations (integers): the quotient is truncated.
+    if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
+      throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+    }
+    checkTimeout(req);
+    // The engine works in whole milliseconds, as Prometheus' does.
+    return successJson(queryDataJson(engine.rangeQuery(query, start, end, Math.max(1, Math.floor(step)))));
+  });
+
+  both('/api/v1/series', (req) => {
+    const match = formValues(req, 'match[]');
+    if (match.length === 0) throw new ApiError('bad_data', 'no match[] parameter provided');
+    const start = timeParam(req, 'start', MIN_TIME);
+    const end = timeParam(req, 'end', MAX_TIME);
+    const limit = limitParam(req, 'limit');
+    const sets = matchSets(match);
+    const seen = new Map<string, Labels>();
+    for (const matchers of sets) {
+      for (const s of querier.select(matchers, start, end)) {
+        if (s.t.length === 0) continue;
+        seen.set(seriesKey(s.labels), s.labels);
+      }
+    }
+    const all = [...seen.entries()].sort((a, b) => compareLabels(a[1], b[1])).map((e) => e[1]);
+    const { items, warnings } = truncate(all, limit);
+    return successJson(`[${items.map(labelsJson).join(',')}]`, warnings);
+  });
+
+  both('/api/v1/labels', (req) => {
+    const match = formValues(req, 'match[]');
+    timeParam(req, 'start', MIN_TIME);
+    timeParam(req, 'end', MAX_TIME);
+    const limit = limitParam(req, 'limit');
+    let names: string[];
+    if (match.length === 0) names = querier.labelNames();
+    else {
+      const set = new Set<string>();
+      for (const matchers of matchSets(match)) for (const n of querier.labelNames(matchers)) set.add(n);
+      names = [...set].sort();
+    }
+    const { items, warnings } = truncate(names, limit);
+    return successJson(stringArrayJson(items), warnings);
+  });
+
+  router.get('/api/v1/label/:name/values', send((req) => {
+    const name = String(req.params.name);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
+    const match = formValues(req, 'match[]');
+    timeParam(req, 'start', MIN_TIME);
+    timeParam(req, 'end', MAX_TIME);
+    const limit = limitParam(req, 'limit');
+    let values: string[];
+    if (match.length === 0) values = querier.labelValues(name);
+    else {
+      const set = new Set<string>();
+      for (const matchers of matchSets(match)) for (const v of querier.labelValues(name, matchers)) set.add(v);
+      values = [...set].sort();
+    }
+    const { items, warnings } = truncate(values, limit);
+    return successJson(stringArrayJson(items), warnings);
+  }));
+
+  router.get('/api/v1/metadata', send((req) => {
+    const limit = limitParam(req, 'limit') ?? -1;
+    const perMetric = limitParam(req, 'limit_per_metric') ?? -1;
+    const metric = formValue(req, 'metric');
+    const all = opts.metadata?.metadata() ?? new Map<string, MetricMetadata>();
+    const entries: [string, MetricMetadata[]][] = [];
+    const names = metric ? (all.has(metric) ? [metric] : []) : [...all.keys()].sort();
+    for (const name of names) {
+      if (limit >= 0 && entries.length >= limit) break;
+      const metas = [all.get(name)!];
+      entries.push([name, perMetric >= 0 ? metas.slice(0, perMetric) : metas]);
+    }
+    return successJson(metadataJson(entries));
+  }));
+
+  router.get('/api/v1/status/buildinfo', send(() => {
+    const b = opts.buildInfo;
+    const data = {
+      version: b.version, revision: b.revision ?? '', branch: b.branch ?? '', buildUser: b.buildUser ?? '',
+      buildDate: b.buildDate ?? '', goVersion: b.goVersion ?? '',
+    };
+    return successJson(JSON.stringify(data));
+  }));
+
+  both('/api/v1/query_exemplars', (req) => {
+    requiredTime(req, 'start');
+    requiredTime(req, 'end');
+    return successJson('[]');
+  });
+
+  // A body the form parser rejects (too large, bad encoding) answers in the API's error shape.
+  router.use('/api/v1', (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    cors(req, res);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+    res.status(status).type('application/json').send(errorJson('bad_data', `cannot parse the request body: ${err.message}`));
+  });
+
+  return router;
+}
+
+function requiredTime(req: Request, name: string): number {
+  try {
+    return parseTime(formValue(req, name));
+  } catch (err) {
+    throw invalidParam(name, err);
+  }
+}
+
+/** The timeout parameter is validated like Prometheus'; evaluation is synchronous and not interrupted. */
+function checkTimeout(req: Request): void {
+  const text = formValue(req, 'timeout');
+  if (text === '') return;
+  try {
+    parseDurationParam(text);
+  } catch (err) {
+    throw invalidParam('timeout', err);
+  }
+}
+
+function matchSets(values: string[]) {
+  try {
+    return parseMatchSets(values);
+  } catch (err) {
+    throw new ApiError('bad_data', (err as Error).message);
+  }
+}
+
+function seriesKey(labels: Labels): string {
+  return Object.keys(labels).sort().map((k) => `${k}\u0000${labels[k]}`).join('\u0001');
+}
+
+/** Label sets ordered as Prometheus orders them: by sorted name/value pairs. */
+function compareLabels(a: Labels, b: Labels): number {
+  const an = Object.keys(a).sort();
+  const bn = Object.keys(b).sort();
+  for (let i = 0; i < Math.min(an.length, bn.length); i++) {
+    if (an[i] !== bn[i]) return an[i] < bn[i] ? -1 : 1;
+    const av = a[an[i]];
+    const bv = b[bn[i]];
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return an.length - bn.length;
+}
+
+function truncate<T>(items: T[], limit: number | undefined): { items: T[]; warnings?: string[] } {
+  if (limit === undefined || limit <= 0 || items.length <= limit) return { items };
+  return { items: items.slice(0, limit), warnings: ['results truncated due to limit'] };
+}
+
+/** Prometheus' default CORS (--web.cors.origin=".*"): any Origin may read the API. */
+function cors(req: Request, res: Response): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
+  res.setHeader('Access-Control-Allow-Headers', 'Accept, Authorization, Content-Type, Origin');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Expose-Headers', 'Date');
+}

@@ -1,0 +1,132 @@
+/**
+ * The logmetrics connector: a Consumer of logs that counts log records,
+ * written to the store as
+ *   log_records_total{service_name, severity_text, job, instance}
+ * plus the user's counters (connectors.logmetrics.counters), each labelled
+ * service_name/job/instance and the configured attribute keys.
+ */
+import type { Logger } from 'pino';
+import type { Component, Consumer, Host } from '../../component/component';
+import type { ExportLogsServiceRequest, KeyValue, Signal, SignalData } from '../../otlp/model';
+import { attributeString } from '../../otlp/values';
+import type { Appender, Labels } from '../../store/types';
+import { resourceLabels } from '../../translate/prometheus/labels';
+import { sanitizeLabelName } from '../../translate/prometheus/names';
+import { derivedMetricsOptions } from '../shared/config';
+import { DerivedMetrics, type CounterFamily } from '../shared/derived-metrics';
+import { Flusher } from '../shared/flusher';
+import { LOG_RECORDS_TOTAL, type LogmetricsConfig } from './config';
+import { RecordMatcher } from './matcher';
+import { severityName, severityNumberOf } from './severity';
+
+interface UserCounter {
+  family: CounterFamily;
+  matcher: RecordMatcher;
+  /** [attribute key, label name] pairs. */
+  labels: [string, string][];
+}
+
+export interface LogMetricsOptions {
+  /** Clock (ms), injectable for tests. */
+  now?: () => number;
+}
+
+export class LogMetricsConnector implements Component, Consumer {
+  readonly id = 'logmetrics';
+  private readonly metrics: DerivedMetrics;
+  private readonly records?: CounterFamily;
+  private readonly counters: UserCounter[];
+  private readonly flusher: Flusher;
+  private readonly now: () => number;
+  private logger?: Logger;
+  private stopped = false;
+
+  constructor(readonly config: LogmetricsConfig, appender: Appender, opts: LogMetricsOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.metrics = new DerivedMetrics(derivedMetricsOptions(config));
+    if (config.log_records.enabled) {
+      this.records = this.metrics.counter(LOG_RECORDS_TOTAL, {
+        type: 'counter',
+        help: 'Number of log records, by service and severity (TRACE, DEBUG, INFO, WARN, ERROR, FATAL, UNSPECIFIED).',
+        unit: '',
+      });
+    }
+    this.counters = config.counters.map((c) => ({
+      family: this.metrics.counter(c.name, { type: 'counter', help: c.description, unit: '' }),
+      matcher: new RecordMatcher(c.match),
+      labels: c.labels.map((key) => [key, sanitizeLabelName(key)] as [string, string]),
+    }));
+    this.flusher = new Flusher('logmetrics', this.metrics, appender, config.metrics_flush_interval, this.now);
+  }
+
+  async start(host: Host): Promise<void> {
+    this.logger = host.logger.child({ component: this.id });
+    this.flusher.start(host.meter, this.logger);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.flusher.stop();
+  }
+
+  async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
+    if (signal !== 'logs') return;
+    this.record(data as ExportLogsServiceRequest);
+    this.flusher.afterBatch();
+  }
+
+  /** Writes what is due to the store now (the timer does this every metrics_flush_interval). */
+  flush(): void {
+    this.flusher.flush();
+  }
+
+  /** Adds a request's log records to the running totals. */
+  record(req: ExportLogsServiceRequest): void {
+    const now = this.now();
+    for (const rl of req.resourceLogs ?? []) {
+      const resAttrs = rl.resource?.attributes ?? undefined;
+      const base: Labels = {};
+      const service = attributeString(resAttrs, 'service.name');
+      if (service) base.service_name = service;
+      const identity = resourceLabels(rl.resource).identity;
+      Object.assign(base, identity);
+      const prefix = `${service ?? ''}\u0001${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
+      for (const sl of rl.scopeLogs ?? []) {
+        for (const lr of sl.logRecords ?? []) {
+          const sevNum = severityNumberOf(lr.severityNumber, lr.severityText);
+          if (this.records) {
+            const sev = severityName(lr.severityNumber, lr.severityText);
+            const key = `${prefix}\u0001${sev}`;
+            (this.records.get(key) ?? this.records.create(key, { ...base, severity_text: sev }, now)).add(1, now);
+          }
+          for (const c of this.counters) {
+            if (!c.matcher.matches(lr, sevNum, resAttrs)) continue;
+            this.count(c, prefix, base, lr.attributes, resAttrs, now);
+          }
+        }
+      }
+    }
+  }
+
+  private count(c: UserCounter, prefix: string, base: Labels, attrs: KeyValue[] | undefined, resAttrs: KeyValue[] | undefined, now: number): void {
+    let key = prefix;
+    const values: (string | undefined)[] = [];
+    for (const [attr] of c.labels) {
+      const v = attributeString(attrs, attr) ?? attributeString(resAttrs, attr);
+      values.push(v || undefined);
+      key += v ? `\u0003${v}` : '\u0002';
+    }
+    let e = c.family.get(key);
+    if (!e) {
+      const labels: Labels = {};
+      c.labels.forEach(([, name], i) => {
+        if (values[i] !== undefined) labels[name] = values[i]!;
+      });
+      // service_name, job and instance come from the resource and win over attributes.
+      Object.assign(labels, base);
+      e = c.family.create(key, labels, now);
+    }
+    e.add(1, now);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The spanmetrics connector: a Consumer of traces that counts spans and
+ * records their durations per service, span name, kind, status and the
+ * configured dimensions, and writes the totals to the store as
+ *   traces_span_metrics_calls_total
+ *   traces_span_metrics_duration_seconds_bucket / _sum / _count
+ * exactly as the Collector's spanmetrics connector (namespace
+ * "traces.span.metrics") looks after its Prometheus exporter.
+ */
+import type { Logger } from 'pino';
+import type { Component, Consumer, Host } from '../../component/component';
+import {
+  SpanKind, StatusCode, type ExportTraceServiceRequest, type Int64, type Signal, type SignalData,
+} from '../../otlp/model';
+import { attributeString } from '../../otlp/values';
+import type { Appender, Labels } from '../../store/types';
+import { formatFloat } from '../../templates/gofloat';
+import { prometheusMetricName } from '../../translate/prometheus/names';
+import { resourceLabels } from '../../translate/prometheus/labels';
+import { derivedMetricsOptions } from '../shared/config';
+import { DerivedMetrics, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
+import { Flusher } from '../shared/flusher';
+import { NANOS_PER_UNIT } from './buckets';
+import type { SpanmetricsConfig } from './config';
+import { DimensionPlan } from './dimensions';
+
+const KIND_NAMES: Record<number, string> = {
+  [SpanKind.UNSPECIFIED]: 'SPAN_KIND_UNSPECIFIED',
+  [SpanKind.INTERNAL]: 'SPAN_KIND_INTERNAL',
+  [SpanKind.SERVER]: 'SPAN_KIND_SERVER',
+  [SpanKind.CLIENT]: 'SPAN_KIND_CLIENT',
+  [SpanKind.PRODUCER]: 'SPAN_KIND_PRODUCER',
+  [SpanKind.CONSUMER]: 'SPAN_KIND_CONSUMER',
+};
+const STATUS_NAMES: Record<number, string> = {
+  [StatusCode.UNSET]: 'STATUS_CODE_UNSET',
+  [StatusCode.OK]: 'STATUS_CODE_OK',
+  [StatusCode.ERROR]: 'STATUS_CODE_ERROR',
+};
+
+/** end - start in nanoseconds without building BigInts or Longs per span. */
+export function durationNanos(start: Int64, end: Int64): number {
+  if (typeof start === 'number' || typeof end === 'number') {
+    return Number(end) - Number(start);
+  }
+  return (end.high - start.high) * 4294967296 + ((end.low >>> 0) - (start.low >>> 0));
+}
+
+export interface SpanMetricsOptions {
+  /** Clock (ms), injectable for tests. */
+  now?: () => number;
+}
+
+export class SpanMetricsConnector implements Component, Consumer {
+  readonly id = 'spanmetrics';
+  private readonly metrics: DerivedMetrics;
+  private readonly calls: CounterFamily;
+  private readonly duration?: HistogramFamily;
+  private readonly flusher: Flusher;
+  private readonly dims: DimensionPlan;
+  private readonly nanosPerUnit: number;
+  private readonly include: { service: boolean; name: boolean; kind: boolean; status: boolean };
+  private readonly values: (string | undefined)[];
+  private logger?: Logger;
+  private stopped = false;
+  /** Spans skipped because their resource has no service.name (as the Collector does). */
+  droppedSpans = 0;
+
+  constructor(readonly config: SpanmetricsConfig, appender: Appender, opts: SpanMetricsOptions = {}) {
+    const now = opts.now ?? Date.now;
+    this.metrics = new DerivedMetrics(derivedMetricsOptions(config));
+    const ns = config.namespace ? `${config.namespace}.` : '';
+    this.calls = this.metrics.counter(prometheusMetricName(`${ns}calls`, '', 'counter'), {
+      type: 'counter',
+      help: 'Number of spans, by service, span name, kind, status code and dimensions (spanmetrics connector).',
+      unit: '',
+    });
+    this.nanosPerUnit = NANOS_PER_UNIT[config.histogram.unit];
+    if (!config.histogram.disable) {
+      const name = prometheusMetricName(`${ns}duration`, config.histogram.unit, 'histogram');
+      const bounds = config.histogram.explicit.buckets.map((nanos) => nanos / this.nanosPerUnit);
+      this.duration = this.metrics.histogram(name, {
+        type: 'histogram',
+        help: 'Duration of spans, by service, span name, kind, status code and dimensions (spanmetrics connector).',
+        unit: config.histogram.unit === 's' ? 'seconds' : 'milliseconds',
+      }, bounds, (b) => formatFloat(b, 'f', -1));
+    }
+    const ex = new Set<string>(config.exclude_dimensions);
+    this.include = {
+      service: !ex.has('service.name'), name: !ex.has('span.name'), kind: !ex.has('span.kind'), status: !ex.has('status.code'),
+    };
+    this.dims = new DimensionPlan(config.dimensions);
+    this.values = new Array(this.dims.size);
+    this.flusher = new Flusher('spanmetrics', this.metrics, appender, config.metrics_flush_interval, now);
+    this.now = now;
+  }
+
+  private readonly now: () => number;
+
+  /** The Prometheus names this connector writes (for docs and tests). */
+  get metricNames(): { calls: string; duration?: string } {
+    return { calls: this.calls.name, duration: this.duration?.name };
+  }
+
+  async start(host: Host): Promise<void> {
+    this.logger = host.logger.child({ component: this.id });
+    this.flusher.start(host.meter, this.logger);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.flusher.stop();
+  }
+
+  async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
+    if (signal !== 'traces') return;
+    this.record(data as ExportTraceServiceRequest);
+    this.flusher.afterBatch();
+  }
+
+  /** Writes what is due to the store now (the timer does this every metrics_flush_interval). */
+  flush(): void {
+    this.flusher.flush();
+  }
+
+  /** Adds a request's spans to the running totals. */
+  record(req: ExportTraceServiceRequest): void {
+    const now = this.now();
+    const { calls, duration, dims, values, include } = this;
+    for (const rs of req.resourceSpans ?? []) {
+      const attrs = rs.resource?.attributes;
+      const service = attributeString(attrs, 'service.name');
+      if (!service) {
+        let n = 0;
+        for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
+        if (n && this.droppedSpans === 0) this.logger?.warn('spans without a service.name resource attribute are not counted (as in the Collector)');
+        this.droppedSpans += n;
+        continue;
+      }
+      const identity = resourceLabels(rs.resource).identity;
+      const resourceDims = dims.resourceValues(attrs);
+      const prefix = `${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const span of ss.spans ?? []) {
+          const kind = KIND_NAMES[span.kind ?? 0] ?? KIND_NAMES[0];
+          const status = STATUS_NAMES[span.status?.code ?? 0] ?? STATUS_NAMES[0];
+          dims.spanValues(span.attributes, resourceDims, values);
+          // Excluded base dimensions stay out of the key too, or two entries would share one label set.
+          let key = prefix;
+          key += include.service ? `\u0001${service}` : '\u0001';
+          key += include.name ? `\u0001${span.name}` : '\u0001';
+          key += include.kind ? `\u0001${kind}` : '\u0001';
+          key += include.status ? `\u0001${status}` : '\u0001';
+          for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
+          let c = calls.get(key);
+          let labels: Labels | undefined;
+          if (!c) {
+            labels = this.labelsFor(service, span.name, kind, status, identity);
+            c = calls.create(key, labels, now);
+          }
+          c.add(1, now);
+          if (duration) {
+            let h = duration.get(key);
+            if (!h) h = duration.create(key, labels ?? this.labelsFor(service, span.name, kind, status, identity), now);
+            const nanos = durationNanos(span.startTimeUnixNano, span.endTimeUnixNano);
+            h.observe(nanos > 0 ? nanos / this.nanosPerUnit : 0, now);
+          }
+        }
+      }
+    }
+  }
+
+  private labelsFor(service: string, name: string, kind: string, status: string, identity: Labels): Labels {
+    const l: Labels = {};
+    if (this.include.service) l.service_name = service;
+    if (this.include.name && name !== '') l.span_name = name;
+    if (this.include.kind) l.span_kind = kind;
+    if (this.include.status) l.status_code = status;
+    const names = this.dims.labelNames;
+    for (let i = 0; i < names.length; i++) {
+      const v = this.values[i];
+      if (v !== undefined) l[names[i]] = v;
+    }
+    if (identity.job !== undefined) l.job = identity.job;
+    if (identity.instance !== undefined) l.instance = identity.instance;
+    return l;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What a range-vector function sees for one series at one step: the points
+ * in [rangeStart, rangeEnd] as parallel arrays with an index range (no copy),
+ * plus the window bounds that rate()'s extrapolation needs.
+ */
+export interface Window {
+  t: ArrayLike<number>;
+  v: ArrayLike<number>;
+  /** First point index (inclusive). */
+  lo: number;
+  /** Last point index (exclusive). */
+  hi: number;
+  /** Window bounds in ms (evaluation time minus offset, minus range). */
+  rangeStart: number;
+  rangeEnd: number;
+  /** The selector's range in ms. */
+  rangeMs: number;
+  /** The evaluation step's time (ms); predict_linear extrapolates from it. */
+  evalTs: number;
+}
+
+/** Neumaier-compensated running sum (Prometheus' kahanSumInc): returns [sum, compensation]. */
+export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  if (Math.abs(sum) >= Math.abs(inc)) c += (sum - t) + inc;
+  else c += (inc - t) + sum;
+  return [t, c];
+}

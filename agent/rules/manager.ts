@@ -1,0 +1,254 @@
+/**
+ * The rules component (Prometheus' rules.Manager): loads rule files and the
+ * default pack, restores alert state from rules.db, evaluates every group on
+ * its own timer (slots spread over the interval by a hash of the group's
+ * identity), appends recording-rule results and ALERTS series to the store,
+ * hands due alerts to the AlertSink, and reports transitions as OTel logs
+ * and a counter. A sink is called synchronously and must not block: the
+ * evaluation never waits for delivery.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Counter } from '@opentelemetry/api';
+import type { AlertSink } from '../alerting/types';
+import type { Component, Consumer, Host } from '../component/component';
+import type { QueryFunc } from '../promql/types';
+import type { Appender } from '../store/types';
+import type { AlertTransition, SentAlert } from './alert';
+import { createRulesApiRouter } from './api';
+import type { RulesConfig } from './config';
+import { Group } from './group';
+import { loadRules } from './load';
+import { toPostableAlert } from './notify';
+import { AlertStateStore } from './state-store';
+import { transitionsToLogs } from './transitions';
+
+/** Time source and timers; tests pass a manual clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface RuleManagerOptions {
+  config: RulesConfig;
+  /** Directory relative rules.files resolve against: the config file's directory. */
+  baseDir: string;
+  /** Runs PromQL at a time; build it with engineQueryFunc(engine). */
+  query: QueryFunc;
+  /** The store's appender, for recording rules and ALERTS/ALERTS_FOR_STATE. */
+  appender?: Appender;
+  /** Where due alerts go (local notifier and/or remote Alertmanagers). */
+  sink?: AlertSink;
+  /** Receives an OTel log record per firing/resolved transition. */
+  onTransition?: Consumer<'logs'>;
+  /** Mount GET /api/v1/rules and /api/v1/alerts on host.adminRouter (default true). */
+  mountApi?: boolean;
+  /** Persist alert state in <storageDir>/rules.db (default true). */
+  persist?: boolean;
+  clock?: Clock;
+  /** Default pack location override (tests). */
+  defaultPackPath?: string;
+}
+
+export class RuleManager implements Component {
+  readonly id = 'rules';
+  private groupList: Group[] = [];
+  private readonly timers = new Map<Group, unknown>();
+  private stateStore: AlertStateStore | undefined;
+  private logger: Logger | undefined;
+  private started = false;
+  private stopped = false;
+  private readonly clock: Clock;
+  private counters: {
+    transitions?: Counter; evaluations?: Counter; failures?: Counter; missed?: Counter; refused?: Counter;
+  } = {};
+  private readonly refusedWarned = new Set<string>();
+
+  constructor(private readonly opts: RuleManagerOptions) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** The loaded groups, in file order (for the API and tests). */
+  groups(): readonly Group[] {
+    return this.groupList;
+  }
+
+  async start(host: Host): Promise<void> {
+    if (this.started) throw new Error('rules: already started');
+    this.started = true;
+    this.logger = host.logger.child({ component: 'rules' });
+    const { config } = this.opts;
+
+    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath });
+    for (const w of loaded.warnings) this.logger.warn(w);
+    if (loaded.problems.length > 0) {
+      throw new Error(`rules: invalid rule configuration:\n  ${loaded.problems.join('\n  ')}`);
+    }
+    this.groupList = loaded.groups.map((spec) => new Group(spec, {
+      interval: config.evaluation_interval,
+      externalLabels: config.external_labels,
+      externalURL: config.external_url,
+      resendDelay: config.resend_delay,
+    }));
+
+    if (this.opts.persist !== false) {
+      mkdirSync(host.storageDir, { recursive: true });
+      this.stateStore = new AlertStateStore(path.join(host.storageDir, 'rules.db'));
+      this.restoreState();
+    }
+    this.registerMetrics(host);
+    if (this.opts.mountApi !== false) host.adminRouter.use(createRulesApiRouter(this));
+
+    const nRules = this.groupList.reduce((n, g) => n + g.rules.length, 0);
+    this.logger.info({ groups: this.groupList.length, rules: nRules }, 'rule groups loaded');
+    for (const g of this.groupList) this.schedule(g);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers.values()) this.clock.clearTimeout(t);
+    this.timers.clear();
+    this.stateStore?.close();
+    this.stateStore = undefined;
+  }
+
+  private restoreState(): void {
+    const store = this.stateStore!;
+    const { config } = this.opts;
+    store.prune(new Set(this.groupList.map((g) => g.key)));
+    for (const g of this.groupList) {
+      const saved = store.load(g.key);
+      if (!saved) continue;
+      for (const rule of g.alertingRules()) {
+        const alerts = saved.alerts.get(rule.name);
+        if (!alerts?.length) continue;
+        rule.restore({
+          alerts, downAt: saved.downAt, outageTolerance: config.outage_tolerance, forGracePeriod: config.for_grace_period,
+        });
+      }
+    }
+  }
+
+  private schedule(g: Group): void {
+    // First evaluation at the group's next slot, then every interval; slots
+    // that passed while the process was busy are skipped, not replayed.
+    let next = g.evalTimestamp(this.clock.now()) + g.interval;
+    const tick = () => {
+      if (this.stopped) return;
+      const now = this.clock.now();
+      const missed = Math.max(0, Math.floor((now - next) / g.interval));
+      if (missed > 0) {
+        this.counters.missed?.add(missed, { rule_group: g.key });
+        next += missed * g.interval;
+      }
+      this.evaluate(g, next);
+      next += g.interval;
+      this.timers.set(g, this.clock.setTimeout(tick, Math.max(0, next - this.clock.now())));
+    };
+    this.timers.set(g, this.clock.setTimeout(tick, Math.max(0, next - this.clock.now())));
+  }
+
+  /** Evaluates one group at ts and persists its alert state (also used by tests). */
+  evaluate(g: Group, ts: number): void {
+    g.eval(ts, {
+      query: this.opts.query,
+      appender: this.opts.appender,
+      notify: (alerts) => this.notify(alerts),
+      onTransitions: (t) => this.emitTransitions(t),
+      onRefused: (rule, labels) => {
+        this.counters.refused?.add(1, { rule_group: g.key });
+        const key = `${g.key};${rule.name}`;
+        if (!this.refusedWarned.has(key)) {
+          this.refusedWarned.add(key);
+          this.logger?.warn({ group: g.name, rule: rule.name, labels }, 'store refused a rule sample (out of order or series limit)');
+        }
+      },
+    });
+    for (const r of g.rules) {
+      this.counters.evaluations?.add(1, { rule_group: g.key });
+      if (r.health === 'err') {
+        this.counters.failures?.add(1, { rule_group: g.key });
+        this.logger?.warn({ group: g.name, rule: r.name, err: r.lastError }, 'evaluating rule failed');
+      }
+    }
+    if (this.stateStore) {
+      try {
+        this.stateStore.save(g.key, ts, g.alertingRules().map((r) => ({ name: r.name, alerts: r.allAlerts() })));
+      } catch (err) {
+        this.logger?.warn({ group: g.name, err: (err as Error).message }, 'saving alert state failed; a restart may reset pending alerts');
+      }
+    }
+  }
+
+  private notify(alerts: SentAlert[]): void {
+    const sink = this.opts.sink;
+    if (!sink) return;
+    try {
+      sink.send(alerts.map((a) => toPostableAlert(a, this.opts.config.external_labels)));
+    } catch (err) {
+      this.logger?.warn({ err: (err as Error).message }, 'alert sink failed');
+    }
+  }
+
+  private emitTransitions(transitions: AlertTransition[]): void {
+    for (const t of transitions) this.counters.transitions?.add(1, { state: t.to });
+    for (const t of transitions) {
+      this.logger?.info({ alertname: t.rule, state: t.to, labels: t.alert.labels }, `alert ${t.rule} ${t.to}`);
+    }
+    const consumer = this.opts.onTransition;
+    if (!consumer) return;
+    const req = transitionsToLogs(transitions, this.clock.now());
+    consumer.consume('logs', req).catch((err: unknown) => {
+      this.logger?.warn({ err: (err as Error).message }, 'forwarding alert transition logs failed');
+    });
+  }
+
+  private registerMetrics(host: Host): void {
+    const m = host.meter;
+    this.counters = {
+      transitions: m.createCounter('lookout_alerts_transitions', {
+        description: 'Alert state transitions (firing, resolved) produced by alerting rules.',
+      }),
+      evaluations: m.createCounter('lookout_rule_evaluations', { description: 'Rule evaluations, per group.' }),
+      failures: m.createCounter('lookout_rule_evaluation_failures', { description: 'Rule evaluations that failed, per group.' }),
+      missed: m.createCounter('lookout_rule_group_iterations_missed', {
+        description: 'Group evaluations skipped because the previous one ran late.',
+      }),
+      refused: m.createCounter('lookout_rule_samples_refused', {
+        description: 'Rule result samples the store refused (out of order or series limit).',
+      }),
+    };
+    m.createObservableGauge('lookout_rule_group_last_duration_seconds', {
+      description: 'Duration of the last evaluation of each rule group.', unit: 's',
+    }).addCallback((obs) => {
+      for (const g of this.groupList) obs.observe(g.evaluationTime, { rule_group: g.key });
+    });
+    m.createObservableGauge('lookout_alerts', { description: 'Active alerts by state.' }).addCallback((obs) => {
+      let pending = 0;
+      let firing = 0;
+      for (const g of this.groupList) {
+        for (const r of g.alertingRules()) {
+          for (const a of r.activeAlerts()) {
+            if (a.state === 'firing') firing++;
+            else pending++;
+          }
+        }
+      }
+      obs.observe(pending, { state: 'pending' });
+      obs.observe(firing, { state: 'firing' });
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The store and PromQL engine unit tests run against: a fresh in-memory
+ * store per test group and the agent's own engine over it, so a test proves
+ * what the agent will compute.
+ */
+import { createEngine } from '../../promql';
+import { MemoryStore } from '../../store';
+import { engineQueryFunc } from '../query-func';
+import type { TestStorage } from './runner';
+
+export function defaultTestStorage(): TestStorage {
+  // Test times start at the epoch; retention is never applied (no compact()).
+  const store = new MemoryStore({ maxSeries: 1_000_000 });
+  return { appender: store, query: engineQueryFunc(createEngine(store)) };
+}

@@ -1,0 +1,248 @@
+/**
+ * The in-memory TSDB: series keyed by their label set, a postings index for
+ * selection, retention by compaction, a hard cardinality limit. It is the
+ * Querier the PromQL engine reads and the Appender that OTLP conversion,
+ * the span/log metrics connectors and recording rules write to.
+ */
+import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SeriesData } from './types';
+import { canonicalLabels, labelsKey, StringInterner } from './labels';
+import { LabelIndex } from './label-index';
+import { MemSeries } from './mem-series';
+
+export type RefusalReason = 'series_limit' | 'out_of_order';
+
+/** The subset of a pino logger the store uses (warnings about refused samples). */
+export interface StoreLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface MemoryStoreOptions {
+  /** How long samples are kept (ms); default 1 h. */
+  retentionMs?: number;
+  /** Series beyond this many are refused (never an out-of-memory); default 100 000. */
+  maxSeries?: number;
+  /** Clock (ms), injectable for tests; default Date.now. */
+  now?: () => number;
+  /** Called for every refused sample (feeds e.g. lookout_store_refused_samples_total{reason}). */
+  onRefused?: (reason: RefusalReason, labels: Labels) => void;
+  /** Receives at most one warning per reason per logIntervalMs. */
+  logger?: StoreLogger;
+  /** Minimum time between two warnings for the same reason; default 1 min. */
+  logIntervalMs?: number;
+}
+
+export interface LatestSample {
+  labels: Labels;
+  t: number;
+  v: number;
+}
+
+export interface CompactResult {
+  droppedSeries: number;
+  droppedChunks: number;
+}
+
+export interface StoreStats {
+  series: number;
+  samples: number;
+  chunks: number;
+  /** Bytes held by sample data (raw heads + compressed chunks). */
+  sampleBytes: number;
+  refusedSamples: Record<RefusalReason, number>;
+}
+
+export const DEFAULT_RETENTION_MS = 3600_000;
+export const DEFAULT_MAX_SERIES = 100_000;
+
+export class MemoryStore implements Querier, Appender {
+  readonly retentionMs: number;
+  readonly maxSeries: number;
+  private readonly now: () => number;
+  private readonly onRefused?: (reason: RefusalReason, labels: Labels) => void;
+  private readonly logger?: StoreLogger;
+  private readonly logIntervalMs: number;
+  private readonly byKey = new Map<string, MemSeries>();
+  private readonly byId = new Map<number, MemSeries>();
+  private readonly index = new LabelIndex();
+  private readonly interner = new StringInterner();
+  private readonly meta = new Map<string, MetricMetadata>();
+  private readonly refused: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
+  private readonly lastWarned: Record<RefusalReason, number> = { series_limit: -Infinity, out_of_order: -Infinity };
+  private readonly suppressed: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
+  private nextId = 1;
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.maxSeries = opts.maxSeries ?? DEFAULT_MAX_SERIES;
+    if (!(this.retentionMs > 0)) throw new Error(`MemoryStore: retentionMs must be positive, got ${this.retentionMs}`);
+    if (!(this.maxSeries > 0)) throw new Error(`MemoryStore: maxSeries must be positive, got ${this.maxSeries}`);
+    this.now = opts.now ?? Date.now;
+    this.onRefused = opts.onRefused;
+    this.logger = opts.logger;
+    this.logIntervalMs = opts.logIntervalMs ?? 60_000;
+  }
+
+  // ---- Appender ----
+
+  append(labels: Labels, t: number, v: number): boolean {
+    if (!Number.isFinite(t)) throw new Error(`MemoryStore.append: timestamp must be a finite number of ms, got ${t}`);
+    const key = labelsKey(labels);
+    if (key === '') throw new Error('MemoryStore.append: a series needs at least one non-empty label (normally __name__)');
+    let s = this.byKey.get(key);
+    if (!s) {
+      if (this.byKey.size >= this.maxSeries) {
+        this.refuse('series_limit', labels);
+        return false;
+      }
+      s = this.createSeries(key, labels);
+    }
+    const r = s.append(t, v);
+    if (r === 'out_of_order') {
+      this.refuse('out_of_order', labels);
+      return false;
+    }
+    return true;
+  }
+
+  markStale(labels: Labels, t: number): void {
+    this.byKey.get(labelsKey(labels))?.markStale(t);
+  }
+
+  setMetadata(metricName: string, meta: MetricMetadata): void {
+    this.meta.set(metricName, { type: meta.type, help: meta.help, unit: meta.unit });
+  }
+
+  // ---- Querier ----
+
+  select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[] {
+    const out: SeriesData[] = [];
+    for (const id of this.index.match(matchers)) {
+      const s = this.byId.get(id)!;
+      const w = s.window(mint, maxt);
+      if (w.t.length === 0 && w.staleT.length === 0) continue;
+      out.push({ labels: s.labels, t: w.t, v: w.v, staleT: w.staleT });
+    }
+    return out;
+  }
+
+  labelNames(matchers?: LabelMatcher[]): string[] {
+    if (!matchers || matchers.length === 0) return this.index.labelNames();
+    const names = new Set<string>();
+    for (const id of this.index.match(matchers)) for (const n in this.byId.get(id)!.labels) names.add(n);
+    return [...names].sort();
+  }
+
+  labelValues(name: string, matchers?: LabelMatcher[]): string[] {
+    if (!matchers || matchers.length === 0) return this.index.labelValues(name);
+    const values = new Set<string>();
+    for (const id of this.index.match(matchers)) {
+      const v = this.byId.get(id)!.labels[name];
+      if (v !== undefined) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  // ---- exposition, metadata, housekeeping ----
+
+  /** The newest sample of every series that is not stale (for /metrics federation-style exposition). */
+  *allSeriesLatest(): IterableIterator<LatestSample> {
+    for (const s of this.byKey.values()) {
+      if (s.lastSampleT === -Infinity || s.isStale) continue;
+      yield { labels: s.labels, t: s.lastSampleT, v: s.lastV };
+    }
+  }
+
+  /** Type/help/unit per metric family name, as set by writers. */
+  metadata(): ReadonlyMap<string, MetricMetadata> {
+    return this.meta;
+  }
+
+  /** Drops chunks, markers and whole series older than the retention window; call periodically. */
+  compact(now: number = this.now()): CompactResult {
+    const cutoff = now - this.retentionMs;
+    let droppedChunks = 0;
+    const removed = new Set<number>();
+    const removedLabels: Labels[] = [];
+    for (const s of this.byKey.values()) {
+      if (s.lastT < cutoff) {
+        droppedChunks += s.chunks.length;
+        removed.add(s.id);
+        removedLabels.push(s.labels);
+        continue;
+      }
+      droppedChunks += s.dropBefore(cutoff);
+    }
+    if (removed.size > 0) {
+      for (const id of removed) {
+        const s = this.byId.get(id)!;
+        this.byId.delete(id);
+        this.byKey.delete(s.key);
+      }
+      this.index.removeMany(removed, removedLabels);
+      const live = new Set<string>();
+      for (const s of this.byKey.values()) for (const n in s.labels) { live.add(n); live.add(s.labels[n]); }
+      this.interner.retainOnly(live);
+    }
+    return { droppedSeries: removed.size, droppedChunks };
+  }
+
+  get seriesCount(): number {
+    return this.byKey.size;
+  }
+
+  /** Samples refused because a new series would have exceeded maxSeries. */
+  get refusedSeries(): number {
+    return this.refused.series_limit;
+  }
+
+  /** Samples refused because they were not newer than the series' newest sample. */
+  get refusedOutOfOrder(): number {
+    return this.refused.out_of_order;
+  }
+
+  stats(): StoreStats {
+    let samples = 0;
+    let chunks = 0;
+    let sampleBytes = 0;
+    for (const s of this.byKey.values()) {
+      samples += s.sampleCount;
+      chunks += s.chunks.length;
+      sampleBytes += s.sampleBytes;
+    }
+    return { series: this.byKey.size, samples, chunks, sampleBytes, refusedSamples: { ...this.refused } };
+  }
+
+  private createSeries(key: string, labels: Labels): MemSeries {
+    const canonical = Object.freeze(canonicalLabels(labels, (x) => this.interner.intern(x)));
+    const s = new MemSeries(this.nextId++, canonical, key);
+    this.byKey.set(key, s);
+    this.byId.set(s.id, s);
+    this.index.add(s.id, canonical);
+    return s;
+  }
+
+  private refuse(reason: RefusalReason, labels: Labels): void {
+    this.refused[reason]++;
+    this.onRefused?.(reason, labels);
+    if (!this.logger) return;
+    const now = this.now();
+    if (now - this.lastWarned[reason] < this.logIntervalMs) {
+      this.suppressed[reason]++;
+      return;
+    }
+    const suppressed = this.suppressed[reason];
+    this.lastWarned[reason] = now;
+    this.suppressed[reason] = 0;
+    if (reason === 'series_limit') {
+      this.logger.warn(
+        { series: this.byKey.size, max_series: this.maxSeries, refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
+        'store: series limit reached, refusing samples of new series (raise store.max_series or reduce label cardinality)',
+      );
+    } else {
+      this.logger.warn(
+        { refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
+        'store: refusing out-of-order sample (its timestamp is not newer than the series\' newest sample)',
+      );
+    }
+  }
+}

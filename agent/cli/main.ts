@@ -5,6 +5,7 @@ import { BUILD_INFO } from '../telemetry/build-info';
 import { runCommand } from './run';
 import { checkConfigCommand } from './check-config';
 import { injectCommand } from '../inject/inject';
+import { runRuleTests } from '../rules';
 
 const program = new Command();
 program
@@ -34,6 +35,16 @@ program
   .argument('<dir>', 'directory to write (a shared volume)')
   .action(async (dir: string) => {
     process.exitCode = await injectCommand(dir);
+  });
+
+program
+  .command('test-rules')
+  .description('run promtool-format rule unit-test files; exit 0 when all pass, 1 otherwise (like `promtool test rules`)')
+  .argument('<files...>', 'unit-test YAML files')
+  .action(async (files: string[]) => {
+    const result = await runRuleTests(files);
+    process.stdout.write(result.output);
+    process.exitCode = result.ok ? 0 : 1;
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

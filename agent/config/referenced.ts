@@ -4,10 +4,15 @@
  * `lookout check-config` and `lookout run` agree on what is valid.
  */
 import type { ConfigProblem, LoadedConfig } from './load';
+import { validateRulesConfig } from '../rules';
 
 export type ReferencedValidator = (loaded: LoadedConfig) => ConfigProblem[];
 
-const validators: ReferencedValidator[] = [];
+/** Rule files: each problem already names file, group, rule and key. */
+const rules: ReferencedValidator = ({ config, baseDir }) =>
+  validateRulesConfig(config.rules, baseDir).map((message) => ({ path: 'rules.files', message }));
+
+const validators: ReferencedValidator[] = [rules];
 
 export function validateReferencedFiles(loaded: LoadedConfig): ConfigProblem[] {
   return validators.flatMap((v) => v(loaded));

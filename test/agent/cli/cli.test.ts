@@ -31,7 +31,7 @@ describe('lookout CLI (built bin)', function () {
   it('--help lists the commands', () => {
     const r = lookout(['--help']);
     assert.equal(r.code, 0);
-    for (const cmd of ['run', 'check-config', 'inject']) assert.match(r.out, new RegExp(`\\b${cmd}\\b`));
+    for (const cmd of ['run', 'check-config', 'inject', 'test-rules']) assert.match(r.out, new RegExp(`\\b${cmd}\\b`));
   });
 
   it('check-config exits 0 on a valid file', () => {
@@ -58,6 +58,28 @@ describe('lookout CLI (built bin)', function () {
     const r = lookout(['check-config', path.join(testdata, 'missing-env.yaml')], { LOOKOUT_TEST_UNSET_UPSTREAM: '' });
     assert.equal(r.code, 1);
     assert.match(r.out, /^exporters\.otlp\.endpoint: environment variable LOOKOUT_TEST_UNSET_UPSTREAM is not set/m);
+  });
+
+  it('check-config also validates the rule files the config names', () => {
+    const bad = lookout(['check-config', path.join(testdata, 'bad-rule-file.yaml')]);
+    assert.equal(bad.code, 1, bad.out);
+    assert.match(bad.out, /^rules\.files: .*bad\.rules\.yaml/m);
+  });
+
+  it('check-config validates alert routing (a route naming an undefined receiver)', () => {
+    const bad = lookout(['check-config', path.join(testdata, 'bad-routing.yaml')]);
+    assert.equal(bad.code, 1, bad.out);
+    assert.match(bad.out, /^alerting\.route\.routes\[0\]\.receiver: undefined receiver "nobody"/m);
+  });
+
+  it('test-rules runs promtool unit-test files with promtool verdicts', () => {
+    const dir = path.join(repoRoot, 'test/compat/promtool/testdata');
+    const pass = lookout(['test-rules', path.join(dir, 'recording.pass.test.yaml')]);
+    assert.equal(pass.code, 0, pass.out);
+    assert.match(pass.out, /SUCCESS/);
+    const fail = lookout(['test-rules', path.join(dir, 'recording.fail.test.yaml')]);
+    assert.equal(fail.code, 1, fail.out);
+    assert.match(fail.out, /FAILED/);
   });
 
   it('check-config on a missing file exits 1 with the path', () => {

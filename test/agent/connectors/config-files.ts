@@ -17,7 +17,8 @@ export function problemsOf(connector: 'spanmetrics' | 'logmetrics', file: string
     loadConnector(connector, file);
   } catch (err) {
     assert.ok(err instanceof ConfigError, `${file}: ${String(err)}`);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
+    // Array indexes written as ".0" (paths are compared in that form, whichever the loader prints).
+    return err.problems.map((p) => `${p.path.replace(/\[(\d+)\]/g, '.$1')}: ${p.message}`);
   }
   assert.fail(`${file} should not load`);
 }

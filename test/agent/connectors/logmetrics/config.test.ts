@@ -44,12 +44,12 @@ describe('connectors.logmetrics config', () => {
   });
 
   it('bad-values.yaml: metric name, regexes and severity are checked', () => {
-    assert.deepEqual(problemsOf('logmetrics', 'bad-values.yaml'), [
-      'connectors.logmetrics.counters.0.name: must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)',
-      'connectors.logmetrics.counters.1.match.attributes.code.regex: error parsing regexp: /^(?:(unclosed)$/: Unterminated group',
-      'connectors.logmetrics.counters.1.match.body_regex: error parsing regexp: /[z-a]/: Range out of order in character class',
-      'connectors.logmetrics.counters.1.match.severity_min: unknown severity "LOUD" (use TRACE, DEBUG, INFO, WARN, ERROR, FATAL or a severity number 1-24)',
-    ]);
+    const p = problemsOf('logmetrics', 'bad-values.yaml');
+    assert.equal(p.length, 4, p.join('\n'));
+    assert.equal(p[0], 'connectors.logmetrics.counters.0.name: must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
+    assert.match(p[1], /^connectors\.logmetrics\.counters\.1\.match\.attributes\.code\.regex: error parsing regexp: .*Unterminated group/);
+    assert.equal(p[2], 'connectors.logmetrics.counters.1.match.body_regex: error parsing regexp: /[z-a]/: Range out of order in character class');
+    assert.equal(p[3], 'connectors.logmetrics.counters.1.match.severity_min: unknown severity "LOUD" (use TRACE, DEBUG, INFO, WARN, ERROR, FATAL or a severity number 1-24)');
   });
 
   it('bad-names.yaml: reserved and duplicate counter names, reserved and colliding labels', () => {

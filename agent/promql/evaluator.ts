@@ -1,0 +1,509 @@
+/**
+ * Evaluation of a checked AST over a store Querier, one evaluation time at a
+ * time. Every selector's series are fetched once per query, over the union
+ * of all the times the query will look at (including subquery steps,
+ * offsets, @ and the lookback), and each step then finds its samples by
+ * binary search. Step-invariant subtrees (those pinned with @) are computed
+ * once; subquery inner steps are memoised, since their timestamps are
+ * aligned to absolute multiples of the subquery step.
+ */
+import type { Labels, Querier, SeriesData } from '../store/types';
+import { lowerBound, upperBound } from '../store/mem-series';
+import type { AggregateExpr, BinaryExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
+import { SET_OPS } from './ast';
+import { aggregate } from './aggregate';
+import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binary';
+import { FUNCTIONS, TIME_DEPENDENT_FUNCTIONS } from './function-defs';
+import { civil, DATE_FUNCTIONS } from './functions/date';
+import { histogramQuantile } from './functions/histogram';
+import { labelJoiner, labelReplacer } from './functions/label-functions';
+import { clamp, roundTo, SIMPLE_MATH } from './functions/math';
+import * as overTime from './functions/over-time';
+import * as rate from './functions/rate';
+import type { Window } from './functions/window';
+import { compareLabels, dropMetricName, EMPTY_LABELS, labelsKey } from './labels';
+import { QueryError } from './types';
+import type { RangeSlice, RangeValue, Sample, Value } from './values';
+
+export interface EvalOptions {
+  lookbackDeltaMs: number;
+  /** Step of subqueries written without one (`x[1h:]`): Prometheus' global evaluation_interval. */
+  defaultSubqueryStepMs: number;
+  /** Upper bound on samples fetched for one query (memory guard). */
+  maxSamples: number;
+}
+
+type RangeFn = (w: Window, scalars: number[]) => number | undefined;
+
+const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
+  rate: (w) => rate.extrapolatedRate(w, true, true),
+  increase: (w) => rate.extrapolatedRate(w, true, false),
+  delta: (w) => rate.extrapolatedRate(w, false, false),
+  irate: (w) => rate.instantValue(w, true),
+  idelta: (w) => rate.instantValue(w, false),
+  deriv: (w) => rate.deriv(w),
+  predict_linear: (w, s) => rate.predictLinear(w, s[0]),
+  resets: (w) => rate.resets(w),
+  changes: (w) => rate.changes(w),
+  holt_winters: (w, s) => rate.holtWinters(w, s[0], s[1]),
+  avg_over_time: overTime.avgOverTime,
+  sum_over_time: overTime.sumOverTime,
+  count_over_time: overTime.countOverTime,
+  max_over_time: overTime.maxOverTime,
+  min_over_time: overTime.minOverTime,
+  last_over_time: overTime.lastOverTime,
+  present_over_time: overTime.presentOverTime,
+  stddev_over_time: overTime.stddevOverTime,
+  stdvar_over_time: overTime.stdvarOverTime,
+  quantile_over_time: (w, s) => overTime.quantileOverTime(w, s[0]),
+};
+
+function unwrapParens(e: Expr): Expr {
+  while (e.kind === 'paren') e = e.expr;
+  return e;
+}
+
+function assertNoDuplicateLabelsets(samples: Sample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const key = labelsKey(s.metric);
+    if (seen.has(key)) throw new QueryError('vector cannot contain metrics with the same labelset', 'execution');
+    seen.add(key);
+  }
+}
+
+/** The labels absent()/absent_over_time() report: the selector's equality matchers (a label matched twice is left out). */
+function absentLabels(arg: Expr): Labels {
+  const e = unwrapParens(arg);
+  const sel = e.kind === 'vector' ? e : e.kind === 'matrix' ? e.selector : undefined;
+  if (!sel) return EMPTY_LABELS;
+  const out: Labels = {};
+  const has = new Set<string>();
+  for (const m of sel.matchers) {
+    if (m.name === '__name__') continue;
+    if (m.type === '=' && !has.has(m.name)) {
+      if (m.value !== '') out[m.name] = m.value;
+      else delete out[m.name];
+      has.add(m.name);
+    } else {
+      delete out[m.name];
+    }
+  }
+  return out;
+}
+
+export class Evaluator {
+  private readonly selections = new Map<VectorSelector, SeriesData[]>();
+  private readonly invariant = new Set<Expr>();
+  private readonly invariantCache = new Map<Expr, Value>();
+  private readonly subqueryCache = new Map<SubqueryExpr, Map<number, Sample[]>>();
+
+  constructor(
+    private readonly querier: Querier,
+    private readonly root: Expr,
+    /** Query start and end (ms); equal for an instant query. */
+    private readonly start: number,
+    private readonly end: number,
+    private readonly opts: EvalOptions,
+  ) {
+    this.markInvariant(root);
+    this.preselect();
+  }
+
+  /** Evaluates the root at one time. */
+  evalAt(ts: number): Value {
+    return this.eval(this.root, ts);
+  }
+
+  // ---- preparation ----
+
+  /** Prometheus' step-invariance analysis: records the outermost subtrees whose value cannot change with the step. */
+  private markInvariant(e: Expr): boolean {
+    const wrapIf = (child: Expr, inv: boolean): void => {
+      if (inv && child.kind !== 'number' && child.kind !== 'string') this.invariant.add(child);
+    };
+    switch (e.kind) {
+      case 'number': case 'string': return true;
+      case 'vector': return e.at !== undefined;
+      case 'matrix': return e.selector.at !== undefined;
+      case 'subquery': {
+        const inner = this.markInvariant(e.expr);
+        wrapIf(e.expr, inner);
+        return e.at !== undefined;
+      }
+      case 'paren': case 'unary': {
+        const inv = this.markInvariant(e.expr);
+        if (e === this.root) wrapIf(e, inv);
+        return inv;
+      }
+      case 'aggregate': {
+        if (e.param) this.markInvariant(e.param);
+        const inv = this.markInvariant(e.expr);
+        if (e === this.root) wrapIf(e, inv);
+        return inv;
+      }
+      case 'binary': {
+        const l = this.markInvariant(e.lhs);
+        const r = this.markInvariant(e.rhs);
+        if (l && r) {
+          if (e === this.root) wrapIf(e, true);
+          return true;
+        }
+        wrapIf(e.lhs, l);
+        wrapIf(e.rhs, r);
+        return false;
+      }
+      case 'call': {
+        const args = e.args.map((a) => this.markInvariant(a));
+        const inv = !TIME_DEPENDENT_FUNCTIONS.has(e.func) && args.every(Boolean);
+        if (inv) {
+          if (e === this.root) wrapIf(e, true);
+          return true;
+        }
+        e.args.forEach((a, i) => wrapIf(a, args[i]));
+        return false;
+      }
+    }
+  }
+
+  private atTime(at: NonNullable<VectorSelector['at']>): number {
+    return at.kind === 'time' ? at.t : at.kind === 'start' ? this.start : this.end;
+  }
+
+  /** Fetches every selector's series once, over all the times the query can look at. */
+  private preselect(): void {
+    const windows = new Map<VectorSelector, [number, number]>();
+    const visit = (e: Expr, lo: number, hi: number): void => {
+      switch (e.kind) {
+        case 'vector': case 'matrix': {
+          const sel = e.kind === 'vector' ? e : e.selector;
+          const back = e.kind === 'vector' ? this.opts.lookbackDeltaMs : e.range;
+          let refLo = lo - sel.offset;
+          let refHi = hi - sel.offset;
+          if (sel.at) {
+            const at = this.atTime(sel.at);
+            // timestamp(x @ t) looks at t itself, ignoring the offset.
+            refLo = Math.min(at - sel.offset, at);
+            refHi = Math.max(at - sel.offset, at);
+          }
+          const prev = windows.get(sel);
+          const w: [number, number] = [refLo - back, refHi];
+          windows.set(sel, prev ? [Math.min(prev[0], w[0]), Math.max(prev[1], w[1])] : w);
+          return;
+        }
+        case 'subquery': {
+          const [refLo, refHi] = e.at ? [this.atTime(e.at) - e.offset, this.atTime(e.at) - e.offset] : [lo - e.offset, hi - e.offset];
+          visit(e.expr, refLo - e.range, refHi);
+          return;
+        }
+        case 'number': case 'string': return;
+        case 'paren': case 'unary': visit(e.expr, lo, hi); return;
+        case 'aggregate': if (e.param) visit(e.param, lo, hi); visit(e.expr, lo, hi); return;
+        case 'binary': visit(e.lhs, lo, hi); visit(e.rhs, lo, hi); return;
+        case 'call': for (const a of e.args) visit(a, lo, hi); return;
+      }
+    };
+    visit(this.root, this.start, this.end);
+    let total = 0;
+    for (const [sel, [mint, maxt]] of windows) {
+      const series = this.querier.select(sel.matchers, mint, maxt).slice().sort((a, b) => compareLabels(a.labels, b.labels));
+      for (const s of series) total += s.t.length;
+      if (total > this.opts.maxSamples) {
+        throw new QueryError(`query processing would load too many samples into memory in query execution (more than ${this.opts.maxSamples})`, 'execution');
+      }
+      this.selections.set(sel, series);
+    }
+  }
+
+  // ---- evaluation ----
+
+  private eval(e: Expr, ts: number): Value {
+    if (this.invariant.has(e)) {
+      const hit = this.invariantCache.get(e);
+      if (hit) return hit;
+      const v = this.evalUncached(e, ts);
+      this.invariantCache.set(e, v);
+      return v;
+    }
+    return this.evalUncached(e, ts);
+  }
+
+  private evalUncached(e: Expr, ts: number): Value {
+    switch (e.kind) {
+      case 'number': return { type: 'scalar', value: e.value };
+      case 'string': return { type: 'string', value: e.value };
+      case 'paren': return this.eval(e.expr, ts);
+      case 'vector': return { type: 'vector', samples: this.selectVector(e, ts, false) };
+      case 'matrix': case 'subquery': return this.range(e, ts);
+      case 'call': return this.call(e, ts);
+      case 'aggregate': return this.aggregate(e, ts);
+      case 'binary': return this.binary(e, ts);
+      case 'unary': {
+        const v = this.eval(e.expr, ts);
+        if (e.op === '+') return v;
+        if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
+        if (v.type !== 'vector') throw new QueryError(`unary minus on ${v.type}`, 'execution');
+        const samples = v.samples.map((s) => ({ metric: dropMetricName(s.metric), value: -s.value }));
+        assertNoDuplicateLabelsets(samples);
+        return { type: 'vector', samples };
+      }
+    }
+  }
+
+  private vector(e: Expr, ts: number): Sample[] {
+    const v = this.eval(e, ts);
+    if (v.type !== 'vector') throw new QueryError(`expected instant vector, got ${v.type}`, 'execution');
+    return v.samples;
+  }
+
+  private scalar(e: Expr, ts: number): number {
+    const v = this.eval(e, ts);
+    if (v.type !== 'scalar') throw new QueryError(`expected scalar, got ${v.type}`, 'execution');
+    return v.value;
+  }
+
+  private stringArg(e: Expr): string {
+    const s = unwrapParens(e);
+    if (s.kind !== 'string') throw new QueryError('expected a string literal', 'bad_data');
+    return s.value;
+  }
+
+  /**
+   * The newest sample at or before the reference time, within the lookback
+   * delta, unless a staleness marker came after it.
+   */
+  private selectVector(e: VectorSelector, ts: number, forTimestamp: boolean): Sample[] {
+    let ref = ts - e.offset;
+    if (e.at) ref = forTimestamp ? this.atTime(e.at) : this.atTime(e.at) - e.offset;
+    const minT = ref - this.opts.lookbackDeltaMs;
+    const out: Sample[] = [];
+    for (const s of this.selections.get(e)!) {
+      const idx = upperBound(s.t, ref) - 1;
+      if (idx < 0) continue;
+      const t = s.t[idx];
+      if (t < minT) continue;
+      if (s.staleT.length > 0) {
+        const j = upperBound(s.staleT, ref) - 1;
+        if (j >= 0 && s.staleT[j] > t) continue;
+      }
+      out.push({ metric: s.labels, value: s.v[idx], t });
+    }
+    return out;
+  }
+
+  private range(e: MatrixSelector | SubqueryExpr, ts: number): RangeValue {
+    if (e.kind === 'matrix') {
+      const sel = e.selector;
+      const ref = (sel.at ? this.atTime(sel.at) : ts) - sel.offset;
+      const rangeStart = ref - e.range;
+      const series: RangeSlice[] = [];
+      for (const s of this.selections.get(sel)!) {
+        const lo = lowerBound(s.t, rangeStart);
+        const hi = upperBound(s.t, ref, lo);
+        if (hi > lo) series.push({ metric: s.labels, t: s.t, v: s.v, lo, hi });
+      }
+      return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+    }
+    const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
+    const step = e.step || this.opts.defaultSubqueryStepMs;
+    const rangeStart = ref - e.range;
+    const bySeries = new Map<string, { metric: Labels; t: number[]; v: number[] }>();
+    let cache = this.subqueryCache.get(e);
+    if (!cache) this.subqueryCache.set(e, (cache = new Map()));
+    // Inner steps are the multiples of the step inside [ref - range, ref].
+    for (let t = Math.ceil(rangeStart / step) * step; t <= ref; t += step) {
+      let inner = cache.get(t);
+      if (!inner) {
+        inner = this.vector(e.expr, t);
+        cache.set(t, inner);
+      }
+      for (const s of inner) {
+        const key = labelsKey(s.metric);
+        let acc = bySeries.get(key);
+        if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
+        acc.t.push(t);
+        acc.v.push(s.value);
+      }
+    }
+    const series: RangeSlice[] = [];
+    for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: acc.t, v: acc.v, lo: 0, hi: acc.t.length });
+    return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+  }
+
+  private call(e: Call, ts: number): Value {
+    const def = FUNCTIONS.get(e.func)!;
+    if (e.func === 'timestamp') {
+      const arg = unwrapParens(e.args[0]);
+      const samples = arg.kind === 'vector' ? this.selectVector(arg, ts, true) : this.vector(arg, ts);
+      // Only raw selector samples carry their own time; anything computed is stamped with the evaluation time.
+      const out = samples.map((s) => ({ metric: dropMetricName(s.metric), value: (arg.kind === 'vector' ? s.t! : ts) / 1000 }));
+      assertNoDuplicateLabelsets(out);
+      return { type: 'vector', samples: out };
+    }
+    const matrixArg = def.argTypes.indexOf('matrix');
+    if (matrixArg >= 0) return this.rangeCall(e, ts, matrixArg);
+
+    const fn = e.func;
+    let out: Sample[];
+    const arg0 = (): Sample[] => this.vector(e.args[0], ts);
+    const mapValues = (f: (v: number) => number): Sample[] => arg0().map((s) => ({ metric: dropMetricName(s.metric), value: f(s.value) }));
+    if (fn in SIMPLE_MATH) out = mapValues(SIMPLE_MATH[fn]);
+    else if (fn in DATE_FUNCTIONS) {
+      const f = DATE_FUNCTIONS[fn];
+      if (e.args.length === 0) return { type: 'vector', samples: [{ metric: EMPTY_LABELS, value: f(civil(Math.trunc(ts / 1000))) }] };
+      out = mapValues((v) => f(civil(v)));
+    } else {
+      switch (fn) {
+        case 'time': return { type: 'scalar', value: ts / 1000 };
+        case 'pi': return { type: 'scalar', value: Math.PI };
+        case 'scalar': {
+          const v = arg0();
+          return { type: 'scalar', value: v.length === 1 ? v[0].value : NaN };
+        }
+        case 'vector': out = [{ metric: EMPTY_LABELS, value: this.scalar(e.args[0], ts) }]; break;
+        case 'clamp': {
+          const v = arg0();
+          const min = this.scalar(e.args[1], ts);
+          const max = this.scalar(e.args[2], ts);
+          out = max < min ? [] : v.map((s) => ({ metric: dropMetricName(s.metric), value: clamp(s.value, min, max) }));
+          break;
+        }
+        case 'clamp_max': {
+          const v = arg0();
+          const max = this.scalar(e.args[1], ts);
+          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: Math.min(max, s.value) }));
+          break;
+        }
+        case 'clamp_min': {
+          const v = arg0();
+          const min = this.scalar(e.args[1], ts);
+          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: Math.max(min, s.value) }));
+          break;
+        }
+        case 'round': {
+          const v = arg0();
+          const toNearest = e.args.length > 1 ? this.scalar(e.args[1], ts) : 1;
+          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: roundTo(s.value, toNearest) }));
+          break;
+        }
+        case 'absent': out = arg0().length > 0 ? [] : [{ metric: absentLabels(e.args[0]), value: 1 }]; break;
+        case 'sort': case 'sort_desc': {
+          const desc = fn === 'sort_desc';
+          out = arg0().slice().sort((a, b) => {
+            const an = Number.isNaN(a.value);
+            const bn = Number.isNaN(b.value);
+            if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+            const c = a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+            return desc ? -c : c;
+          });
+          break;
+        }
+        case 'label_replace': {
+          const v = arg0();
+          const f = this.wrapFunctionError(() => labelReplacer(
+            this.stringArg(e.args[1]), this.stringArg(e.args[2]), this.stringArg(e.args[3]), this.stringArg(e.args[4])));
+          out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
+          break;
+        }
+        case 'label_join': {
+          const v = arg0();
+          const f = this.wrapFunctionError(() => labelJoiner(
+            this.stringArg(e.args[1]), this.stringArg(e.args[2]), e.args.slice(3).map((a) => this.stringArg(a))));
+          out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
+          break;
+        }
+        case 'histogram_quantile': {
+          const q = this.scalar(e.args[0], ts);
+          out = histogramQuantile(q, this.vector(e.args[1], ts));
+          break;
+        }
+        case 'histogram_count': case 'histogram_sum':
+          // Only native histogram samples qualify; the store holds floats only.
+          this.vector(e.args[0], ts);
+          out = [];
+          break;
+        case 'histogram_fraction':
+          this.scalar(e.args[0], ts);
+          this.scalar(e.args[1], ts);
+          this.vector(e.args[2], ts);
+          out = [];
+          break;
+        default:
+          throw new QueryError(`function ${JSON.stringify(fn)} is not supported`, 'bad_data');
+      }
+    }
+    assertNoDuplicateLabelsets(out);
+    return { type: 'vector', samples: out };
+  }
+
+  private wrapFunctionError<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof QueryError) throw err;
+      throw new QueryError((err as Error).message, 'execution');
+    }
+  }
+
+  private rangeCall(e: Call, ts: number, matrixArg: number): Value {
+    const scalars: number[] = [];
+    e.args.forEach((a, i) => {
+      if (i !== matrixArg) scalars.push(this.scalar(a, ts));
+    });
+    const arg = unwrapParens(e.args[matrixArg]);
+    const rv = this.eval(arg, ts);
+    if (rv.type !== 'matrix') throw new QueryError(`expected range vector in call to function ${JSON.stringify(e.func)}, got ${rv.type}`, 'execution');
+    if (e.func === 'absent_over_time') {
+      return { type: 'vector', samples: rv.series.length > 0 ? [] : [{ metric: absentLabels(arg), value: 1 }] };
+    }
+    const fn = RANGE_FUNCTIONS[e.func];
+    if (!fn) throw new QueryError(`function ${JSON.stringify(e.func)} is not supported`, 'bad_data');
+    const keepName = e.func === 'last_over_time';
+    const out: Sample[] = [];
+    const w: Window = { t: [], v: [], lo: 0, hi: 0, rangeStart: rv.rangeStart, rangeEnd: rv.rangeEnd, rangeMs: rv.rangeMs, evalTs: ts };
+    for (const s of rv.series) {
+      w.t = s.t;
+      w.v = s.v;
+      w.lo = s.lo;
+      w.hi = s.hi;
+      const value = this.wrapFunctionError(() => fn(w, scalars));
+      if (value === undefined) continue;
+      out.push({ metric: keepName ? s.metric : dropMetricName(s.metric), value });
+    }
+    assertNoDuplicateLabelsets(out);
+    return { type: 'vector', samples: out };
+  }
+
+  private aggregate(e: AggregateExpr, ts: number): Value {
+    let param: number | string | undefined;
+    if (e.param) param = e.op === 'count_values' ? this.stringArg(e.param) : this.scalar(e.param, ts);
+    const vec = this.vector(e.expr, ts);
+    const out = this.wrapFunctionError(() => aggregate(e.op, e.grouping, e.without, param, vec));
+    assertNoDuplicateLabelsets(out);
+    return { type: 'vector', samples: out };
+  }
+
+  private binary(e: BinaryExpr, ts: number): Value {
+    const l = this.eval(e.lhs, ts);
+    const r = this.eval(e.rhs, ts);
+    let out: Sample[];
+    if (l.type === 'scalar' && r.type === 'scalar') return { type: 'scalar', value: scalarBinop(e.op, l.value, r.value) };
+    if (l.type === 'vector' && r.type === 'vector') {
+      const m = e.matching!;
+      if (SET_OPS.has(e.op)) {
+        out = e.op === 'and' ? vectorAnd(l.samples, r.samples, m) : e.op === 'or' ? vectorOr(l.samples, r.samples, m) : vectorUnless(l.samples, r.samples, m);
+      } else {
+        out = vectorBinop(e.op, l.samples, r.samples, m, e.returnBool);
+      }
+    } else if (l.type === 'vector' && r.type === 'scalar') {
+      out = vectorScalarBinop(e.op, l.samples, r.value, false, e.returnBool);
+    } else if (l.type === 'scalar' && r.type === 'vector') {
+      out = vectorScalarBinop(e.op, r.samples, l.value, true, e.returnBool);
+    } else {
+      throw new QueryError(`binary expression must contain only scalar and instant vector types, got ${l.type} and ${r.type}`, 'bad_data');
+    }
+    assertNoDuplicateLabelsets(out);
+    return { type: 'vector', samples: out };
+  }
+}

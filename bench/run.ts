@@ -5,6 +5,7 @@
  */
 import { run as receiver } from './receivers/otlp/receiver.bench';
 import { run as exporter } from './exporters/otlp/exporter.bench';
+import { run as spanmetrics } from './connectors/spanmetrics.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   await receiver(seconds);
   console.log('\n== OTLP exporter ==');
   await exporter(seconds);
+  console.log('\n== spanmetrics connector ==');
+  await spanmetrics(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -36,6 +36,13 @@ export interface RestoredAlerts {
   downAt: number;
   outageTolerance: number;
   forGracePeriod: number;
+  /**
+   * How long a restored firing alert stays firing while its expression
+   * returns nothing. Unlike Prometheus' TSDB, the local store starts empty
+   * after a restart: until the app has re-sent enough data for the rule's
+   * range windows, "no result" means "no data yet", not "resolved".
+   */
+  restoreHold: number;
 }
 
 export interface AlertingEvalResult {
@@ -82,6 +89,9 @@ export class AlertingRule {
   }
 
   /** Schedules restoration of saved alerts; applied at the next evaluation, when its time is known. */
+  /** Restored firing alerts held firing without data until these times (see RestoredAlerts.restoreHold). */
+  private readonly restoreHoldUntil = new Map<string, number>();
+
   restore(saved: RestoredAlerts): void {
     this.pendingRestore = saved;
   }
@@ -104,6 +114,7 @@ export class AlertingRule {
           alert.activeAt += ts - saved.downAt;
         }
       }
+      if (alert.state === 'firing' && saved.restoreHold > 0) this.restoreHoldUntil.set(labelsKey(alert.labels), ts + saved.restoreHold);
       this.active.set(labelsKey(alert.labels), alert);
     }
   }
@@ -146,7 +157,9 @@ export class AlertingRule {
     for (const [key, a] of this.active) {
       if (!fresh.has(key)) {
         let keepFiring = false;
-        if (a.state === 'firing' && this.keepFiringFor > 0) {
+        const holdUntil = this.restoreHoldUntil.get(key);
+        if (a.state === 'firing' && holdUntil !== undefined && ts < holdUntil) keepFiring = true;
+        else if (a.state === 'firing' && this.keepFiringFor > 0) {
           if (a.keepFiringSince === undefined) a.keepFiringSince = ts;
           if (ts - a.keepFiringSince < this.keepFiringFor) keepFiring = true;
         }
@@ -164,6 +177,7 @@ export class AlertingRule {
         if (!keepFiring) continue;
       } else {
         a.keepFiringSince = undefined;
+        this.restoreHoldUntil.delete(key);
       }
       numActivePending++;
       if (a.state === 'pending' && ts - a.activeAt >= this.holdDuration) {

@@ -59,6 +59,11 @@ export const rulesConfigSchema = z.strictObject({
   outage_tolerance: durationSchema().default(3600_000),
   /** A restored pending alert gets at least this long before firing (--rules.alert.for-grace-period). */
   for_grace_period: durationSchema().default(600_000),
+  /**
+   * After a restart the local store is empty: a restored firing alert whose
+   * expression returns nothing stays firing this long (Lookout-specific).
+   */
+  restore_hold: durationSchema().default(120_000),
   default_pack: defaultPackSchema.prefault({}),
 });
 export type RulesConfig = z.infer<typeof rulesConfigSchema>;

@@ -137,6 +137,7 @@ export class RuleManager implements Component {
         if (!alerts?.length) continue;
         rule.restore({
           alerts, downAt: saved.downAt, outageTolerance: config.outage_tolerance, forGracePeriod: config.for_grace_period,
+          restoreHold: config.restore_hold,
         });
       }
     }

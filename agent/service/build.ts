@@ -52,7 +52,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   extensions.set('engine', engine);
   components.push(storeComponent);
   components.push(new MountedRouter('api/prometheus', () => prometheusApiRouter({
-    engine, querier: store, metadata: store, buildInfo: { version: BUILD_INFO.version }, logger,
+    engine, querier: store, metadata: store, buildInfo: { version: '2.42.0', revision: `lookout-${BUILD_INFO.version}` }, logger,
   })));
 
   let exporter: OtlpExporter | undefined;

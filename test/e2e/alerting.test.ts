@@ -35,6 +35,7 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
   this.timeout(120_000);
   let agent: AgentProcess;
   let demo: AppProcess;
+  let agentConfig: Record<string, unknown>;
   let hooks: Awaited<ReturnType<typeof recorder>>;
   const mails: ParsedMail[] = [];
   let smtp: SMTPServer;
@@ -51,7 +52,7 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    agent = await startAgent({
+    agentConfig = {
       rules: {
         files: [path.join(repoRoot, 'test/e2e/testdata/demo-errors.rules.yaml')],
         evaluation_interval: '1s',
@@ -66,7 +67,8 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
           email_configs: [{ to: 'oncall@example.test', from: 'lookout@example.test', smarthost: `127.0.0.1:${smtpPort}`, require_tls: false, send_resolved: true }],
         }],
       },
-    });
+    };
+    agent = await startAgent(agentConfig);
     demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
       preload: 'require',
       preloadDir: await builtPreload(),
@@ -121,5 +123,43 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
     await waitFor(() => mails.find((m) => /RESOLVED/.test(m.subject ?? '')), { what: 'resolved email' });
     const firingWebhooks = hooks.got.filter((r) => r.path === '/webhook' && r.body.status === 'firing');
     assert.equal(firingWebhooks.length, 1, 'one firing notification (repeat_interval 1h)');
+  });
+
+  it('a restart while firing forgets nothing and re-sends nothing', async () => {
+    const before = hooks.got.length;
+    let driving = true;
+    const drive = (async () => {
+      while (driving) {
+        await demo.get('/simulate/error');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      const firing = await waitFor(() => hooks.got.slice(before).find((r) => r.path === '/webhook' && r.body.status === 'firing'), { timeoutMs: 40_000, what: 'firing again' });
+      const startsAt = (firing.body as { alerts: { startsAt: string }[] }).alerts[0].startsAt;
+      // Restart the agent on the same storage and ports; the app keeps sending.
+      assert.equal(await agent.stop(), 0);
+      const restartedAt = Date.now();
+      const ports = { otlpPort: Number(new URL(agent.otlpUrl).port), adminPort: Number(new URL(agent.adminUrl).port) };
+      agent = await startAgent(agentConfig, { dir: agent.dir, ...ports });
+      // The restored alert is firing with its original active time...
+      const restored = await waitFor(async () => {
+        const res = await (await fetch(`${agent.adminUrl}/api/v1/alerts`)).json() as { data: { alerts: { labels: Record<string, string>; state: string; activeAt: string }[] } };
+        return res.data.alerts.find((a) => a.labels.alertname === 'DemoErrorRatioHigh' && a.state === 'firing');
+      }, { timeoutMs: 20_000, what: 'restored firing alert' });
+      assert.ok(new Date(restored.activeAt).getTime() < restartedAt, `activeAt predates the restart (restored, not new): ${restored.activeAt} vs startsAt ${startsAt}, restart ${new Date(restartedAt).toISOString()}`);
+      // ...and the notifier holds it, past group_wait and several group_interval flushes.
+      const evals = async () => {
+        const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
+        return [...text.matchAll(/^lookout_rule_evaluations_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      };
+      const start = await evals();
+      await waitFor(async () => (await evals()) >= start + 5, { timeoutMs: 30_000, what: '5 more rule evaluations after the restart' });
+      const firingAfter = hooks.got.slice(before).filter((r) => r.path === '/webhook' && r.body.status === 'firing');
+      assert.equal(firingAfter.length, 1, 'no second firing notification after the restart (repeat_interval 1h)');
+    } finally {
+      driving = false;
+      await drive;
+    }
   });
 });

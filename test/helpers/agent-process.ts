@@ -43,10 +43,19 @@ export interface AgentProcess {
  * current code; `npm test` type-checks the same sources in its build step.
  * `config` is merged over an agent on free ports with storage in a tmp dir.
  */
-export async function startAgent(config: Record<string, unknown> = {}, opts: { env?: NodeJS.ProcessEnv; waitReady?: boolean } = {}): Promise<AgentProcess> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-agent-'));
-  const otlpPort = await freePort();
-  const adminPort = await freePort();
+export interface StartAgentOptions {
+  env?: NodeJS.ProcessEnv;
+  waitReady?: boolean;
+  /** Reuse a previous agent's folder (its storage.dir): a restart. */
+  dir?: string;
+  otlpPort?: number;
+  adminPort?: number;
+}
+
+export async function startAgent(config: Record<string, unknown> = {}, opts: StartAgentOptions = {}): Promise<AgentProcess> {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'lookout-agent-'));
+  const otlpPort = opts.otlpPort ?? await freePort();
+  const adminPort = opts.adminPort ?? await freePort();
   const full = {
     receivers: { otlp: { http: { endpoint: `127.0.0.1:${otlpPort}` } } },
     admin: { endpoint: `127.0.0.1:${adminPort}` },

@@ -8,54 +8,30 @@
  *   'stale'  a staleness marker
  * Sample i sits at i * interval from time 0.
  */
-import type { LRParser } from '@lezer/lr' with { 'resolution-mode': 'require' };
 import type { Labels } from '../../store/types';
-import { goUnquote } from '../../templates/parse';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require('@prometheus-io/lezer-promql') as { parser: LRParser };
+import { parseExpr } from '../../promql/parse';
 
 export type SeriesValue = { kind: 'value'; value: number } | { kind: 'missing' } | { kind: 'stale' };
 
 export class SeriesParseError extends Error {}
 
-/** Parses a series description selector ('metric{a="b"}') into labels; only '=' matchers. */
+/** Parses a series description selector ('metric{a="b"}', '{a="b"}', '{}') into labels; only '=' matchers. */
 export function parseSeriesSelector(text: string): Labels {
-  const tree = parser.parse(text);
+  if (/^\s*(\{\s*\})?\s*$/.test(text)) return {};
+  let ast;
+  try {
+    ast = parseExpr(text);
+  } catch (err) {
+    throw new SeriesParseError((err as Error).message);
+  }
+  if (ast.kind !== 'vector' || ast.offset !== 0 || ast.at) {
+    throw new SeriesParseError(`expected a series selector such as metric{label="value"}, got ${JSON.stringify(text)}`);
+  }
   const labels: Labels = {};
-  let error: string | undefined;
-  let sawSelector = false;
-  let pendingName: string | undefined;
-  let pendingOp: string | undefined;
-  tree.iterate({
-    enter: (n) => {
-      if (error) return false;
-      const slice = text.slice(n.from, n.to);
-      if (n.type.isError) { error = `unexpected ${n.from >= text.length ? 'end of input' : JSON.stringify(slice || text[n.from])}`; return false; }
-      switch (n.name) {
-        case 'PromQL': return true;
-        case 'VectorSelector': sawSelector = true; return true;
-        case 'Identifier': if (n.node.parent?.name === 'VectorSelector') labels.__name__ = slice; return false;
-        case 'LabelMatchers': return true;
-        case 'UnquotedLabelMatcher': case 'QuotedLabelMatcher': pendingName = undefined; pendingOp = undefined; return true;
-        case 'QuotedLabelName':
-          if (n.node.parent?.name === 'LabelMatchers') { labels.__name__ = goUnquote(slice); return false; }
-          pendingName = goUnquote(slice);
-          return false;
-        case 'LabelName': pendingName = slice; return false;
-        case 'MatchOp': pendingOp = slice; return false;
-        case 'StringLiteral':
-          if (pendingOp !== '=') { error = `only equality matchers are allowed in a series description, got ${JSON.stringify(pendingOp)}`; return false; }
-          labels[pendingName!] = goUnquote(slice);
-          return false;
-        default:
-          if (n.node.parent?.name === 'PromQL' || n.node.parent === null) error = `expected a series selector such as metric{label="value"}, got ${JSON.stringify(text)}`;
-          return !error;
-      }
-    },
-  });
-  if (!error && !sawSelector) error = `expected a series selector such as metric{label="value"}, got ${JSON.stringify(text)}`;
-  if (error) throw new SeriesParseError(error);
+  for (const m of ast.matchers) {
+    if (m.type !== '=') throw new SeriesParseError(`only equality matchers are allowed in a series description, got ${JSON.stringify(m.type)}`);
+    labels[m.name] = m.value;
+  }
   return labels;
 }
 

@@ -215,7 +215,7 @@ describe('alerting rule state machine', () => {
 
     it('keeps pending progress, not counting the downtime', () => {
       const r = rule({ for: 30 * MIN });
-      r.restore({ alerts: [saved('pending')], downAt: 20 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN });
+      r.restore({ alerts: [saved('pending')], downAt: 20 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 0 });
       const q = downWhile(() => true);
       r.eval(25 * MIN, q, 0); // 5 minutes down: activeAt moves 5 minutes later
       assert.equal(r.allAlerts()[0].activeAt, 5 * MIN);
@@ -228,7 +228,7 @@ describe('alerting rule state machine', () => {
 
     it('gives a nearly-due pending alert the grace period', () => {
       const r = rule({ for: 10 * MIN });
-      r.restore({ alerts: [saved('pending')], downAt: 9 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN });
+      r.restore({ alerts: [saved('pending')], downAt: 9 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 0 });
       r.eval(12 * MIN, downWhile(() => true), 0);
       assert.equal(r.allAlerts()[0].activeAt, 12 * MIN + 5 * MIN - 10 * MIN);
     });
@@ -237,7 +237,7 @@ describe('alerting rule state machine', () => {
       const r = rule();
       r.restore({
         alerts: [saved('firing', { firedAt: 2 * MIN, lastSentAt: 9 * MIN + 30_000 })],
-        downAt: 9 * MIN + 30_000, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN,
+        downAt: 9 * MIN + 30_000, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 0,
       });
       const res = r.eval(10 * MIN, downWhile(() => true), 0);
       const [a] = r.allAlerts();
@@ -251,15 +251,32 @@ describe('alerting rule state machine', () => {
 
     it('resolves a restored firing alert whose condition is gone', () => {
       const r = rule();
-      r.restore({ alerts: [saved('firing', { firedAt: 2 * MIN })], downAt: 5 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN });
+      r.restore({ alerts: [saved('firing', { firedAt: 2 * MIN })], downAt: 5 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 0 });
       const res = r.eval(6 * MIN, downWhile(() => false), 0);
       assert.deepEqual(res.transitions.map((t) => t.to), ['resolved']);
       assert.equal(r.sendAlerts(6 * MIN, MIN, MIN)[0].resolvedAt, 6 * MIN);
     });
 
+    it('holds a restored firing alert while the emptied store refills, then resolves it', () => {
+      const r = rule();
+      r.restore({ alerts: [saved('firing', { firedAt: 2 * MIN })], downAt: 5 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 2 * MIN });
+      const absent = downWhile(() => false);
+      assert.deepEqual(r.eval(6 * MIN, absent, 0).transitions, [], 'no data yet is not a resolution');
+      assert.equal(r.allAlerts()[0].state, 'firing');
+      assert.deepEqual(r.eval(7 * MIN + 59_000, absent, 0).transitions, []);
+      assert.deepEqual(r.eval(8 * MIN, absent, 0).transitions.map((t) => t.to), ['resolved'], 'resolved once the hold is over');
+    });
+
+    it('a restored alert seen again in the data is no longer held', () => {
+      const r = rule();
+      r.restore({ alerts: [saved('firing', { firedAt: 2 * MIN })], downAt: 5 * MIN, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 10 * MIN });
+      r.eval(6 * MIN, downWhile(() => true), 0);
+      assert.deepEqual(r.eval(7 * MIN, downWhile(() => false), 0).transitions.map((t) => t.to), ['resolved']);
+    });
+
     it('starts afresh after an outage longer than the tolerance', () => {
       const r = rule();
-      r.restore({ alerts: [saved('pending')], downAt: 0, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN });
+      r.restore({ alerts: [saved('pending')], downAt: 0, outageTolerance: 60 * MIN, forGracePeriod: 5 * MIN, restoreHold: 0 });
       r.eval(61 * MIN, downWhile(() => true), 0);
       assert.equal(r.allAlerts()[0].activeAt, 61 * MIN);
     });

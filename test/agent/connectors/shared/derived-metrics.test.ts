@@ -95,4 +95,22 @@ describe('derived metrics', () => {
     f.stop();
     await host.cleanup();
   });
+
+  it('lets several connectors share the self-metric instruments of one meter', async () => {
+    const host = testHost();
+    const a = setup();
+    const b = setup();
+    const fa = new Flusher('spanmetrics', a.m, a.out, 0, () => 1);
+    const fb = new Flusher('logmetrics', b.m, b.out, 0, () => 1);
+    fa.start(host.meter, host.logger);
+    fb.start(host.meter, host.logger);
+    a.c.create('1', {}, 0).add(1, 0);
+    b.c.create('1', {}, 0).add(1, 0);
+    b.c.create('2', { x: 'y' }, 0).add(1, 0);
+    assert.equal(await counterValue(host, 'lookout_connector_series', { connector: 'spanmetrics' }), 1);
+    assert.equal(await counterValue(host, 'lookout_connector_series', { connector: 'logmetrics' }), 2);
+    fa.stop();
+    fb.stop();
+    await host.cleanup();
+  });
 });

@@ -5,6 +5,7 @@
  * enabled, because it reports the same names.
  */
 import { metrics } from '@opentelemetry/api';
+import v8 from 'node:v8';
 
 export function registerProcessMetrics(scope: string, version: string): void {
   const meter = metrics.getMeter(scope, version);
@@ -19,6 +20,14 @@ export function registerProcessMetrics(scope: string, version: string): void {
     .createObservableUpDownCounter('process.memory.usage', { description: 'Resident set size of this process', unit: 'By' })
     .addCallback((result) => {
       result.observe(process.memoryUsage.rss());
+    });
+  // runtime-node (0.36) declares v8js.memory.heap.limit but never reports it;
+  // "heap near its limit" needs V8's heap_size_limit (--max-old-space-size
+  // and friends), reported here for the whole heap (no space attribute).
+  meter
+    .createObservableGauge('v8js.memory.heap.limit', { description: 'V8 heap size limit (heap_size_limit)', unit: 'By' })
+    .addCallback((result) => {
+      result.observe(v8.getHeapStatistics().heap_size_limit);
     });
 }
 

@@ -152,7 +152,7 @@ describe('preload: zero-code instrumentation of real apps', function () {
         const server = m.get('http.server.request.duration')?.filter((e) => e.resource['service.name'] === 'frontend');
         return server?.some((e) => histogramCount(e.metric, (a) => a['http.route'] === '/hello/:name') > 0) &&
           m.has('http.client.request.duration') && m.has('nodejs.eventloop.delay.p99') && m.has('v8js.memory.heap.used') &&
-          m.has('process.cpu.time') && m.has('process.memory.usage')
+          m.has('process.cpu.time') && m.has('process.memory.usage') && m.has('v8js.memory.heap.limit')
           ? m
           : undefined;
       },
@@ -161,6 +161,8 @@ describe('preload: zero-code instrumentation of real apps', function () {
     const duration = byName.get('http.server.request.duration')![0].metric;
     assert.equal(duration.unit, 's');
     assert.ok(byName.has('v8js.gc.duration') || byName.has('nodejs.eventloop.utilization'), 'gc or event loop utilization reported');
+    const limit = byName.get('v8js.memory.heap.limit')!.at(-1)!.metric;
+    assert.ok((limit.gauge?.dataPoints[0].asDouble ?? Number(limit.gauge?.dataPoints[0].asInt ?? 0)) > 16 * 1024 * 1024, 'V8 heap limit reported (for the HeapNearLimit rule)');
     const cpu = byName.get('process.cpu.time')!.at(-1)!.metric;
     assert.ok(cpu.sum?.isMonotonic, 'process.cpu.time is a monotonic counter');
     assert.ok(!byName.has('http.server.duration'), 'no old-semconv duplicates');

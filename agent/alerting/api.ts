@@ -1,13 +1,17 @@
 /**
  * Alertmanager API v2 on the admin server: silences (list, get, create or
- * update, expire) and alerts, in Alertmanager's JSON shapes so amtool-style
- * scripts and SREs' curl habits work; plus Lookout's POST /api/v1/alerts/test,
+ * update, expire), alerts (with Alertmanager's filters) and status, in
+ * Alertmanager's JSON shapes so amtool and SREs' curl habits work; plus
+ * Lookout's POST /api/v1/alerts/test,
  * which routes a LookoutTestAlert through the real configuration and answers
  * which receivers it went to.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { Notifier } from './notifier';
-import { silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
+import { renderAlertingConfig } from './config-render';
+import { anchoredRegex, parseMatchers, type Matcher } from './matcher';
+import type { AlertFilter, Notifier } from './notifier';
+import { compareSilences, silenceMatchesFilter, silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
+import { BUILD_INFO } from '../telemetry/build-info';
 
 function gettable(s: Silence, now: number) {
   return {
@@ -30,20 +34,59 @@ function fail(res: Response, err: unknown): void {
   res.status(500).json((err as Error).message);
 }
 
-const STATE_ORDER = { active: 0, pending: 1, expired: 2 } as const;
+/** Alertmanager's `filter` query parameter: repeated, each one matcher (`alertname="X"`, `job=~"a|b"`). */
+function filterMatchers(q: unknown): Matcher[] {
+  const list = q === undefined ? [] : Array.isArray(q) ? q : [q];
+  const out: Matcher[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') throw new SilenceError('filter must be a matcher string such as alertname="X"', 400);
+    try {
+      out.push(...parseMatchers(item));
+    } catch (err) {
+      throw new SilenceError(`bad filter: ${(err as Error).message}`, 400);
+    }
+  }
+  return out;
+}
+
+function boolParam(q: unknown, name: string): boolean | undefined {
+  if (q === undefined) return undefined;
+  if (q === 'true') return true;
+  if (q === 'false') return false;
+  throw new SilenceError(`${name} must be true or false`, 400);
+}
+
+function alertFilter(req: Request): AlertFilter {
+  const q = req.query;
+  let receiver: RegExp | undefined;
+  if (typeof q.receiver === 'string' && q.receiver !== '') {
+    try {
+      receiver = anchoredRegex(q.receiver);
+    } catch (err) {
+      throw new SilenceError(`bad receiver: ${(err as Error).message}`, 400);
+    }
+  }
+  return {
+    matchers: filterMatchers(q.filter),
+    active: boolParam(q.active, 'active'),
+    silenced: boolParam(q.silenced, 'silenced'),
+    inhibited: boolParam(q.inhibited, 'inhibited'),
+    receiver,
+  };
+}
 
 export function alertingApiRouter(notifier: Notifier): Router {
   const now = () => notifier.currentTime();
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
 
-  router.get('/api/v2/silences', (_req: Request, res: Response) => {
+  router.get('/api/v2/silences', (req: Request, res: Response) => {
     try {
       const t = now();
-      const list = notifier.silences().list().map((s) => gettable(s, t));
-      // Alertmanager's order: active, then pending, then expired.
-      list.sort((a, b) => STATE_ORDER[a.status.state] - STATE_ORDER[b.status.state] || a.endsAt.localeCompare(b.endsAt));
-      res.json(list);
+      const filter = filterMatchers(req.query.filter);
+      const list = notifier.silences().list().filter((s) => silenceMatchesFilter(s, filter));
+      list.sort((a, b) => compareSilences(a, b, t));
+      res.json(list.map((s) => gettable(s, t)));
     } catch (err) { fail(res, err); }
   });
 
@@ -69,8 +112,24 @@ export function alertingApiRouter(notifier: Notifier): Router {
     } catch (err) { fail(res, err); }
   });
 
-  router.get('/api/v2/alerts', (_req: Request, res: Response) => {
-    res.json(notifier.listAlerts());
+  router.get('/api/v2/alerts', (req: Request, res: Response) => {
+    try {
+      res.json(notifier.listAlerts(alertFilter(req)));
+    } catch (err) { fail(res, err); }
+  });
+
+  // Alertmanager's status shape; the agent has no cluster, so it reports clustering as disabled.
+  router.get('/api/v2/status', (_req: Request, res: Response) => {
+    try {
+      res.json({
+        cluster: { status: 'disabled', peers: [] },
+        versionInfo: {
+          version: BUILD_INFO.version, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: `lookout (node ${BUILD_INFO.nodeVersion})`,
+        },
+        config: { original: renderAlertingConfig(notifier.config) },
+        uptime: new Date(notifier.startTime).toISOString(),
+      });
+    } catch (err) { fail(res, err); }
   });
 
   router.post('/api/v1/alerts/test', (req: Request, res: Response) => {
@@ -82,8 +141,8 @@ export function alertingApiRouter(notifier: Notifier): Router {
       return;
     }
     try {
-      const receivers = notifier.testAlert(body.labels ?? {}, body.annotations ?? {});
-      res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', receivers } });
+      const result = notifier.testAlert(body.labels ?? {}, body.annotations ?? {});
+      res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', ...result } });
     } catch (err) {
       res.status(400).json({ status: 'error', error: (err as Error).message });
     }

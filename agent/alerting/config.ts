@@ -43,6 +43,36 @@ const regexSchema = z.string().superRefine((s, ctx) => {
 });
 const urlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+/**
+ * A text Alertmanager would run through Go templates. Lookout sends it as
+ * written; a `{{` would reach the pager verbatim, so it is refused instead.
+ */
+const literalSchema = z.string().refine((s) => !s.includes('{{'), {
+  message: 'Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
+});
+
+// ---- http_config (receivers that speak HTTP) ----
+
+const HTTP_KEYS = ['authorization', 'basic_auth', 'follow_redirects'];
+export const httpConfigSchema = z.strictObject({
+  authorization: z.strictObject({
+    type: z.string().regex(/^\S+$/, 'must be one word, e.g. Bearer').default('Bearer'),
+    credentials: z.string().optional(),
+    credentials_file: z.string().optional(),
+  }).refine((a) => !(a.credentials && a.credentials_file), { message: 'at most one of credentials and credentials_file' }).optional(),
+  basic_auth: z.strictObject({
+    username: z.string().min(1),
+    password: z.string().optional(),
+    password_file: z.string().optional(),
+  }).refine((b) => !(b.password && b.password_file), { message: 'at most one of password and password_file' }).optional(),
+  follow_redirects: z.boolean().default(true),
+  ...refuse([
+    'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'oauth2', 'bearer_token',
+    'bearer_token_file', 'enable_http2', 'http_headers',
+  ], HTTP_KEYS),
+}).refine((h) => !(h.authorization && h.basic_auth), { message: 'at most one of authorization and basic_auth' });
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+
 // ---- global ----
 
 const GLOBAL_KEYS = [
@@ -78,19 +108,26 @@ const tlsConfigSchema = z.strictObject({
   ...refuse(['ca_file', 'cert_file', 'key_file', 'min_version', 'max_version', 'ca', 'cert', 'key'], ['insecure_skip_verify', 'server_name']),
 });
 
-const SLACK_KEYS = ['send_resolved', 'api_url', 'api_url_file', 'channel', 'username', 'icon_emoji', 'icon_url', 'title_link'];
+const SLACK_KEYS = ['send_resolved', 'api_url', 'api_url_file', 'channel', 'username', 'icon_emoji', 'icon_url', 'title',
+  'title_link', 'pretext', 'text', 'fallback', 'color', 'http_config'];
 export const slackConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(false),
   api_url: urlSchema.optional(),
   api_url_file: z.string().optional(),
-  channel: z.string().optional(),
-  username: z.string().optional(),
-  icon_emoji: z.string().optional(),
-  icon_url: z.string().optional(),
-  title_link: z.string().optional(),
+  channel: literalSchema.optional(),
+  username: literalSchema.optional(),
+  icon_emoji: literalSchema.optional(),
+  icon_url: literalSchema.optional(),
+  title: literalSchema.optional(),
+  title_link: literalSchema.optional(),
+  pretext: literalSchema.optional(),
+  text: literalSchema.optional(),
+  fallback: literalSchema.optional(),
+  color: literalSchema.optional(),
+  http_config: httpConfigSchema.optional(),
   ...refuse([
-    'http_config', 'color', 'title', 'pretext', 'text', 'fields', 'short_fields', 'footer', 'fallback', 'callback_id',
-    'image_url', 'thumb_url', 'link_names', 'mrkdwn_in', 'actions',
+    'fields', 'short_fields', 'footer', 'callback_id', 'image_url', 'thumb_url', 'link_names', 'mrkdwn_in', 'actions',
+    'update_message', 'app_token', 'app_token_file', 'app_url',
   ], SLACK_KEYS),
 }).refine((c) => !(c.api_url && c.api_url_file), { message: 'at most one of api_url and api_url_file' });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
@@ -109,29 +146,30 @@ export const emailConfigSchema = z.strictObject({
   auth_identity: z.string().optional(),
   require_tls: z.boolean().optional(),
   tls_config: tlsConfigSchema.optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  ...refuse(['auth_secret', 'html', 'text'], EMAIL_KEYS),
+  headers: z.record(z.string(), literalSchema).default({}),
+  ...refuse(['auth_secret', 'auth_secret_file', 'html', 'text', 'threading'], EMAIL_KEYS),
 }).refine((c) => !(c.auth_password && c.auth_password_file), { message: 'at most one of auth_password and auth_password_file' });
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 const PD_KEYS = ['send_resolved', 'routing_key', 'routing_key_file', 'url', 'client', 'client_url', 'description', 'details',
-  'links', 'source', 'severity', 'class', 'component', 'group'];
+  'links', 'source', 'severity', 'class', 'component', 'group', 'http_config'];
 export const pagerdutyConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(true),
   routing_key: z.string().optional(),
   routing_key_file: z.string().optional(),
   url: urlSchema.optional(),
-  client: z.string().default('Lookout'),
-  client_url: z.string().optional(),
-  description: z.string().optional(),
-  details: z.record(z.string(), z.string()).default({}),
-  links: z.array(z.strictObject({ href: z.string(), text: z.string().optional() })).default([]),
-  source: z.string().optional(),
-  severity: z.enum(['critical', 'error', 'warning', 'info']).optional(),
-  class: z.string().optional(),
-  component: z.string().optional(),
-  group: z.string().optional(),
-  ...refuse(['service_key', 'service_key_file', 'http_config', 'images'], PD_KEYS),
+  client: literalSchema.default('Lookout'),
+  client_url: literalSchema.optional(),
+  description: literalSchema.optional(),
+  details: z.record(z.string(), literalSchema).default({}),
+  links: z.array(z.strictObject({ href: literalSchema, text: literalSchema.optional() })).default([]),
+  source: literalSchema.optional(),
+  severity: z.enum(['critical', 'error', 'warning', 'info'], { error: 'must be one of critical, error, warning, info (PagerDuty Events API v2)' }).optional(),
+  class: literalSchema.optional(),
+  component: literalSchema.optional(),
+  group: literalSchema.optional(),
+  http_config: httpConfigSchema.optional(),
+  ...refuse(['service_key', 'service_key_file', 'images'], PD_KEYS),
 }).refine((c) => Boolean(c.routing_key) !== Boolean(c.routing_key_file), { message: 'exactly one of routing_key and routing_key_file is required (Events API v2; service_key/v1 is not supported)' });
 export type PagerdutyConfig = z.infer<typeof pagerdutyConfigSchema>;
 
@@ -140,7 +178,8 @@ export const webhookConfigSchema = z.strictObject({
   url: urlSchema.optional(),
   url_file: z.string().optional(),
   max_alerts: z.number().int().min(0).default(0),
-  ...refuse(['http_config'], ['send_resolved', 'url', 'url_file', 'max_alerts']),
+  http_config: httpConfigSchema.optional(),
+  ...refuse(['timeout'], ['send_resolved', 'url', 'url_file', 'max_alerts', 'http_config']),
 }).refine((c) => Boolean(c.url) !== Boolean(c.url_file), { message: 'exactly one of url and url_file is required' });
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
@@ -254,7 +293,10 @@ export const timeIntervalSchema = z.strictObject({
 export const alertmanagerTargetSchema = z.strictObject({
   /** Base URL of an Alertmanager; alerts go to {url}/api/v2/alerts. */
   url: urlSchema,
-  timeout: durationSchema().default(10_000),
+  /** Per POST; Prometheus' alertmanager_config.timeout default. */
+  timeout: durationSchema().refine((v) => v > 0, 'must be greater than 0').default(10_000),
+  /** Extra request headers, e.g. a tenant id or a proxy's Authorization. */
+  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.string()).default({}),
 });
 
 // ---- the whole section ----

@@ -9,7 +9,7 @@ import { AggregationGroup } from './group';
 import { groupKey, labelsString } from './key';
 import type { NotifyPipeline } from './pipeline';
 import type { Route } from './route';
-import type { Clock, Scheduler } from './timer/scheduler';
+import type { Clock, Timers } from './timer';
 
 /** How long a resolved alert stays visible (API, inhibition bookkeeping) after it left every group. */
 const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -24,7 +24,7 @@ export class Dispatcher {
     private readonly root: Route | undefined,
     private readonly pipeline: NotifyPipeline | undefined,
     private readonly now: Clock,
-    private readonly scheduler: Scheduler,
+    private readonly timers: Timers,
   ) {}
 
   /** Stores the alerts and routes them; returns the routes each went to. */
@@ -49,7 +49,7 @@ export class Dispatcher {
     let g = this.groups.get(mapKey);
     if (!g || g.isStopped) {
       const pipeline = this.pipeline!;
-      g = new AggregationGroup(route, gl, groupKey(route.key, gl), this.now, this.scheduler,
+      g = new AggregationGroup(route, gl, groupKey(route.key, gl), this.now, this.timers,
         (grp, alerts) => {
           const p = pipeline.run(grp, alerts);
           this.inflight.add(p);

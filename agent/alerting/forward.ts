@@ -1,93 +1,150 @@
 /**
  * Forwarding to real Alertmanagers (alerting.alertmanagers), the way
- * Prometheus' notifier does it: alerts are queued, sent in batches as a JSON
- * array to {url}/api/v2/alerts of every Alertmanager in parallel, each POST
- * bounded by its timeout. Like Prometheus, a failed batch is counted and
- * logged, not retried: firing alerts are re-sent by rule evaluation anyway.
- * The queue is bounded; the oldest alerts are dropped when it overflows.
+ * Prometheus' notifier does it: every alert rule evaluation hands over is
+ * POSTed as a JSON array of PostableAlerts to {url}/api/v2/alerts, in
+ * batches, so a cluster-wide Alertmanager deduplicates across pods. Each
+ * Alertmanager has its own queue, retry (backoff + jitter), circuit breaker
+ * and per-attempt timeout, so a dead one never delays another. The queues
+ * are bounded: when one overflows, its oldest alerts are dropped (firing
+ * alerts are re-sent by rule evaluation anyway) and counted.
  */
+import type { Counter } from '@opentelemetry/api';
+import type { IPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
-import type { FetchFn } from '../notify/http';
-import { postJson } from '../notify/http';
+import { deliveryPolicy, type DeliverySettings } from '../notify/delivery';
+import { postJson, type FetchFn } from '../notify/http';
 import { redact } from '../notify/integration';
 import type { NotifyTelemetry } from '../notify/telemetry';
 import type { PostableAlert } from './types';
 
-export interface ForwardTarget { url: string; timeout: number }
+export interface ForwardTarget {
+  url: string;
+  /** Per POST attempt, ms. */
+  timeout: number;
+  headers?: Record<string, string>;
+}
 
-const MAX_BATCH = 256;
-const MAX_QUEUE = 10_000;
+export const MAX_BATCH = 256;
+export const MAX_QUEUE = 10_000;
 
-export class AlertmanagerForwarder {
+/** One Alertmanager: its own queue and policy. */
+class TargetQueue {
   private queue: PostableAlert[] = [];
-  private draining = false;
-  private readonly inflight = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
-  dropped = 0;
+  private draining?: Promise<void>;
+  private readonly policy: IPolicy;
+  private readonly endpoint: string;
+  private readonly attrs: Record<string, string>;
 
   constructor(
-    private readonly targets: readonly ForwardTarget[],
+    private readonly target: ForwardTarget,
+    settings: DeliverySettings,
     private readonly fetchFn: FetchFn,
     private readonly telemetry: NotifyTelemetry,
+    private readonly dropped: Counter,
     private readonly logger: Logger,
-  ) {}
-
-  get enabled(): boolean {
-    return this.targets.length > 0;
+    private readonly signal: AbortSignal,
+  ) {
+    this.policy = deliveryPolicy({ ...settings, timeoutMs: target.timeout });
+    this.endpoint = `${target.url.replace(/\/+$/, '')}/api/v2/alerts`;
+    this.attrs = { integration: 'alertmanager', receiver: redact(target.url) };
   }
 
   enqueue(alerts: PostableAlert[]): void {
-    if (!this.enabled || this.abort.signal.aborted || alerts.length === 0) return;
     this.queue.push(...alerts);
     if (this.queue.length > MAX_QUEUE) {
       const over = this.queue.length - MAX_QUEUE;
       this.queue.splice(0, over);
-      this.dropped += over;
-      this.logger.warn({ dropped: over }, 'alertmanager forwarding queue full; dropped oldest alerts');
+      this.dropped.add(over, this.attrs);
+      this.logger.warn({ alertmanager: this.attrs.receiver, dropped: over }, 'alertmanager forwarding queue full; dropped the oldest alerts');
     }
-    if (!this.draining) {
-      this.draining = true;
-      // Batch everything handed over in this tick of the event loop.
-      setImmediate(() => { void this.drain(); });
-    }
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = (async () => {
+      // Batch everything handed over in this turn of the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        await this.drain();
+      } finally {
+        this.draining = undefined;
+      }
+      // Alerts enqueued between the last batch and here would otherwise wait for the next send().
+      if (this.queue.length && !this.signal.aborted) this.kick();
+    })();
   }
 
   private async drain(): Promise<void> {
-    try {
-      while (this.queue.length && !this.abort.signal.aborted) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await Promise.all(this.targets.map((t) => this.post(t, batch)));
-      }
-    } finally {
-      this.draining = false;
+    while (this.queue.length && !this.signal.aborted) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      await this.post(batch);
     }
   }
 
-  private post(t: ForwardTarget, batch: PostableAlert[]): Promise<void> {
-    const url = `${t.url.replace(/\/+$/, '')}/api/v2/alerts`;
-    const attrs = { integration: 'alertmanager', receiver: redact(t.url) };
-    const p = (async () => {
-      const t0 = performance.now();
-      this.telemetry.attempts.add(1, attrs);
-      try {
-        await postJson(this.fetchFn, url, batch, AbortSignal.any([this.abort.signal, AbortSignal.timeout(t.timeout)]));
-        this.logger.debug({ alertmanager: redact(t.url), alerts: batch.length }, 'alerts forwarded to alertmanager');
-      } catch (err) {
-        this.telemetry.failed.add(1, attrs);
-        this.logger.error({ alertmanager: redact(t.url), alerts: batch.length, err: (err as Error).message }, 'forwarding alerts to alertmanager failed');
-      } finally {
-        this.telemetry.latency.record((performance.now() - t0) / 1000, attrs);
-      }
-    })();
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
-    return p;
+  private async post(batch: PostableAlert[]): Promise<void> {
+    try {
+      await this.policy.execute(async ({ signal }) => {
+        const t0 = performance.now();
+        this.telemetry.attempts.add(1, this.attrs);
+        try {
+          await postJson(this.fetchFn, this.endpoint, batch, signal, { headers: this.target.headers });
+        } catch (err) {
+          this.telemetry.failed.add(1, this.attrs);
+          this.logger.warn({ alertmanager: this.attrs.receiver, alerts: batch.length, err: (err as Error).message }, 'forwarding attempt to alertmanager failed');
+          throw err;
+        } finally {
+          this.telemetry.latency.record((performance.now() - t0) / 1000, this.attrs);
+        }
+      }, this.signal);
+      this.logger.debug({ alertmanager: this.attrs.receiver, alerts: batch.length }, 'alerts forwarded to alertmanager');
+    } catch (err) {
+      this.dropped.add(batch.length, this.attrs);
+      this.logger.error({ alertmanager: this.attrs.receiver, alerts: batch.length, err: (err as Error).message }, 'forwarding alerts to alertmanager failed; they go again with the next evaluation');
+    }
   }
 
-  /** Sends what is queued (bounded by each target's timeout), then refuses more. */
-  async close(): Promise<void> {
-    if (this.queue.length && !this.draining) await this.drain();
-    await Promise.all([...this.inflight]);
+  /** Resolves when the queue is empty and nothing is in flight. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+}
+
+export class AlertmanagerForwarder {
+  private readonly queues: TargetQueue[];
+  private readonly abort = new AbortController();
+
+  constructor(
+    targets: readonly ForwardTarget[],
+    settings: DeliverySettings,
+    fetchFn: FetchFn,
+    telemetry: NotifyTelemetry,
+    logger: Logger,
+  ) {
+    this.queues = targets.map((t) => new TargetQueue(t, settings, fetchFn, telemetry, telemetry.dropped, logger, this.abort.signal));
+  }
+
+  get enabled(): boolean {
+    return this.queues.length > 0;
+  }
+
+  enqueue(alerts: PostableAlert[]): void {
+    if (!this.enabled || this.abort.signal.aborted || alerts.length === 0) return;
+    for (const q of this.queues) q.enqueue(alerts);
+  }
+
+  /** Resolves once every queue is empty (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.idle()));
+  }
+
+  /** Sends what is queued (each bounded by its policy), or gives up after `deadlineMs`, then refuses more. */
+  async close(deadlineMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, deadlineMs); timer.unref(); });
+    await Promise.race([this.idle(), deadline]);
+    clearTimeout(timer);
     this.abort.abort();
+    await this.idle();
   }
 }

@@ -4,12 +4,13 @@
  * older than group_wait, e.g. after a restart), then every group_interval;
  * each firing flushes the group's alerts into the notify pipeline. After a
  * successful flush, resolved alerts that did not change meanwhile are
- * dropped, and an empty group ends. Flushes never overlap: a tick that comes
- * while one is in flight runs once it finishes.
+ * dropped, and an empty group ends. A flush never blocks the next tick:
+ * each integration serializes its own deliveries (integration-queue.ts), so
+ * one slow integration does not hold back the others of the group.
  */
 import { isResolved, type Alert } from './alert';
 import type { Route } from './route';
-import type { Clock, Scheduler, TimerHandle } from './timer/scheduler';
+import type { Clock, Timers, TimerHandle } from './timer';
 
 export type FlushFn = (group: AggregationGroup, alerts: Alert[]) => Promise<boolean>;
 
@@ -17,8 +18,6 @@ export class AggregationGroup {
   private readonly alerts = new Map<string, Alert>();
   private timer?: TimerHandle;
   private hasFlushed = false;
-  private flushing = false;
-  private pending = false;
   private stopped = false;
 
   constructor(
@@ -26,7 +25,7 @@ export class AggregationGroup {
     readonly groupLabels: Record<string, string>,
     readonly groupKey: string,
     private readonly now: Clock,
-    private readonly scheduler: Scheduler,
+    private readonly timers: Timers,
     private readonly flushFn: FlushFn,
     private readonly onEmpty: (g: AggregationGroup) => void,
   ) {
@@ -35,8 +34,8 @@ export class AggregationGroup {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer) this.scheduler.clearTimeout(this.timer);
-    this.timer = this.scheduler.setTimeout(() => this.tick(), ms);
+    if (this.timer) this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => this.tick(), ms);
   }
 
   insert(alert: Alert): void {
@@ -60,38 +59,30 @@ export class AggregationGroup {
     void this.flush();
   }
 
-  /** Runs one flush (or queues one behind the flush in flight). */
+  /** Runs one flush: hands the current alerts to the pipeline, then forgets resolved alerts it delivered. */
   async flush(): Promise<void> {
     if (this.stopped) return;
-    if (this.flushing) { this.pending = true; return; }
-    this.flushing = true;
-    try {
-      const snapshot = this.list();
-      if (snapshot.length === 0) return;
-      const ok = await this.flushFn(this, snapshot);
-      if (ok && !this.stopped) {
-        const now = this.now();
-        for (const a of snapshot) {
-          const cur = this.alerts.get(a.fingerprint);
-          if (cur && cur.updatedAt === a.updatedAt && isResolved(cur, now)) this.alerts.delete(a.fingerprint);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+    const snapshot = this.list();
+    if (snapshot.length === 0) return;
+    const ok = await this.flushFn(this, snapshot);
     if (this.stopped) return;
+    if (ok) {
+      const now = this.now();
+      for (const a of snapshot) {
+        const cur = this.alerts.get(a.fingerprint);
+        // An alert re-sent since the snapshot (updatedAt moved) is kept: its newest state was not notified yet.
+        if (cur && cur.updatedAt === a.updatedAt && isResolved(cur, now)) this.alerts.delete(a.fingerprint);
+      }
+    }
     if (this.empty()) {
       this.stop();
       this.onEmpty(this);
-    } else if (this.pending) {
-      this.pending = false;
-      await this.flush();
     }
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) this.scheduler.clearTimeout(this.timer);
+    if (this.timer) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 

@@ -8,7 +8,7 @@
 import type { InhibitRuleConfig } from './config';
 import { isResolved, type Alert } from './alert';
 import { matchesAll } from './matcher';
-import type { Clock } from './timer/scheduler';
+import type { Clock } from './timer';
 
 export class Inhibitor {
   constructor(

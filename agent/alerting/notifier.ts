@@ -19,27 +19,51 @@ import { SlackIntegration } from '../notify/slack';
 import { createNotifyTelemetry, type NotifyTelemetry } from '../notify/telemetry';
 import { WebhookIntegration } from '../notify/webhook';
 import { fromPostable, isResolved, type Alert } from './alert';
+import { groupKey } from './key';
 import type { AlertingConfig } from './config';
 import { openAlertingDb, type AlertingDb } from './db';
 import { Dispatcher } from './dispatcher';
 import { AlertmanagerForwarder } from './forward';
 import { Inhibitor } from './inhibit';
 import { NotificationLog } from './nflog';
+import type { Matcher } from './matcher';
+import { matchesAll } from './matcher';
+import { AlertingMetrics } from './metric';
 import { NotifyPipeline, type ReceiverRuntime } from './pipeline';
 import { Route } from './route';
 import { Silences } from './silence';
 import { TimeIntervals } from './timeinterval';
-import { realClock, realScheduler, type Clock, type Scheduler, type TimerHandle } from './timer/scheduler';
+import { realClock, realTimers, type Clock, type Timers, type TimerHandle } from './timer';
 import type { AlertSink, PostableAlert } from './types';
 
 export interface NotifierOptions {
+  /** The clock group timers, silences and resolve times read (tests inject a fake one). */
   now?: Clock;
-  scheduler?: Scheduler;
+  /** The timer factory aggregation groups run on (tests inject a fake one). */
+  timers?: Timers;
   fetch?: FetchFn;
   /** Directory *_file paths resolve against (the config file's directory); default: cwd. */
   baseDir?: string;
   /** Retry/timeout/breaker settings of every delivery (tests shorten them). */
   delivery?: Partial<DeliverySettings>;
+}
+
+/** GET /api/v2/alerts query: Alertmanager's filter, active, silenced, inhibited and receiver parameters. */
+export interface AlertFilter {
+  matchers?: readonly Matcher[];
+  active?: boolean;
+  silenced?: boolean;
+  inhibited?: boolean;
+  /** Anchored regex on receiver names. */
+  receiver?: RegExp;
+}
+
+/** Where POST /api/v1/alerts/test went. */
+export interface TestAlertResult {
+  labels: Record<string, string>;
+  receivers: string[];
+  routes: { receiver: string; route: string; groupKey: string; groupBy: string[]; continue: boolean }[];
+  alertmanagers: number;
 }
 
 export interface GettableAlert {
@@ -60,7 +84,7 @@ const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
 export class Notifier implements Component, AlertSink {
   readonly id = 'alerting';
   private readonly now: Clock;
-  private readonly scheduler: Scheduler;
+  private readonly timers: Timers;
   private readonly fetchFn: FetchFn;
   private readonly baseDir: string;
   private readonly delivery: DeliverySettings;
@@ -74,12 +98,15 @@ export class Notifier implements Component, AlertSink {
   private pipeline?: NotifyPipeline;
   private forwarder?: AlertmanagerForwarder;
   private maintenance?: TimerHandle;
+  private metrics?: AlertingMetrics;
+  private inhibitor?: Inhibitor;
+  private startedAt = 0;
   private started = false;
   private stopped = false;
 
   constructor(readonly config: AlertingConfig, options: NotifierOptions = {}) {
     this.now = options.now ?? realClock;
-    this.scheduler = options.scheduler ?? realScheduler;
+    this.timers = options.timers ?? realTimers;
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
@@ -117,7 +144,8 @@ export class Notifier implements Component, AlertSink {
     this.db = openAlertingDb(host.storageDir);
     this.nflog = new NotificationLog(this.db);
     this.silenceStore = new Silences(this.db, this.now);
-    this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.fetchFn, telemetry, this.logger);
+    this.startedAt = this.now();
+    this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
     const receivers = new Map<string, ReceiverRuntime>();
     for (const [name, integrations] of this.buildIntegrations()) {
       receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, telemetry, this.logger!)) });
@@ -129,17 +157,20 @@ export class Notifier implements Component, AlertSink {
       receivers, nflog: this.nflog, silences: this.silenceStore, inhibitor, timeIntervals: intervals, now: this.now,
       externalURL: this.externalURL(), logger: this.logger, signal: this.abort.signal,
     }) : undefined;
-    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.scheduler);
+    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
     this.dispatcher = dispatcher;
     this.inhibitor = inhibitor;
+    this.metrics = new AlertingMetrics(host.meter, {
+      alerts: () => this.countAlerts(),
+      aggregationGroups: () => this.dispatcher?.groupsList().length ?? 0,
+      silences: () => this.silenceStore?.countByState() ?? { active: 0, pending: 0, expired: 0 },
+    });
     this.scheduleMaintenance();
     this.logger.info({ routing: this.routing, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
   }
 
-  private inhibitor?: Inhibitor;
-
   private scheduleMaintenance(): void {
-    this.maintenance = this.scheduler.setTimeout(() => {
+    this.maintenance = this.timers.setTimeout(() => {
       if (this.stopped) return;
       this.nflog?.gc(this.now());
       this.silenceStore?.gc();
@@ -161,10 +192,25 @@ export class Notifier implements Component, AlertSink {
     const out: Alert[] = [];
     for (const p of alerts) {
       try {
-        out.push(fromPostable(p, now, this.config.global.resolve_timeout));
+        const a = fromPostable(p, now, this.config.global.resolve_timeout);
+        this.metrics?.received.add(1, { status: isResolved(a, now) ? 'resolved' : 'firing' });
+        out.push(a);
       } catch (err) {
+        this.metrics?.invalid.add(1);
         this.logger?.warn({ labels: p.labels, err: (err as Error).message }, 'dropping invalid alert');
       }
+    }
+    return out;
+  }
+
+  private countAlerts(): { active: number; suppressed: number } {
+    const out = { active: 0, suppressed: 0 };
+    if (!this.dispatcher) return out;
+    const now = this.now();
+    for (const a of this.dispatcher.alerts()) {
+      if (isResolved(a, now)) continue;
+      if (this.silenceStore!.silencedBy(a.labels).length || this.inhibitor!.inhibitedBy(a.labels, a.fingerprint).length) out.suppressed++;
+      else out.active++;
     }
     return out;
   }
@@ -175,15 +221,23 @@ export class Notifier implements Component, AlertSink {
     return this.silenceStore;
   }
 
-  /** Alertmanager API v2 GET /api/v2/alerts. */
-  listAlerts(): GettableAlert[] {
+  /** Alertmanager API v2 GET /api/v2/alerts: alerts not yet resolved, filtered as Alertmanager filters them. */
+  listAlerts(filter: AlertFilter = {}): GettableAlert[] {
     if (!this.dispatcher) return [];
     const now = this.now();
-    return this.dispatcher.alerts().filter((a) => !isResolved(a, now)).map((a) => {
+    const out: GettableAlert[] = [];
+    for (const a of this.dispatcher.alerts()) {
+      if (isResolved(a, now)) continue;
+      if (filter.matchers && !matchesAll(filter.matchers, a.labels)) continue;
+      const receivers = [...new Set((this.root?.match(a.labels) ?? []).map((r) => r.receiver))];
+      if (filter.receiver && !receivers.some((r) => filter.receiver!.test(r))) continue;
       const silencedBy = this.silenceStore!.silencedBy(a.labels);
       const inhibitedBy = this.inhibitor!.inhibitedBy(a.labels, a.fingerprint);
-      const receivers = [...new Set((this.root?.match(a.labels) ?? []).map((r) => r.receiver))].map((name) => ({ name }));
-      return {
+      const suppressed = silencedBy.length > 0 || inhibitedBy.length > 0;
+      if (filter.active === false && !suppressed) continue;
+      if (filter.silenced === false && silencedBy.length > 0) continue;
+      if (filter.inhibited === false && inhibitedBy.length > 0) continue;
+      out.push({
         labels: a.labels,
         annotations: a.annotations,
         startsAt: new Date(a.startsAt).toISOString(),
@@ -191,26 +245,44 @@ export class Notifier implements Component, AlertSink {
         updatedAt: new Date(a.updatedAt).toISOString(),
         generatorURL: a.generatorURL,
         fingerprint: a.fingerprint,
-        receivers,
-        status: { state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active', silencedBy, inhibitedBy },
-      };
-    });
+        receivers: receivers.map((name) => ({ name })),
+        status: { state: suppressed ? 'suppressed' : 'active', silencedBy, inhibitedBy },
+      });
+    }
+    return out;
   }
 
-  /** Sends a test alert through the real routing; returns the receivers it went to. */
-  testAlert(labels: Record<string, string>, annotations: Record<string, string>): string[] {
+  /**
+   * Sends alertname=LookoutTestAlert (labels and annotations from the
+   * caller) through the real routing and forwarding, as if rule evaluation
+   * had sent it; answers where it went. It resolves after resolve_timeout.
+   */
+  testAlert(labels: Record<string, string>, annotations: Record<string, string>): TestAlertResult {
     if (!this.dispatcher) throw new Error('alerting is not started');
     const now = this.now();
-    const alert = fromPostable({
+    const posted: PostableAlert = {
       labels: { ...labels, alertname: 'LookoutTestAlert' },
       annotations: { summary: 'Test alert sent by Lookout to check notification routing', ...annotations },
       startsAt: new Date(now).toISOString(),
       endsAt: new Date(now + this.config.global.resolve_timeout).toISOString(),
-    }, now, this.config.global.resolve_timeout);
-    this.forwarder?.enqueue([{ labels: alert.labels, annotations: alert.annotations, startsAt: new Date(alert.startsAt).toISOString(), endsAt: new Date(alert.endsAt).toISOString() }]);
-    if (!this.routing) return [];
-    const [routes] = this.dispatcher.put([alert]);
-    return [...new Set(routes.map((r) => r.receiver))];
+    };
+    const alert = fromPostable(posted, now, this.config.global.resolve_timeout);
+    this.forwarder?.enqueue([{ ...posted, labels: alert.labels }]);
+    const routes = this.routing ? this.dispatcher.put([alert])[0] : [];
+    return {
+      labels: alert.labels,
+      receivers: [...new Set(routes.map((r) => r.receiver))],
+      routes: routes.map((r) => {
+        const gl = r.groupLabels(alert.labels);
+        return { receiver: r.receiver, route: r.key, groupKey: groupKey(r.key, gl), groupBy: r.groupBy === null ? ['...'] : [...r.groupBy], continue: r.continue };
+      }),
+      alertmanagers: this.config.alertmanagers.length,
+    };
+  }
+
+  /** When start() ran, by the notifier's clock (GET /api/v2/status uptime). */
+  get startTime(): number {
+    return this.startedAt;
   }
 
   /** The notifier's clock (API answers use it for silence states). */
@@ -218,15 +290,17 @@ export class Notifier implements Component, AlertSink {
     return this.now();
   }
 
-  /** Resolves when no notification flush is in flight. */
+  /** Resolves when no notification flush and no forwarding is in flight (tests). */
   async settled(): Promise<void> {
     await this.dispatcher?.settled();
+    await this.forwarder?.idle();
   }
 
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.maintenance) this.scheduler.clearTimeout(this.maintenance);
+    if (this.maintenance) this.timers.clearTimeout(this.maintenance);
+    this.metrics?.close();
     this.dispatcher?.stop();
     this.abort.abort();
     await this.dispatcher?.settled();

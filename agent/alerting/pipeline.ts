@@ -13,11 +13,12 @@ import type { Delivery } from '../notify/delivery';
 import { buildMessage, ZERO_TIME, type NotifiedAlert } from '../notify/message';
 import { isResolved, type Alert } from './alert';
 import type { AggregationGroup } from './group';
+import { IntegrationQueue } from './integration-queue';
 import type { Inhibitor } from './inhibit';
-import { needsUpdate, type NotificationLog } from './nflog';
+import { needsUpdate, type NflogKey, type NotificationLog } from './nflog';
 import type { Silences } from './silence';
 import type { TimeIntervals } from './timeinterval';
-import type { Clock } from './timer/scheduler';
+import type { Clock } from './timer';
 
 export interface ReceiverRuntime {
   name: string;
@@ -51,7 +52,28 @@ function toNotified(a: Alert, now: number): NotifiedAlert {
 }
 
 export class NotifyPipeline {
+  /** Keyed like the notification log, so a group re-created with the same key shares its queues. */
+  private readonly queues = new Map<string, IntegrationQueue>();
+
   constructor(private readonly deps: PipelineDeps) {}
+
+  private queue(key: NflogKey): IntegrationQueue {
+    const id = JSON.stringify([key.groupKey, key.receiver, key.integration]);
+    let q = this.queues.get(id);
+    if (!q) {
+      const created = new IntegrationQueue(() => { if (this.queues.get(id) === created) this.queues.delete(id); });
+      this.queues.set(id, created);
+      q = created;
+    }
+    return q;
+  }
+
+  /** Integration queues with a delivery running or waiting (tests, metrics). */
+  busyQueues(): number {
+    let n = 0;
+    for (const q of this.queues.values()) if (q.busy) n++;
+    return n;
+  }
 
   /** Whether a route's time intervals silence it at this instant. */
   mutedByTime(group: AggregationGroup, now: number): string | undefined {
@@ -82,14 +104,19 @@ export class NotifyPipeline {
     const unmuted = alerts.filter((a) => !this.muted(a));
     if (unmuted.length === 0) return true;
     const notified = unmuted.map((a) => toNotified(a, now));
-    const results = await Promise.all(receiver.deliveries.map((d) => this.deliverOne(group, receiver, d, notified, now)));
+    const results = await Promise.all(receiver.deliveries.map((d) => {
+      const key: NflogKey = { groupKey: group.groupKey, receiver: receiver.name, integration: `${d.integration.name}[${d.integration.index}]` };
+      return this.queue(key).submit(() => this.deliverOne(group, receiver, d, key, notified));
+    }));
     return results.every(Boolean);
   }
 
-  private async deliverOne(group: AggregationGroup, receiver: ReceiverRuntime, delivery: Delivery, alerts: NotifiedAlert[], now: number): Promise<boolean> {
+  private async deliverOne(group: AggregationGroup, receiver: ReceiverRuntime, delivery: Delivery, key: NflogKey, alerts: NotifiedAlert[]): Promise<boolean> {
     const { deps } = this;
+    if (deps.signal.aborted) return false;
     const integ = delivery.integration;
-    const key = { groupKey: group.groupKey, receiver: receiver.name, integration: `${integ.name}[${integ.index}]` };
+    // Read the clock when the delivery runs, not when the flush queued it (it may have waited behind a slow one).
+    const now = deps.now();
     const firing = new Set(alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint));
     const resolved = new Set(alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
     if (!needsUpdate(deps.nflog.get(key), firing, resolved, integ.sendResolved, group.route.repeatInterval, now)) return true;

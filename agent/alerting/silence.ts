@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertingDb } from './db';
 import { newMatcher, matchesAll, type Matcher } from './matcher';
-import type { Clock } from './timer/scheduler';
+import type { Clock } from './timer';
 
 export interface SilenceMatcher { name: string; value: string; isRegex: boolean; isEqual: boolean }
 
@@ -73,6 +73,46 @@ function validate(p: PostableSilence): SilenceMatcher[] {
   return ms;
 }
 
+function sameMatchers(a: SilenceMatcher[], b: SilenceMatcher[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.name === b[i].name && m.value === b[i].value && m.isRegex === b[i].isRegex && m.isEqual === b[i].isEqual);
+}
+
+/** Alertmanager's rule for updating a silence in place rather than replacing it. */
+function canUpdate(old: Silence, matchers: SilenceMatcher[], startsAt: number, endsAt: number, now: number): boolean {
+  if (!sameMatchers(old.matchers, matchers)) return false;
+  switch (silenceState(old, now)) {
+    case 'active': return startsAt === old.startsAt && endsAt >= now;
+    case 'pending': return startsAt >= now;
+    case 'expired': return false;
+  }
+}
+
+/**
+ * GET /api/v2/silences?filter=...: a silence passes when its matchers, read
+ * as a label set, satisfy every filter matcher (Alertmanager's rule; a
+ * filter for an empty value also passes silences without that name).
+ */
+export function silenceMatchesFilter(s: Silence, filter: readonly Matcher[]): boolean {
+  const labels = new Map(s.matchers.map((m) => [m.name, m.value]));
+  return filter.every((f) => {
+    const v = labels.get(f.name);
+    if (v === undefined) return f.value === '';
+    return matchesAll([f], { [f.name]: v });
+  });
+}
+
+const STATE_ORDER: Record<SilenceState, number> = { active: 0, pending: 1, expired: 2 };
+
+/** Alertmanager's listing order: active by soonest end, pending by soonest start, expired by most recent end. */
+export function compareSilences(a: Silence, b: Silence, now: number): number {
+  const sa = silenceState(a, now);
+  const sb = silenceState(b, now);
+  if (sa !== sb) return STATE_ORDER[sa] - STATE_ORDER[sb];
+  if (sa === 'active') return a.endsAt - b.endsAt;
+  if (sa === 'pending') return a.startsAt - b.startsAt;
+  return b.endsAt - a.endsAt;
+}
+
 function time(text: string, what: string): number {
   const t = typeof text === 'string' ? Date.parse(text) : NaN;
   if (Number.isNaN(t)) throw new SilenceError(`${what} ${JSON.stringify(text)} is not an RFC 3339 time`, 400);
@@ -112,25 +152,31 @@ export class Silences {
     return this.byId.get(id);
   }
 
-  /** Creates a silence, or updates the one named by p.id (Alertmanager's POST /api/v2/silences). */
+  /**
+   * Creates a silence, or updates the one named by p.id (Alertmanager's POST
+   * /api/v2/silences): an update keeps the id only when Alertmanager would
+   * (same matchers; an active silence keeps its start and may not end in the
+   * past; a pending one may not start in the past). Otherwise the old silence
+   * is expired and a new one with a new id replaces it.
+   */
   upsert(p: PostableSilence): string {
     const matchers = validate(p);
     const now = this.now();
     let startsAt = time(p.startsAt, 'startsAt');
     const endsAt = time(p.endsAt, 'endsAt');
-    if (endsAt <= startsAt) throw new SilenceError('endsAt must be after startsAt', 400);
-    if (endsAt <= now) throw new SilenceError('endsAt is in the past: the silence would never be active', 400);
+    if (endsAt <= startsAt) throw new SilenceError('Failed to create silence: start time must be before end time', 400);
+    if (endsAt <= now) throw new SilenceError("Failed to create silence: end time can't be in the past", 400);
     if (p.id) {
       const old = this.byId.get(p.id);
       if (!old) throw new SilenceError(`silence ${p.id} not found`, 404);
-      if (silenceState(old, now) !== 'expired') {
-        // An active silence cannot move its start into the future retroactively; keep the original start.
-        if (silenceState(old, now) === 'active' && startsAt > now) startsAt = old.startsAt;
+      if (canUpdate(old, matchers, startsAt, endsAt, now)) {
         this.persist({ ...old, matchers, startsAt, endsAt, createdBy: p.createdBy, comment: p.comment, updatedAt: now });
         return old.id;
       }
-      // An expired silence is never revived: a new one replaces it, as Alertmanager does.
+      if (silenceState(old, now) !== 'expired') this.expireAt(old, now);
     }
+    // A silence never starts in the past: what happened before it was created was not silenced.
+    if (startsAt < now) startsAt = now;
     const id = randomUUID();
     this.persist({ id, matchers, startsAt, endsAt, createdBy: p.createdBy, comment: p.comment, updatedAt: now });
     return id;
@@ -139,10 +185,21 @@ export class Silences {
   expire(id: string): void {
     const s = this.byId.get(id);
     if (!s) throw new SilenceError(`silence ${id} not found`, 404);
+    if (silenceState(s, this.now()) === 'expired') throw new SilenceError(`silence ${id} is already expired`, 400);
+    this.expireAt(s, this.now());
+  }
+
+  private expireAt(s: Silence, now: number): void {
+    const pending = silenceState(s, now) === 'pending';
+    this.persist({ ...s, startsAt: pending ? now : s.startsAt, endsAt: now, updatedAt: now });
+  }
+
+  /** Counts by state (metrics). */
+  countByState(): Record<SilenceState, number> {
     const now = this.now();
-    const state = silenceState(s, now);
-    if (state === 'expired') throw new SilenceError(`silence ${id} is already expired`, 400);
-    this.persist({ ...s, startsAt: state === 'pending' ? now : s.startsAt, endsAt: now, updatedAt: now });
+    const out: Record<SilenceState, number> = { active: 0, pending: 0, expired: 0 };
+    for (const s of this.byId.values()) out[silenceState(s, now)]++;
+    return out;
   }
 
   /** Ids of the active silences matching the labels (empty = not silenced). */

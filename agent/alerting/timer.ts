@@ -8,14 +8,14 @@ export type Clock = () => number;
 
 export interface TimerHandle { readonly id: unknown }
 
-export interface Scheduler {
+export interface Timers {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
 export const realClock: Clock = () => Date.now();
 
-export const realScheduler: Scheduler = {
+export const realTimers: Timers = {
   setTimeout(fn, ms) {
     const t = setTimeout(fn, Math.max(0, ms));
     t.unref();

@@ -36,6 +36,24 @@ function retryable(err: Error): boolean {
   return true;
 }
 
+/**
+ * Retry (exponential backoff with jitter; client errors are final) around a
+ * circuit breaker around a per-attempt timeout. The breaker sits inside the
+ * retry so an open breaker ends the retries at once instead of hammering.
+ */
+export function deliveryPolicy(settings: DeliverySettings): IPolicy {
+  const retryPolicy = retry(handleWhen(retryable), {
+    maxAttempts: Math.max(0, settings.maxAttempts - 1),
+    // cockatiel's ExponentialBackoff uses decorrelated jitter by default.
+    backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
+  });
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: settings.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(settings.breakerThreshold),
+  });
+  return wrap(retryPolicy, breaker, timeout(settings.timeoutMs, TimeoutStrategy.Aggressive));
+}
+
 export class Delivery {
   private readonly policy: IPolicy;
   private readonly attrs: Record<string, string>;
@@ -48,15 +66,7 @@ export class Delivery {
     private readonly logger: Logger,
   ) {
     this.attrs = { integration: integration.name, receiver };
-    const retryPolicy = retry(handleWhen(retryable), {
-      maxAttempts: Math.max(0, settings.maxAttempts - 1),
-      backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
-    });
-    const breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: settings.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(settings.breakerThreshold),
-    });
-    this.policy = wrap(retryPolicy, breaker, timeout(settings.timeoutMs, TimeoutStrategy.Aggressive));
+    this.policy = deliveryPolicy(settings);
   }
 
   /** Resolves when delivered; rejects with the last error once retries are exhausted or `signal` aborts. */

@@ -65,6 +65,6 @@ export class PagerdutyIntegration implements Integration {
     const key = secretOrFile(this.cfg.routing_key, this.cfg.routing_key_file, this.baseDir, 'pagerduty routing_key');
     if (!key) throw new Error('pagerduty: no routing_key or routing_key_file configured');
     const url = this.cfg.url ?? this.global.pagerduty_url;
-    await postJson(this.fetchFn, url, pagerdutyEvent(msg, this.cfg, key, new Date(this.now())), signal);
+    await postJson(this.fetchFn, url, pagerdutyEvent(msg, this.cfg, key, new Date(this.now())), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
   }
 }

@@ -2,8 +2,11 @@
  * slack_configs: an incoming-webhook POST with one attachment rendered like
  * Alertmanager's default templates: color danger (firing critical) / warning
  * (other firing) / good (resolved), title `[FIRING:N] alertname ...`,
- * title_link to the external URL, text with each alert's summary or
- * description and labels, fallback for clients without attachments.
+ * title_link back to the source (the alerts' generatorURL when they share
+ * one, else the external URL's alert list for this receiver), text with each
+ * alert's summary or description and labels, fallback for clients without
+ * attachments. title, title_link, pretext, text, fallback and color may be
+ * set to literal texts that replace the defaults.
  */
 import type { GlobalConfig, SlackConfig } from '../alerting/config';
 import { postJson, type FetchFn } from './http';
@@ -26,19 +29,27 @@ export function slackText(msg: NotificationMessage): string {
   }).join('\n\n');
 }
 
+/** Where the title points: the rule's expression when every alert comes from one, else the receiver's alert list. */
+export function defaultTitleLink(msg: NotificationMessage): string {
+  const sources = new Set(msg.alerts.map((a) => a.generatorURL));
+  const [only] = sources;
+  if (sources.size === 1 && /^https?:\/\//.test(only)) return only;
+  return `${msg.externalURL.replace(/\/$/, '')}/api/v2/alerts?receiver=${encodeURIComponent(msg.receiver)}`;
+}
+
 export function slackPayload(msg: NotificationMessage, cfg: SlackConfig) {
-  const title = titleLine(msg);
-  const titleLink = cfg.title_link ?? `${msg.externalURL.replace(/\/$/, '')}/#/alerts?receiver=${encodeURIComponent(msg.receiver)}`;
-  const payload: Record<string, unknown> = {
-    attachments: [{
-      color: slackColor(msg),
-      title,
-      title_link: titleLink,
-      text: slackText(msg),
-      fallback: `${title} | ${titleLink}`,
-      mrkdwn_in: ['fallback', 'pretext', 'text'],
-    }],
+  const title = cfg.title ?? titleLine(msg);
+  const titleLink = cfg.title_link ?? defaultTitleLink(msg);
+  const attachment: Record<string, unknown> = {
+    color: cfg.color ?? slackColor(msg),
+    title,
+    title_link: titleLink,
+    text: cfg.text ?? slackText(msg),
+    fallback: cfg.fallback ?? `${title} | ${titleLink}`,
+    mrkdwn_in: ['fallback', 'pretext', 'text'],
   };
+  if (cfg.pretext) attachment.pretext = cfg.pretext;
+  const payload: Record<string, unknown> = { attachments: [attachment] };
   if (cfg.channel) payload.channel = cfg.channel;
   if (cfg.username) payload.username = cfg.username;
   if (cfg.icon_emoji) payload.icon_emoji = cfg.icon_emoji;
@@ -58,6 +69,6 @@ export class SlackIntegration implements Integration {
     const url = secretOrFile(this.cfg.api_url, this.cfg.api_url_file, this.baseDir, 'slack api_url')
       ?? secretOrFile(this.global.slack_api_url, this.global.slack_api_url_file, this.baseDir, 'global.slack_api_url');
     if (!url) throw new Error('slack: no api_url, api_url_file or global.slack_api_url configured');
-    await postJson(this.fetchFn, url, slackPayload(msg, this.cfg), signal);
+    await postJson(this.fetchFn, url, slackPayload(msg, this.cfg), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
   }
 }

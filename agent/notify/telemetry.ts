@@ -10,6 +10,8 @@ export interface NotifyTelemetry {
   attempts: Counter;
   failed: Counter;
   latency: Histogram;
+  /** Alerts forwarding to an Alertmanager gave up on (queue overflow, or failed after retries). */
+  dropped: Counter;
 }
 
 export function createNotifyTelemetry(meter: Meter): NotifyTelemetry {
@@ -20,6 +22,9 @@ export function createNotifyTelemetry(meter: Meter): NotifyTelemetry {
       description: 'Latency of notification attempts.',
       unit: 's',
       advice: { explicitBucketBoundaries: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20] },
+    }),
+    dropped: meter.createCounter('lookout_notifications_dropped_total', {
+      description: 'Alerts dropped while forwarding to Alertmanagers (queue overflow, or failed after retries), as prometheus_notifications_dropped_total.',
     }),
   };
 }

@@ -3,6 +3,7 @@
  * field: receiver, status, alerts[], groupLabels, commonLabels,
  * commonAnnotations, externalURL, version, groupKey, truncatedAlerts.
  * max_alerts > 0 truncates the list and reports how many were left out.
+ * http_config adds an Authorization header (Bearer or basic auth).
  */
 import type { WebhookConfig } from '../alerting/config';
 import { postJson, type FetchFn } from './http';
@@ -44,6 +45,6 @@ export class WebhookIntegration implements Integration {
 
   async notify(msg: NotificationMessage, signal: AbortSignal): Promise<void> {
     const url = this.cfg.url ?? readSecretFile(this.cfg.url_file!, this.baseDir, 'webhook url');
-    await postJson(this.fetchFn, url, webhookPayload(msg, this.cfg.max_alerts), signal);
+    await postJson(this.fetchFn, url, webhookPayload(msg, this.cfg.max_alerts), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
   }
 }

@@ -47,7 +47,9 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     assert.deepEqual(office.weekdays, [{ begin: 1, end: 5 }]);
     assert.deepEqual(office.daysOfMonth, [{ begin: 1, end: -1 }]);
     assert.equal(office.location, 'Europe/Berlin');
-    assert.deepEqual(c.alertmanagers, [{ url: 'http://alertmanager:9093', timeout: 10_000 }]);
+    assert.deepEqual(c.alertmanagers, [{ url: 'http://alertmanager:9093', timeout: 10_000, headers: { 'X-Scope-OrgID': 'team-a' } }]);
+    assert.deepEqual(c.receivers[2].webhook_configs[0].http_config?.authorization, { type: 'Bearer', credentials_file: '/run/secrets/hook-token' });
+    assert.equal(c.receivers[0].slack_configs[0].title, 'Infra alert');
   });
 
   it('forward-only: no route, alertmanagers only; default timeout', () => {
@@ -75,6 +77,14 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     ]);
   });
 
+  it('refuses a templates file and Go templates in texts, by key', () => {
+    assert.deepEqual(problems('bad-templates.yaml'), [
+      'alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
+      'alerting.receivers[0].slack_configs[0].text: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
+      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url)',
+    ]);
+  });
+
   it('cross-checks receivers and time interval names', () => {
     assert.deepEqual(problems('bad-references.yaml'), [
       'alerting.route.routes[0].receiver: undefined receiver "missing" (defined: a)',
@@ -93,15 +103,27 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     has('alerting.time_intervals[0].time_intervals[0].location', /unknown time zone "Mars\/Olympus"/);
   });
 
-  it('refuses known-but-unsupported keys of supported integrations by name', () => {
-    const bad = 'alerting:\n  route: {receiver: a}\n  receivers: [{name: a, slack_configs: [{api_url: "http://x/", title: "{{ .Status }}"}]}]\n  templates: [a.tmpl]\n';
+  it('refuses known-but-unsupported keys of supported integrations by name, and Go templates in texts', () => {
+    const bad = `alerting:
+  route: {receiver: a}
+  receivers:
+    - name: a
+      slack_configs: [{api_url: "http://x/", title: "{{ .Status }}", fields: [{title: t, value: v}]}]
+      webhook_configs: [{url: "http://x/", http_config: {authorization: {credentials: c}, proxy_url: "http://proxy/"}}]
+  templates: [a.tmpl]
+`;
     try {
       parseConfigText(bad, 't', {});
       assert.fail('should fail');
     } catch (err) {
-      const msgs = (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-      assert.ok(msgs.some((m) => m.startsWith('alerting.receivers[0].slack_configs[0].title: not supported by Lookout (supported: send_resolved, api_url')), msgs.join('\n'));
-      assert.ok(msgs.some((m) => m.startsWith('alerting.templates: not supported by Lookout')), msgs.join('\n'));
+      assert.ok(err instanceof ConfigError, String(err));
+      const msgs = err.problems.map((p) => `${p.path}: ${p.message}`);
+      const has = (prefix: string) => assert.ok(msgs.some((m) => m.startsWith(prefix)), `${prefix}\nin\n${msgs.join('\n')}`);
+      has('alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout');
+      has('alerting.receivers[0].slack_configs[0].fields: not supported by Lookout (supported: send_resolved, api_url');
+      has('alerting.receivers[0].webhook_configs[0].http_config.proxy_url: not supported by Lookout (supported: authorization, basic_auth, follow_redirects)');
+      has('alerting.templates: not supported by Lookout');
+      assert.equal(msgs.length, 4, msgs.join('\n'));
     }
   });
 });

@@ -93,11 +93,12 @@ describe('alerting dispatcher (fake clock)', () => {
     - {match: {team: b}, receiver: never}
     - {match_re: {team: "c.*"}, receiver: c, routes: [{matchers: ['severity!="info"'], receiver: csev}]}
 ${receivers(['root', 'a', 'ab', 'never', 'c', 'csev'])}`);
-    assert.deepEqual(h.notifier.testAlert({ team: 'a' }, {}), ['a', 'ab']);
-    assert.deepEqual(h.notifier.testAlert({ team: 'b' }, {}), ['ab']);
-    assert.deepEqual(h.notifier.testAlert({ team: 'cx', severity: 'info' }, {}), ['c']);
-    assert.deepEqual(h.notifier.testAlert({ team: 'cx', severity: 'page' }, {}), ['csev']);
-    assert.deepEqual(h.notifier.testAlert({ team: 'z' }, {}), ['root']);
+    const to = (labels: Record<string, string>) => h!.notifier.testAlert(labels, {}).receivers;
+    assert.deepEqual(to({ team: 'a' }), ['a', 'ab']);
+    assert.deepEqual(to({ team: 'b' }), ['ab']);
+    assert.deepEqual(to({ team: 'cx', severity: 'info' }), ['c']);
+    assert.deepEqual(to({ team: 'cx', severity: 'page' }), ['csev']);
+    assert.deepEqual(to({ team: 'z' }), ['root']);
     await advance(h, 0);
     const paths = rec.requests.map((r) => r.path).sort();
     assert.deepEqual(paths, ['/a', '/ab', '/c', '/csev', '/root']);
@@ -184,14 +185,16 @@ time_intervals:
   - name: office-hours
     time_intervals: [{weekdays: ['monday:friday'], times: [{start_time: '09:00', end_time: '17:00'}], location: Europe/Berlin}]
 ${receivers(['web', 'muted', 'office'])}`, { clock });
-    const both = () => [alert({ alertname: 'M', kind: 'muted' }, clock), alert({ alertname: 'O', kind: 'office' }, clock)];
+    // Re-sent every hour with endsAt 4h ahead, as Prometheus does (4 x resend delay): the alerts stay firing.
+    const endsAt = () => new Date(clock.t + 4 * 3600_000).toISOString();
+    const both = () => [alert({ alertname: 'M', kind: 'muted' }, clock, { endsAt: endsAt() }), alert({ alertname: 'O', kind: 'office' }, clock, { endsAt: endsAt() })];
     h.notifier.send(both());
     await advance(h, 0);
     assert.equal(rec.requests.length, 0, 'Saturday: muted by weekends, outside office hours');
-    // Monday 2026-03-09 07:30 UTC = 08:30 Berlin: not muted, still before office hours.
-    for (let t = clock.t; t < Date.parse('2026-03-09T07:30:00Z'); t += 3600_000) { h.notifier.send(both()); await advance(h, 3600_000); }
+    // Until Monday 2026-03-09 07:00 UTC = 08:00 Berlin: not muted any more, still before office hours.
+    for (let t = clock.t; t < Date.parse('2026-03-09T07:00:00Z'); t += 3600_000) { h.notifier.send(both()); await advance(h, 3600_000); }
     assert.deepEqual(rec.requests.map((r) => r.path), ['/muted']);
-    // 08:30 UTC = 09:30 Berlin: office hours.
+    // The next tick, 08:00 UTC = 09:00 Berlin: office hours.
     h.notifier.send(both());
     await advance(h, 3600_000);
     assert.deepEqual(rec.requests.map((r) => r.path), ['/muted', '/office']);

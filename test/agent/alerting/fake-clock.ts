@@ -3,11 +3,11 @@
  * advances time, in due order, so group_wait / group_interval /
  * repeat_interval are checked without sleeping.
  */
-import type { Scheduler, TimerHandle } from '../../../agent/alerting/timer/scheduler';
+import type { Timers, TimerHandle } from '../../../agent/alerting/timer';
 
 interface FakeTimer { id: number; at: number; fn: () => void }
 
-export class FakeClock implements Scheduler {
+export class FakeClock implements Timers {
   private timers: FakeTimer[] = [];
   private nextId = 1;
 

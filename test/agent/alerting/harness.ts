@@ -20,7 +20,7 @@ export interface Harness { notifier: Notifier; clock: FakeClock; host: TestHost 
 export async function startNotifier(yamlBody: string, opts: { clock?: FakeClock; host?: TestHost; options?: NotifierOptions } = {}): Promise<Harness> {
   const clock = opts.clock ?? new FakeClock();
   const host = opts.host ?? testHost();
-  const notifier = new Notifier(alertingConfig(yamlBody), { now: clock.now, scheduler: clock, delivery: FAST_DELIVERY, ...opts.options });
+  const notifier = new Notifier(alertingConfig(yamlBody), { now: clock.now, timers: clock, delivery: FAST_DELIVERY, ...opts.options });
   await notifier.start(host);
   return { notifier, clock, host };
 }

@@ -96,6 +96,39 @@ receivers:
     assert.ok(auths.some((a) => a.ok && a.method === 'PLAIN'));
   });
 
+  it('logs in with LOGIN when the server offers only LOGIN; password from auth_password_file', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-email-'));
+    writeFileSync(path.join(dir, 'smtp-pass'), 's3cret\n');
+    const logins: string[] = [];
+    const loginOnly = new SMTPServer({
+      authMethods: ['LOGIN'],
+      logger: false,
+      onAuth(auth, _session, cb) {
+        logins.push(`${auth.method}:${auth.username}:${auth.password}`);
+        cb(null, { user: auth.username });
+      },
+      onData(stream, _s, cb) { simpleParser(stream).then((mail) => { received.push({ mail, from: '', to: [], secure: true, user: '', method: 'LOGIN' }); cb(); }, cb); },
+    });
+    await new Promise<void>((resolve) => loginOnly.listen(0, '127.0.0.1', resolve));
+    const loginPort = (loginOnly.server.address() as AddressInfo).port;
+    try {
+      h = await startNotifier(`global: {smtp_from: l@example.org, smtp_smarthost: '127.0.0.1:${loginPort}', smtp_auth_username: alerts, smtp_auth_password_file: smtp-pass}
+route: {receiver: mail, group_wait: 0s}
+receivers: [{name: mail, email_configs: [{to: a@example.org, tls_config: {insecure_skip_verify: true}}]}]`, { options: { baseDir: dir } });
+      h.notifier.send([alert({ alertname: 'Login' }, h.clock)]);
+      await advance(h, 0);
+      assert.deepEqual(logins, ['LOGIN:alerts:s3cret']);
+      assert.equal(received.length, 1);
+      assert.equal(received[0].mail.subject, '[FIRING:1]  (Login)');
+    } finally {
+      await new Promise<void>((resolve) => loginOnly.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a server without STARTTLS when require_tls is true', async () => {
     const plain = new SMTPServer({ disabledCommands: ['STARTTLS', 'AUTH'], logger: false, onData(stream, _s, cb) { stream.resume(); stream.on('end', () => cb()); } });
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));

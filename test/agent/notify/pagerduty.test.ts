@@ -37,7 +37,15 @@ receivers:
     assert.equal(ev.client, 'Lookout');
     assert.equal(ev.client_url, 'http://lookout.example:9464/alerts');
     assert.deepEqual(ev.links, [{ href: 'http://runbook', text: 'Runbook' }]);
+    // Events API v2: required routing_key, event_action, payload.{summary, source, severity}; types as documented.
+    assert.deepEqual(Object.keys(ev).sort(), ['client', 'client_url', 'dedup_key', 'event_action', 'links', 'payload', 'routing_key']);
+    assert.match(ev.dedup_key, /^[0-9a-f]{64}$/);
     const p = ev.payload;
+    assert.deepEqual(Object.keys(p).sort(), ['class', 'component', 'custom_details', 'group', 'severity', 'source', 'summary', 'timestamp']);
+    for (const k of ['summary', 'source', 'severity', 'timestamp', 'component', 'group', 'class']) assert.equal(typeof p[k], 'string', k);
+    assert.ok(p.summary.length > 0 && p.summary.length <= 1024);
+    assert.ok(['critical', 'error', 'warning', 'info'].includes(p.severity));
+    assert.equal(typeof p.custom_details, 'object');
     assert.equal(p.summary, '[FIRING:1] Latency (i1 critical)');
     assert.equal(p.source, 'host-1');
     assert.equal(p.severity, 'critical');
@@ -57,6 +65,7 @@ receivers:
     assert.equal(res.dedup_key, expectedKey, 'same dedup_key resolves the same incident');
     assert.equal(res.routing_key, 'R0123456789');
     assert.equal(res.payload, undefined);
+    assert.deepEqual(Object.keys(res).sort(), ['dedup_key', 'event_action', 'routing_key']);
   });
 
   it('maps an unknown severity label to error and does not retry a 400', async () => {

@@ -34,12 +34,16 @@ receivers:
     const att = r.body.attachments[0];
     assert.equal(att.color, 'danger');
     assert.equal(att.title, '[FIRING:1] DiskFull (db1 critical)');
-    assert.equal(att.title_link, 'http://lookout.example:9464/#/alerts?receiver=chat');
+    assert.equal(att.title_link, a.generatorURL, 'one source rule: the title links to its expression');
     assert.match(att.text, /Disk is full/);
     assert.match(att.text, /99% used on \/data/);
     assert.match(att.text, /instance=db1/);
     assert.match(att.text, /severity=critical/);
-    assert.equal(att.fallback, '[FIRING:1] DiskFull (db1 critical) | http://lookout.example:9464/#/alerts?receiver=chat');
+    assert.equal(att.fallback, `[FIRING:1] DiskFull (db1 critical) | ${a.generatorURL}`);
+    assert.deepEqual(att.mrkdwn_in, ['fallback', 'pretext', 'text']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['attachments', 'channel', 'icon_emoji', 'username']);
+    assert.deepEqual(Object.keys(att).sort(), ['color', 'fallback', 'mrkdwn_in', 'text', 'title', 'title_link']);
+    for (const k of Object.keys(att)) if (k !== 'mrkdwn_in') assert.equal(typeof att[k], 'string', k);
 
     h.notifier.send([{ ...a, endsAt: new Date(h.clock.t).toISOString() }]);
     await advance(h, 60_000);
@@ -48,14 +52,41 @@ receivers:
     assert.equal(rec.requests[1].body.attachments[0].title, '[RESOLVED] DiskFull (db1 critical)');
   });
 
-  it('uses global.slack_api_url and colors non-critical firing alerts warning', async () => {
+  it('uses global.slack_api_url, colors non-critical firing alerts warning, links mixed sources to the alert list', async () => {
     h = await startNotifier(`global: {slack_api_url: "${rec.url}/global"}
+external_url: http://lookout.example:9464/
 route: {receiver: chat, group_wait: 0s}
 receivers: [{name: chat, slack_configs: [{}]}]`);
-    h.notifier.send([alert({ alertname: 'Slow', severity: 'warning' }, h.clock)]);
+    h.notifier.send([alert({ alertname: 'Slow', severity: 'warning' }, h.clock), alert({ alertname: 'Slower', severity: 'warning' }, h.clock, { generatorURL: 'http://other/graph' })]);
     await advance(h, 0);
     assert.equal(rec.requests[0].path, '/global');
-    assert.equal(rec.requests[0].body.attachments[0].color, 'warning');
+    const att = rec.requests[0].body.attachments[0];
+    assert.equal(att.color, 'warning');
+    assert.equal(att.title, '[FIRING:2]  (warning)', "Alertmanager's title with no group labels: empty values, common labels in parentheses");
+    assert.equal(att.title_link, 'http://lookout.example:9464/api/v2/alerts?receiver=chat');
     assert.equal(rec.requests[0].body.channel, undefined);
+  });
+
+  it('literal title, title_link, pretext, text, fallback and color replace the defaults', async () => {
+    h = await startNotifier(`route: {receiver: chat, group_wait: 0s}
+receivers:
+  - name: chat
+    slack_configs:
+      - api_url: "${rec.url}/hook"
+        title: Checkout is burning
+        title_link: https://runbooks.example/checkout
+        pretext: '<!here>'
+        text: See the runbook.
+        fallback: Checkout alert
+        color: '#ff0000'
+        icon_url: https://example/icon.png`);
+    h.notifier.send([alert({ alertname: 'Burn' }, h.clock)]);
+    await advance(h, 0);
+    const body = rec.requests[0].body;
+    assert.equal(body.icon_url, 'https://example/icon.png');
+    assert.deepEqual(body.attachments[0], {
+      color: '#ff0000', title: 'Checkout is burning', title_link: 'https://runbooks.example/checkout', pretext: '<!here>',
+      text: 'See the runbook.', fallback: 'Checkout alert', mrkdwn_in: ['fallback', 'pretext', 'text'],
+    });
   });
 });

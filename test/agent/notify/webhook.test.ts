@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { webhookPayload } from '../../../agent/notify/webhook';
+import { counterValue } from '../../helpers/test-host';
 import { advance, alert, startNotifier, type Harness } from '../alerting/harness';
 import { Recorder } from './recorder';
 
@@ -44,6 +50,58 @@ receivers: [{name: hook, webhook_configs: [{url: "${rec.url}/alerts", max_alerts
     assert.equal(got.endsAt, '0001-01-01T00:00:00Z');
     assert.equal(got.generatorURL, src.generatorURL);
     assert.match(got.fingerprint, /^[0-9a-f]{16}$/);
+  });
+
+  it('http_config: Bearer credentials from a file (read at send time) and basic auth', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-webhook-'));
+    try {
+      writeFileSync(path.join(dir, 'token'), 'tok-1\n');
+      h = await startNotifier(`route: {receiver: hooks, group_wait: 0s, group_interval: 1m, group_by: [alertname]}
+receivers:
+  - name: hooks
+    webhook_configs:
+      - {url: "${rec.url}/bearer", http_config: {authorization: {credentials_file: token}}}
+      - {url: "${rec.url}/basic", http_config: {basic_auth: {username: am, password: pa:ss}}}`, { options: { baseDir: dir } });
+      h.notifier.send([alert({ alertname: 'A' }, h.clock)]);
+      await advance(h, 0);
+      const byPath = (p: string) => rec.requests.filter((r) => r.path === p);
+      assert.equal(byPath('/bearer')[0].headers.authorization, 'Bearer tok-1');
+      assert.equal(byPath('/basic')[0].headers.authorization, `Basic ${Buffer.from('am:pa:ss').toString('base64')}`);
+      // A rotated token is used by the next notification without a restart.
+      writeFileSync(path.join(dir, 'token'), 'tok-2\n');
+      h.notifier.send([alert({ alertname: 'B' }, h.clock)]);
+      await advance(h, 0);
+      assert.equal(byPath('/bearer')[1].headers.authorization, 'Bearer tok-2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows redirects by default; http_config.follow_redirects: false fails on one instead', async () => {
+    const hits: string[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      req.resume();
+      if (req.url === '/moved') res.writeHead(307, { location: '/target' }).end();
+      else res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      h = await startNotifier(`route: {receiver: hooks, group_wait: 0s}
+receivers:
+  - name: hooks
+    webhook_configs:
+      - {url: "${base}/moved"}
+      - {url: "${base}/moved", http_config: {follow_redirects: false}}`);
+      h.notifier.send([alert({ alertname: 'A' }, h.clock)]);
+      await advance(h, 0);
+      assert.deepEqual(hits.sort(), ['/moved', '/moved', '/target'], 'followed once; the other stopped at the redirect and was not retried');
+      assert.equal(await counterValue(h.host, 'lookout_notifications_failed_total', { integration: 'webhook', receiver: 'hooks' }), 1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('max_alerts: 0 sends every alert', () => {

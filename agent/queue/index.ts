@@ -1,2 +1,3 @@
-export type { ExportQueue, QueueEntry } from './queue';
-export { MemoryQueue } from './memory-queue';
+export type { ExportQueue, PendingInfo, QueueEntry, QueueSizer } from './queue';
+export { queueUsage } from './queue';
+export { MemoryQueue, type MemoryQueueOptions } from './memory-queue';

@@ -1,35 +1,76 @@
 /**
- * The exporter's queue contract. Entries are whole export requests as the
- * receiver accepted them; an entry leaves the queue only when acknowledged
- * (delivered, or dropped for good), so a durable implementation can redeliver
- * after a crash: take() hands entries out, ack() forgets them, nack() puts
- * them back at the front in their original order.
+ * The exporter's queue contract, shaped so that a durable (on-disk) queue can
+ * replace the in-memory one without touching the exporter:
+ *
+ * - offer() stores a whole export request as the receiver accepted it, or
+ *   refuses when the signal's queue is full (the receiver then answers 503 and
+ *   the app's SDK keeps the data and retries: nothing accepted is lost here);
+ * - take() hands out the oldest waiting entries; they stay held (and count
+ *   against capacity) until ack() (delivered, or dropped for good) or nack()
+ *   (back to the front, in their original order, to be taken again);
+ * - a durable queue presents every entry that was never acked as waiting again
+ *   after a restart, so a crash or an undelivered shutdown redelivers rather
+ *   than loses (at-least-once).
+ *
+ * The methods are synchronous: the in-memory queue needs nothing else and the
+ * planned durable queue (better-sqlite3) is synchronous too.
  */
 import type { Signal, SignalData } from '../otlp/model';
 
+/** What capacity counts, as the Collector's sending_queue.sizer: items (spans, data points, log records) or requests. */
+export type QueueSizer = 'items' | 'requests';
+
 export interface QueueEntry<S extends Signal = Signal> {
+  /** Unique within the queue (a durable queue's row id). */
   readonly id: number;
   readonly signal: S;
   readonly data: SignalData[S];
   /** Spans / data points / log records in data. */
   readonly items: number;
-  /** When it was enqueued (ms), for the batch timeout. */
+  /** When it was enqueued (ms since the epoch), for the batch timeout. */
   readonly enqueuedAt: number;
 }
 
+export interface PendingInfo {
+  /** Entries waiting (not taken). */
+  entries: number;
+  /** Items in the waiting entries. */
+  items: number;
+  /** enqueuedAt of the oldest waiting entry. */
+  oldestAt: number | undefined;
+}
+
 export interface ExportQueue {
-  /** Maximum number of entries (requests) held, taken ones included. */
+  /** Maximum held per signal, in `sizer` units, taken entries included. */
   readonly capacity: number;
-  /** Adds an entry; false when the queue is full (the caller answers "retry later"). */
+  readonly sizer: QueueSizer;
+  /**
+   * True when unacked entries survive a restart. The exporter then leaves
+   * what it could not deliver by the shutdown deadline in the queue (nack)
+   * instead of counting it as lost.
+   */
+  readonly durable: boolean;
+  /** Adds an entry; false when the signal's queue is full (the caller answers "retry later"). */
   offer<S extends Signal>(signal: S, data: SignalData[S], items: number): boolean;
   /** Entries waiting (not taken) for a signal. */
-  pending(signal: Signal): { entries: number; items: number; oldestAt: number | undefined };
-  /** Takes waiting entries of one signal, oldest first, up to maxItems (always at least one entry if any). */
+  pending(signal: Signal): PendingInfo;
+  /**
+   * Takes waiting entries of one signal, oldest first, while their items add
+   * up to at most maxItems; always at least one entry when any is waiting.
+   */
   take(signal: Signal, maxItems: number): QueueEntry[];
-  /** The entries are done with (delivered or dropped). */
+  /** The entries are done with (delivered, or dropped for good): forget them. */
   ack(entries: readonly QueueEntry[]): void;
-  /** The entries go back to the front of their signal's queue. */
+  /** The entries go back to the front of their signal's queue, in the given order. */
   nack(entries: readonly QueueEntry[]): void;
-  /** Entries held, waiting and taken (in delivery), for one signal or all. */
+  /** Held entries and items (waiting and taken), for one signal or all. */
   size(signal?: Signal): { entries: number; items: number };
+  /** Releases resources (a durable queue closes its file). Idempotent. */
+  close(): void;
+}
+
+/** How much of the capacity a signal uses, in the queue's sizer units. */
+export function queueUsage(queue: ExportQueue, signal: Signal): number {
+  const s = queue.size(signal);
+  return queue.sizer === 'items' ? s.items : s.entries;
 }

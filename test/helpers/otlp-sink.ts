@@ -17,13 +17,26 @@ export interface ReceivedRequest<S extends Signal = Signal> {
   data: SignalData[S];
 }
 
-export interface ScriptedAnswer { status: number; headers?: Record<string, string>; body?: string }
+/**
+ * A scripted answer. `reset` destroys the connection without answering
+ * (ECONNRESET at the client); `hang` never answers (until stop()), for
+ * client timeouts. Otherwise status/headers/body are sent as given.
+ */
+export interface ScriptedAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  reset?: boolean;
+  hang?: boolean;
+}
 
 export class OtlpSink {
   readonly received: ReceivedRequest[] = [];
   /** Answers to give before the default 200, consumed in order (one per request). */
   readonly script: ScriptedAnswer[] = [];
   requestCount = 0;
+  /** Date.now() when each request's body had fully arrived, scripted ones included. */
+  readonly requestTimes: number[] = [];
   private server?: http.Server;
   url = '';
 
@@ -55,9 +68,15 @@ export class OtlpSink {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       this.requestCount++;
+      this.requestTimes.push(Date.now());
       const scripted = this.script.shift();
       if (scripted) {
-        res.writeHead(scripted.status, scripted.headers ?? {});
+        if (scripted.reset) {
+          req.socket.destroy();
+          return;
+        }
+        if (scripted.hang) return;
+        res.writeHead(scripted.status ?? 200, scripted.headers ?? {});
         res.end(scripted.body ?? '');
         return;
       }

@@ -1,8 +1,10 @@
 /**
  * Retry delays: exponential backoff with jitter, the Collector's
  * retry_on_failure semantics (interval = initial x multiplier^(n-1), capped at
- * max_interval, then randomised by +-randomization_factor), except that an
- * upstream's Retry-After wins: the server knows when it can take more.
+ * max_interval, then drawn uniformly from interval x [1 - f, 1 + f] with f the
+ * randomization_factor), except that an upstream's Retry-After replaces it,
+ * even beyond max_interval: the server knows when it can take more. The
+ * elapsed-time budget (max_elapsed_time) is enforced by retry.ts.
  */
 export interface BackoffSettings {
   initialIntervalMs: number;
@@ -30,6 +32,8 @@ export function parseRetryAfter(header: string | null | undefined, now: number =
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with the day name; Date.parse alone would take "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -12,17 +12,26 @@ export const otlpExporterConfigSchema = z.strictObject({
   encoding: z.enum(['proto', 'json']).default('proto'),
   headers: z.record(z.string(), z.string()).default({}),
   compression: z.enum(['gzip', 'none']).default('gzip'),
-  /** Per-request timeout. */
+  /** Per-request timeout; 0: none (as in the Collector). */
   timeout: durationSchema().default(10_000),
   sending_queue: z.strictObject({
-    /** Maximum number of batches waiting; when full the receiver answers 503 (retryable). */
-    queue_size: z.number().int().positive().default(1000),
+    /** What queue_size counts: items (spans, data points, log records) or requests as received. */
+    sizer: z.enum(['items', 'requests']).default('items'),
+    /** Capacity of each signal's queue, in sizer units; when full the receiver answers 503 (retryable). */
+    queue_size: z.number().int().positive().default(20_000),
+    /** Batches of one signal in flight at once; 1 keeps delivery in order. */
+    num_consumers: z.number().int().min(1).max(16).default(1),
   }).prefault({}),
   batch: z.strictObject({
-    /** Flush once this many items (spans, data points, log records) are waiting. */
+    /** Send once this many items (spans, data points, log records) are waiting. */
     send_batch_size: z.number().int().positive().default(8192),
-    /** Flush at least this often. */
+    /** Split batches (and single requests) larger than this; 0: no limit. */
+    send_batch_max_size: z.number().int().min(0).default(0),
+    /** Send what is waiting at least this often. */
     timeout: durationSchema().default(200),
+  }).refine((b) => b.send_batch_max_size === 0 || b.send_batch_max_size >= b.send_batch_size, {
+    message: 'send_batch_max_size must be 0 (no limit) or at least send_batch_size',
+    path: ['send_batch_max_size'],
   }).prefault({}),
   retry_on_failure: z.strictObject({
     enabled: z.boolean().default(true),
@@ -32,6 +41,12 @@ export const otlpExporterConfigSchema = z.strictObject({
     max_elapsed_time: durationSchema().default(300_000),
     multiplier: z.number().min(1).default(1.5),
     randomization_factor: z.number().min(0).max(1).default(0.5),
+  }).refine((r) => r.initial_interval > 0, {
+    message: 'initial_interval must be positive (0 would retry in a tight loop)',
+    path: ['initial_interval'],
+  }).refine((r) => r.max_interval >= r.initial_interval, {
+    message: 'max_interval must be at least initial_interval',
+    path: ['max_interval'],
   }).prefault({}),
 });
 

@@ -1,183 +1,204 @@
 /**
- * The OTLP/HTTP exporter component. consume() only enqueues (so the app gets
- * its answer fast); one worker per signal batches what is waiting by size
- * and time, sends it, and retries retryable failures with backoff until they
- * succeed, max_elapsed_time passes, or the shutdown deadline comes. A batch
- * is acknowledged only after delivery or a permanent refusal, so while one
- * batch is retried later ones wait behind it, in order.
+ * The OTLP/HTTP exporter component. consume() only enqueues, so the app gets
+ * its answer as soon as the data is safely held; per signal,
+ * sending_queue.num_consumers consumers take batches that are due (enough
+ * items, or the oldest waited batch.timeout) and deliver them with retries.
+ * An entry leaves the queue only once delivered or dropped for good, so while
+ * a batch is retried the ones behind it wait (in order, with one consumer).
+ *
+ * Shutdown stops accepting, flushes without waiting for batch.timeout, and at
+ * the deadline aborts what is still in flight: undelivered data is counted and
+ * logged as lost, or, with a durable queue, left in it for the next start.
  */
-import { retry, handleType, DelegateBackoff, TaskCancelledError, type IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from 'pino';
 import { RetryableError, type Component, type Consumer, type Host } from '../../component/component';
-import { countItems } from '../../otlp/count';
-import type { Signal, SignalData } from '../../otlp/model';
-import { SIGNALS } from '../../otlp/model';
+import { countItems, formatItemCount } from '../../otlp/count';
+import { SIGNALS, type Signal, type SignalData } from '../../otlp/model';
 import { MemoryQueue, type ExportQueue, type QueueEntry } from '../../queue';
-import { backoffDelay, type BackoffSettings } from './backoff';
 import type { OtlpExporterConfig } from './config';
-import { mergeEntries } from './merge';
-import { encodeRequest, PermanentSendError, RetryableSendError, sendOnce, signalUrl } from './send';
-import { createExporterTelemetry, type ExporterTelemetry } from './telemetry';
+import { Delivery } from './delivery';
+import { signalUrl } from './send';
+import { ExporterTelemetry } from './telemetry';
+import { Wakeup } from './wakeup';
+
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
 export interface OtlpExporterOptions {
+  /** Component id for logs and the `exporter` metric attribute (default "otlp"). */
   id?: string;
+  /** The queue to use (default: a MemoryQueue sized by sending_queue); the exporter closes it at shutdown. */
   queue?: ExportQueue;
-  /** How long shutdown() may spend flushing (the service passes its shutdown_timeout). */
+  /** How long shutdown() may spend flushing when not given a deadline (the service passes its shutdown_timeout). */
   shutdownDeadlineMs?: number;
+  /** Jitter source for retry delays (tests). */
   random?: () => number;
 }
 
-class RetriesExhaustedError extends Error {}
+interface Running {
+  logger: Logger;
+  telemetry: ExporterTelemetry;
+  delivery: Delivery;
+  workers: Promise<void>[];
+}
 
 export class OtlpExporter implements Component, Consumer {
   readonly id: string;
   private readonly queue: ExportQueue;
-  private logger?: Logger;
-  private telemetry?: ExporterTelemetry;
-  private accepting = false;
-  private flushing = false;
-  private readonly wake: Record<Signal, (() => void) | undefined> = { traces: undefined, metrics: undefined, logs: undefined };
-  private workers: Promise<void>[] = [];
+  private readonly wakeups: Record<Signal, Wakeup> = { traces: new Wakeup(), metrics: new Wakeup(), logs: new Wakeup() };
+  /** Aborted at the shutdown deadline: in-flight sends and retry waits stop. */
   private readonly abort = new AbortController();
-  private stopping?: Promise<void>;
-  private readonly backoff: BackoffSettings;
+  private running?: Running;
+  private accepting = false;
+  /** Shutdown began: send whatever waits, without waiting for batch.timeout. */
+  private flushing = false;
+  private stopped?: Promise<void>;
+  /** Items the shutdown deadline left undelivered: lost (memory queue) or kept (durable queue). */
+  private readonly lost: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
+  private readonly kept: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
 
   constructor(private readonly config: OtlpExporterConfig, private readonly opts: OtlpExporterOptions = {}) {
     this.id = opts.id ?? 'otlp';
-    this.queue = opts.queue ?? new MemoryQueue(config.sending_queue.queue_size);
-    const r = config.retry_on_failure;
-    this.backoff = { initialIntervalMs: r.initial_interval, maxIntervalMs: r.max_interval, multiplier: r.multiplier, randomizationFactor: r.randomization_factor };
+    this.queue = opts.queue ?? new MemoryQueue(config.sending_queue.queue_size, { sizer: config.sending_queue.sizer });
   }
 
   async start(host: Host): Promise<void> {
-    if (this.stopping) throw new Error(`exporter ${this.id} was shut down`);
-    this.logger = host.logger.child({ component: `exporter/${this.id}` });
-    this.telemetry = createExporterTelemetry(host.meter, this.queue, this.id);
+    if (this.stopped) throw new Error(`exporter ${this.id} was shut down and cannot be started again`);
+    if (this.running) throw new Error(`exporter ${this.id} is already started`);
+    const logger = host.logger.child({ component: `exporter/${this.id}` });
+    const telemetry = new ExporterTelemetry(host.meter, this.queue, this.id);
+    const delivery = new Delivery({ config: this.config, logger, telemetry, cancel: this.abort.signal, random: this.opts.random });
+    const workers: Promise<void>[] = [];
+    for (const signal of SIGNALS) {
+      for (let i = 0; i < this.config.sending_queue.num_consumers; i++) workers.push(this.runConsumer(signal));
+    }
+    this.running = { logger, telemetry, delivery, workers };
     this.accepting = true;
-    this.workers = SIGNALS.map((signal) => this.runWorker(signal));
-    this.logger.info({ endpoint: this.config.endpoint, encoding: this.config.encoding, compression: this.config.compression }, 'exporting upstream');
+    logger.info({
+      endpoint: this.config.endpoint, encoding: this.config.encoding, compression: this.config.compression,
+      queue_size: this.queue.capacity, sizer: this.queue.sizer, durable: this.queue.durable,
+    }, `exporting to ${this.config.endpoint}`);
   }
 
   async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
+    if (!this.accepting || !this.running) {
+      throw new RetryableError(`exporter ${this.id} is ${this.stopped ? 'shutting down' : 'not started yet'}; retry later`);
+    }
     const items = countItems(signal, data);
-    if (!this.accepting) {
-      throw new RetryableError(`exporter ${this.id} is not accepting data (${this.stopping ? 'shutting down' : 'not started'})`);
-    }
     if (!this.queue.offer(signal, data, items)) {
-      this.telemetry?.enqueueFailed.add(items, { exporter: this.id, signal });
-      throw new RetryableError(`exporter ${this.id} queue is full (${this.queue.capacity} requests); retry later`);
+      this.running.telemetry.refused(signal, items);
+      throw new RetryableError(
+        `exporter ${this.id}: the ${signal} queue is full (sending_queue.queue_size ${this.queue.capacity} ${this.queue.sizer}); ` +
+        `the upstream ${this.config.endpoint} is slow or down, retry later`);
     }
-    if (this.queue.pending(signal).items >= this.config.batch.send_batch_size) this.wake[signal]?.();
+    const p = this.queue.pending(signal);
+    // A first entry starts the batch timer; a full batch goes now.
+    if (p.entries === 1 || p.items >= this.config.batch.send_batch_size) this.wakeups[signal].wakeAll();
   }
 
-  /** Waits until a batch is due: enough items, the oldest waited batch.timeout, or a flush. */
+  /** Stops accepting, flushes what is queued until the deadline, then gives up on the rest. Idempotent. */
+  shutdown(deadlineMs?: number): Promise<void> {
+    this.stopped ??= this.stop(deadlineMs ?? this.opts.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+    return this.stopped;
+  }
+
+  /** Waits until a batch of `signal` is due and takes it; undefined when the consumer should stop. */
   private async nextBatch(signal: Signal): Promise<QueueEntry[] | undefined> {
+    const { send_batch_size: batchSize, timeout } = this.config.batch;
     for (;;) {
+      if (this.abort.signal.aborted) return undefined;
       const p = this.queue.pending(signal);
-      if (p.entries > 0) {
-        const age = Date.now() - (p.oldestAt ?? Date.now());
-        if (this.flushing || p.items >= this.config.batch.send_batch_size || age >= this.config.batch.timeout) {
-          return this.queue.take(signal, this.config.batch.send_batch_size);
-        }
-      } else if (this.flushing || this.abort.signal.aborted) {
-        return undefined;
+      if (p.entries === 0) {
+        if (this.flushing) return undefined;
+        await this.wakeups[signal].wait();
+        continue;
       }
-      const waitMs = p.entries > 0 ? Math.max(1, this.config.batch.timeout - (Date.now() - (p.oldestAt ?? Date.now()))) : this.config.batch.timeout;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        function done() { clearTimeout(timer); resolve(); }
-        this.wake[signal] = done;
-      });
-      this.wake[signal] = undefined;
+      const age = Date.now() - (p.oldestAt ?? 0);
+      if (this.flushing || p.items >= batchSize || age >= timeout) return this.queue.take(signal, batchSize);
+      await this.wakeups[signal].wait(timeout - age);
     }
   }
 
-  private async runWorker(signal: Signal): Promise<void> {
+  private async runConsumer(signal: Signal): Promise<void> {
     for (;;) {
       const entries = await this.nextBatch(signal);
       if (!entries) return;
-      await this.deliver(signal, entries);
+      await this.send(signal, entries);
     }
   }
 
-  private async deliver(signal: Signal, entries: QueueEntry[]): Promise<void> {
-    const items = entries.reduce((n, e) => n + e.items, 0);
-    const attrs = { exporter: this.id, signal };
-    const started = Date.now();
-    const url = signalUrl(this.config.endpoint, signal);
-    const log = this.logger!;
+  private async send(signal: Signal, entries: QueueEntry[]): Promise<void> {
+    const { logger, telemetry, delivery } = this.running!;
+    let items = 0;
+    for (const e of entries) items += e.items;
+    let undelivered = 0;
     try {
-      const request = await encodeRequest(signal, mergeEntries(signal, entries), this.config);
-      const maxElapsed = this.config.retry_on_failure.max_elapsed_time;
-      const policy = retry(handleType(RetryableSendError), {
-        maxAttempts: this.config.retry_on_failure.enabled ? Number.MAX_SAFE_INTEGER : 0,
-        backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => {
-          const err = 'error' in ctx.result ? ctx.result.error : undefined;
-          const retryAfter = err instanceof RetryableSendError ? err.retryAfterMs : undefined;
-          return backoffDelay(ctx.attempt, this.backoff, retryAfter, this.opts.random);
-        }),
-      });
-      policy.onRetry((reason) => {
-        const err = 'error' in reason ? reason.error : undefined;
-        log.warn({ signal, items, delayMs: reason.delay, err: err?.message }, 'export failed, will retry');
-      });
-      const partial = await policy.execute(async ({ attempt, signal: cancel }) => {
-        if (attempt > 0 && maxElapsed > 0 && Date.now() - started > maxElapsed) {
-          throw new RetriesExhaustedError(`gave up after ${attempt} attempts over ${Date.now() - started} ms (retry_on_failure.max_elapsed_time)`);
-        }
-        return sendOnce(url, request, signal, this.config, cancel);
-      }, this.abort.signal);
-      const rejected = Math.min(items, partial.rejected);
-      if (rejected > 0) {
-        this.telemetry!.failed.add(rejected, { ...attrs, reason: 'rejected' });
-        log.warn({ signal, rejected, message: partial.errorMessage }, 'upstream rejected part of a batch (partial success)');
-      }
-      this.telemetry!.sent.add(items - rejected, attrs);
-      this.telemetry!.duration.record((Date.now() - started) / 1000, attrs);
-      this.queue.ack(entries);
+      undelivered = await delivery.deliver(signal, entries.map((e) => e.data), items);
     } catch (err) {
+      // Only splitting a malformed request built in code could throw here; a consumer must survive it.
+      telemetry.dropped(signal, items, 'rejected');
+      logger.error({ signal, items, err: (err as Error).message }, `cannot batch ${formatItemCount(signal, items)}: ${(err as Error).message}; dropped`);
+    }
+    if (undelivered === 0) {
       this.queue.ack(entries);
-      const reason = err instanceof PermanentSendError ? 'rejected'
-        : err instanceof TaskCancelledError || this.abort.signal.aborted ? 'shutdown'
-          : 'retries_exhausted';
-      this.telemetry!.failed.add(items, { ...attrs, reason });
-      log.error({ signal, items, reason, err: (err as Error).message }, `dropped ${items} ${signal} items: ${(err as Error).message}`);
+    } else if (this.queue.durable) {
+      // The whole batch is sent again at the next start (parts already delivered may arrive twice: at-least-once).
+      this.queue.nack(entries);
+    } else {
+      this.queue.ack(entries);
+      telemetry.dropped(signal, undelivered, 'shutdown');
+      this.lost[signal] += undelivered;
     }
   }
 
-  /** Stops accepting, flushes what is queued until the deadline, then drops the rest (counted). Idempotent. */
-  shutdown(): Promise<void> {
-    this.stopping ??= this.doShutdown();
-    return this.stopping;
-  }
-
-  private async doShutdown(): Promise<void> {
+  private async stop(deadlineMs: number): Promise<void> {
     this.accepting = false;
-    if (!this.workers.length) return;
+    const running = this.running;
+    if (!running) {
+      this.queue.close();
+      return;
+    }
     this.flushing = true;
-    for (const s of SIGNALS) this.wake[s]?.();
-    const deadlineMs = this.opts.shutdownDeadlineMs ?? 10_000;
+    for (const s of SIGNALS) this.wakeups[s].wakeAll();
+    const finished = Promise.all(running.workers);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => { timer = setTimeout(() => resolve('deadline'), deadlineMs); });
-    const outcome = await Promise.race([Promise.all(this.workers).then(() => 'flushed' as const), deadline]);
+    const outcome = await Promise.race([finished.then(() => 'flushed' as const), deadline]);
     clearTimeout(timer);
     if (outcome === 'deadline') {
       this.abort.abort();
-      for (const s of SIGNALS) this.wake[s]?.();
-      await Promise.all(this.workers);
-      // Whatever never got taken is dropped now; count it so the loss is visible.
-      for (const signal of SIGNALS) {
-        const left = this.queue.take(signal, Number.MAX_SAFE_INTEGER);
-        while (left.length) {
-          const items = left.reduce((n, e) => n + e.items, 0);
-          this.queue.ack(left);
-          this.telemetry?.failed.add(items, { exporter: this.id, signal, reason: 'shutdown' });
-          this.logger?.error({ signal, items }, `shutdown deadline passed: dropped ${items} undelivered ${signal} items`);
-          left.length = 0;
-          left.push(...this.queue.take(signal, Number.MAX_SAFE_INTEGER));
-        }
+      for (const s of SIGNALS) this.wakeups[s].wakeAll();
+      await finished;
+      this.settleLeftovers();
+    }
+    for (const signal of SIGNALS) {
+      const url = signalUrl(this.config.endpoint, signal);
+      if (this.lost[signal] > 0) {
+        running.logger.error({ signal, items: this.lost[signal], endpoint: url, deadline_ms: deadlineMs },
+          `shutdown deadline (${deadlineMs} ms) passed: ${formatItemCount(signal, this.lost[signal])} not delivered to ${url}, dropped`);
+      }
+      if (this.kept[signal] > 0) {
+        running.logger.warn({ signal, items: this.kept[signal], endpoint: url, deadline_ms: deadlineMs },
+          `shutdown deadline (${deadlineMs} ms) passed: ${formatItemCount(signal, this.kept[signal])} stay in the durable queue for the next start`);
       }
     }
-    this.logger?.info({ outcome }, 'exporter stopped');
+    running.delivery.close();
+    this.queue.close();
+    running.logger.info({ outcome }, outcome === 'flushed' ? 'exporter stopped, queue flushed' : 'exporter stopped at the shutdown deadline');
+  }
+
+  /** After the deadline (consumers stopped, in-flight batches settled): what waits is lost (memory queue) or stays (durable queue). */
+  private settleLeftovers(): void {
+    for (const signal of SIGNALS) {
+      const p = this.queue.pending(signal);
+      if (p.entries === 0) continue;
+      if (this.queue.durable) {
+        this.kept[signal] = p.items;
+        continue;
+      }
+      const left = this.queue.take(signal, Number.MAX_SAFE_INTEGER);
+      this.queue.ack(left);
+      this.running!.telemetry.dropped(signal, p.items, 'shutdown');
+      this.lost[signal] += p.items;
+    }
   }
 }

@@ -1,34 +1,86 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseConfigText } from '../../../../agent/config/load';
 import { repoRoot } from '../../../helpers/repo';
 
 const dir = path.join(repoRoot, 'agent/exporters/otlp/testdata');
-const load = (f: string) => parseConfigText(readFileSync(path.join(dir, f), 'utf8'), f, {});
+const env = { UPSTREAM_TOKEN: 's3cret' };
+const load = (f: string) => parseConfigText(readFileSync(path.join(dir, f), 'utf8'), f, env);
 function problems(f: string): string[] {
-  try { load(f); } catch (e) { if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`); throw e; }
+  try {
+    load(f);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
   assert.fail(`${f} should be rejected`);
 }
 
 describe('exporters.otlp config', () => {
   it('a minimal config gets the documented defaults', () => {
     const c = load('good-minimal.yaml').exporters.otlp!;
-    assert.deepEqual({ encoding: c.encoding, compression: c.compression, timeout: c.timeout, queue: c.sending_queue.queue_size }, { encoding: 'proto', compression: 'gzip', timeout: 10_000, queue: 1000 });
-    assert.deepEqual(c.retry_on_failure, { enabled: true, initial_interval: 1000, max_interval: 30_000, max_elapsed_time: 300_000, multiplier: 1.5, randomization_factor: 0.5 });
+    assert.deepEqual(c, {
+      endpoint: 'http://otel-collector:4318',
+      encoding: 'proto',
+      headers: {},
+      compression: 'gzip',
+      timeout: 10_000,
+      sending_queue: { sizer: 'items', queue_size: 20_000, num_consumers: 1 },
+      batch: { send_batch_size: 8192, send_batch_max_size: 0, timeout: 200 },
+      retry_on_failure: { enabled: true, initial_interval: 1000, max_interval: 30_000, max_elapsed_time: 300_000, multiplier: 1.5, randomization_factor: 0.5 },
+    });
   });
-  it('every key can be set', () => {
+
+  it('every key can be set (good-full.yaml sets each away from its default)', () => {
     const c = load('good-full.yaml').exporters.otlp!;
-    assert.equal(c.encoding, 'json');
-    assert.equal(c.batch.timeout, 1000);
-    assert.equal(c.retry_on_failure.max_elapsed_time, 120_000);
-    assert.equal(c.headers['x-scope-orgid'], 'team-a');
+    assert.deepEqual(c, {
+      endpoint: 'https://gateway.example:4318/',
+      encoding: 'json',
+      headers: { 'x-scope-orgid': 'team-a', authorization: 'Bearer s3cret' },
+      compression: 'none',
+      timeout: 5000,
+      sending_queue: { sizer: 'requests', queue_size: 200, num_consumers: 2 },
+      batch: { send_batch_size: 1024, send_batch_max_size: 2048, timeout: 1000 },
+      retry_on_failure: { enabled: true, initial_interval: 500, max_interval: 10_000, max_elapsed_time: 120_000, multiplier: 2, randomization_factor: 0.2 },
+    });
   });
-  it('a typo is named with a suggestion', () => {
-    assert.deepEqual(problems('bad-typo.yaml').map((p) => p.split(' (')[0]), ['exporters.otlp.compresion: unknown key']);
+
+  it('a typo is named, with a suggestion', () => {
+    assert.deepEqual(problems('bad-typo.yaml'), [
+      'exporters.otlp.compresion: unknown key (did you mean "compression"?); allowed here: endpoint, encoding, headers, compression, timeout, sending_queue, batch, retry_on_failure',
+    ]);
   });
-  it('bad values are each named by key', () => {
+
+  it('typos in nested sections are named with their full path', () => {
+    const p = problems('bad-typo-nested.yaml');
+    assert.equal(p.length, 2);
+    assert.match(p[0], /^exporters\.otlp\.sending_queue\.num_consumer: unknown key \(did you mean "num_consumers"\?\)/);
+    assert.match(p[1], /^exporters\.otlp\.retry_on_failure\.max_elapsed: unknown key/);
+  });
+
+  it('bad values are each named by key, all at once', () => {
     const keys = problems('bad-values.yaml').map((p) => p.split(':')[0]).sort();
-    assert.deepEqual(keys, ['exporters.otlp.encoding', 'exporters.otlp.endpoint', 'exporters.otlp.retry_on_failure.randomization_factor', 'exporters.otlp.timeout']);
+    assert.deepEqual(keys, [
+      'exporters.otlp.encoding',
+      'exporters.otlp.endpoint',
+      'exporters.otlp.retry_on_failure.randomization_factor',
+      'exporters.otlp.sending_queue.num_consumers',
+      'exporters.otlp.sending_queue.sizer',
+      'exporters.otlp.timeout',
+    ]);
+  });
+
+  it('send_batch_max_size below send_batch_size is refused', () => {
+    assert.deepEqual(problems('bad-batch-sizes.yaml'), ['exporters.otlp.batch.send_batch_max_size: send_batch_max_size must be 0 (no limit) or at least send_batch_size']);
+  });
+
+  it('a zero initial_interval is refused (it would retry in a tight loop)', () => {
+    assert.deepEqual(problems('bad-retry-intervals.yaml'), ['exporters.otlp.retry_on_failure.initial_interval: initial_interval must be positive (0 would retry in a tight loop)']);
+  });
+
+  it('every testdata file is covered by this test', () => {
+    const covered = ['good-minimal.yaml', 'good-full.yaml', 'bad-typo.yaml', 'bad-typo-nested.yaml', 'bad-values.yaml', 'bad-batch-sizes.yaml', 'bad-retry-intervals.yaml'];
+    assert.deepEqual(readdirSync(dir).sort(), covered.sort());
   });
 });

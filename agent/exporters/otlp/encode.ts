@@ -1,0 +1,63 @@
+/**
+ * One batch's HTTP body and headers, built once and reused by every retry:
+ * protobuf or OTLP/JSON, gzip-compressed or not.
+ */
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { encodeJsonRequest, encodeProtoRequest, toOtlpJsonObject } from '../../otlp/codec';
+import type { Signal, SignalData } from '../../otlp/model';
+import type { OtlpExporterConfig } from './config';
+import { RESOURCES_FIELD } from './merge';
+
+// Async gzip runs on libuv's thread pool, off the event loop that serves the receiver.
+const gzip = promisify(zlib.gzip);
+
+export interface EncodedRequest {
+  /** The body as chunks written to the socket in order (no copy into one buffer). */
+  body: readonly Uint8Array[];
+  headers: Record<string, string>;
+}
+
+/** Total body size in bytes. */
+export function bodyLength(body: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const c of body) n += c.byteLength;
+  return n;
+}
+
+/** The fixed request headers: the configured ones, then the encoding's (which must not be overridden). */
+export function requestHeaders(config: Pick<OtlpExporterConfig, 'encoding' | 'compression' | 'headers'>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const fixed = new Set(['content-type', 'content-encoding', 'content-length']);
+  for (const [k, v] of Object.entries(config.headers)) if (!fixed.has(k.toLowerCase())) headers[k] = v;
+  headers['content-type'] = config.encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+  if (config.compression === 'gzip') headers['content-encoding'] = 'gzip';
+  return headers;
+}
+
+/**
+ * The body for a batch of requests of one signal. Each request is encoded on
+ * its own and the results are joined: protobuf defines concatenated messages
+ * as merged ones (repeated fields append), and in JSON the resource arrays
+ * are joined. Encoding one merged message instead is several times slower:
+ * protobufjs' writer keeps an object per field until finish(), and for
+ * thousands of spans those outlive the young generation and cost full GCs.
+ */
+export async function encodeBody<S extends Signal>(
+  signal: S, requests: readonly SignalData[S][], config: Pick<OtlpExporterConfig, 'encoding' | 'compression'>,
+): Promise<Uint8Array[]> {
+  const chunks = config.encoding === 'json' ? [Buffer.from(joinJson(signal, requests))] : requests.map((r) => encodeProtoRequest(signal, r));
+  if (config.compression !== 'gzip') return chunks;
+  return [await gzip(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))];
+}
+
+function joinJson<S extends Signal>(signal: S, requests: readonly SignalData[S][]): string {
+  if (requests.length === 1) return encodeJsonRequest(signal, requests[0]);
+  const field = RESOURCES_FIELD[signal];
+  const parts: string[] = [];
+  for (const r of requests) {
+    const resources = toOtlpJsonObject(signal, r)[field] as unknown[] | undefined;
+    if (resources?.length) parts.push(JSON.stringify(resources).slice(1, -1));
+  }
+  return `{"${field}":[${parts.join(',')}]}`;
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { encodeBody } from '../../../../agent/exporters/otlp/encode';
+import { mergeRequests } from '../../../../agent/exporters/otlp/merge';
+import { decodeJsonRequest, decodeProtoRequest } from '../../../../agent/otlp/codec';
+import { SIGNALS, type ExportLogsServiceRequest, type Signal, type SignalData } from '../../../../agent/otlp/model';
+import { asJson, logs, metrics, spans } from './fixtures';
+
+const decode = <S extends Signal>(signal: S, encoding: 'proto' | 'json', body: Uint8Array) =>
+  encoding === 'json' ? decodeJsonRequest(signal, Buffer.from(body)) : decodeProtoRequest(signal, body);
+
+describe('exporter: batch body encoding', () => {
+  const batches: { [S in Signal]: SignalData[S][] } = {
+    traces: [spans(2, 0, 'a'), spans(1, 2, 'b'), { resourceSpans: [] }, spans(3, 3, 'c')],
+    metrics: [metrics(), metrics()],
+    logs: [logs(2), { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: 5, body: { stringValue: 'built in code' } }] }] }] } as ExportLogsServiceRequest],
+  };
+
+  for (const encoding of ['proto', 'json'] as const) {
+    for (const compression of ['none', 'gzip'] as const) {
+      it(`joined requests decode as the merged request (${encoding}, ${compression})`, async () => {
+        for (const signal of SIGNALS) {
+          const requests = batches[signal] as SignalData[typeof signal][];
+          const chunks = await encodeBody(signal, requests, { encoding, compression });
+          let body: Uint8Array = Buffer.concat(chunks);
+          if (compression === 'gzip') {
+            assert.equal(chunks.length, 1, 'one gzip member');
+            body = zlib.gunzipSync(body);
+          }
+          assert.deepEqual(asJson(signal, decode(signal, encoding, body)), asJson(signal, mergeRequests(signal, requests)), signal);
+        }
+      });
+    }
+  }
+
+  it('a single request is encoded as is; an empty batch is an empty request', async () => {
+    const one = spans(2);
+    const body = async (...args: Parameters<typeof encodeBody>) => Buffer.concat(await encodeBody(...args));
+    assert.deepEqual(asJson('traces', decode('traces', 'json', await body('traces', [one], { encoding: 'json', compression: 'none' }))), asJson('traces', one));
+    assert.equal((await body('traces', [{ resourceSpans: [] }, { resourceSpans: [] }], { encoding: 'proto', compression: 'none' })).length, 0);
+    assert.equal((await body('logs', [{ resourceLogs: [] }, { resourceLogs: [] }], { encoding: 'json', compression: 'none' })).toString(), '{"resourceLogs":[]}');
+  });
+});

@@ -23,7 +23,7 @@ describe('rules configuration', () => {
     const c = rulesConfigSchema.parse({});
     assert.deepEqual(c, {
       files: [], evaluation_interval: 15_000, external_labels: {}, external_url: '', resend_delay: 60_000,
-      outage_tolerance: 3_600_000, for_grace_period: 600_000,
+      outage_tolerance: 3_600_000, for_grace_period: 600_000, restore_hold: 120_000,
       default_pack: { enabled: true, disabled_rules: [], overrides: {} },
     });
   });
@@ -45,7 +45,7 @@ describe('rules configuration', () => {
 
   it('points at a typo with a suggestion', () => {
     assert.deepEqual(problems('config-typo.yaml'), [
-      'rules.evaluation_intervall: unknown key (did you mean "evaluation_interval"?); allowed here: files, evaluation_interval, external_labels, external_url, resend_delay, outage_tolerance, for_grace_period, default_pack',
+      'rules.evaluation_intervall: unknown key (did you mean "evaluation_interval"?); allowed here: files, evaluation_interval, external_labels, external_url, resend_delay, outage_tolerance, for_grace_period, restore_hold, default_pack',
     ]);
   });
 

@@ -6,7 +6,7 @@
  */
 import type { Labels } from '../store/types';
 import type { AggregateOp } from './ast';
-import { signatureFn } from './labels';
+import { signatureFn, sortedLabels } from './labels';
 import { quantile } from './functions/quantile';
 import { formatFloatPlain, LABEL_NAME_RE } from './strings';
 import type { Sample } from './values';
@@ -91,7 +91,7 @@ export function aggregate(
 
   for (const s of vec) {
     let metric = s.metric;
-    if (op === 'count_values') metric = { ...metric, [valueLabel]: formatFloatPlain(s.value) };
+    if (op === 'count_values') metric = sortedLabels({ ...metric, [valueLabel]: formatFloatPlain(s.value) });
     const key = groupKey(metric);
     const group = groups.get(key);
     if (!group) {

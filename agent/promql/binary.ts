@@ -6,7 +6,7 @@
 import type { Labels } from '../store/types';
 import { COMPARISON_OPS, type BinaryOp, type VectorMatching } from './ast';
 import { goMod, goPow } from './functions/math';
-import { dropMetricName, labelsKey, labelsString, matchLabels, signatureFn } from './labels';
+import { dropMetricName, labelsKey, labelsString, matchLabels, signatureFn, sortedLabels } from './labels';
 import { QueryError } from './types';
 import type { Sample } from './values';
 
@@ -94,7 +94,7 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching)
     if (v !== undefined && v !== '') out[n] = v;
     else delete out[n];
   }
-  return out;
+  return m.include.length > 0 ? sortedLabels(out) : out;
 }
 
 /** Arithmetic/comparison between two instant vectors with vector matching. */

@@ -5,10 +5,10 @@
  */
 import type { Querier } from '../store/types';
 import { Evaluator, type EvalOptions } from './evaluator';
-import { compareLabels, labelsKey } from './labels';
+import { labelsKey, sortByLabels } from './labels';
 import { parseExpr, typeOf } from './parse';
 import { QueryError, type Engine, type MatrixSeries, type QueryValue } from './types';
-import { DOCUMENTED_TYPE } from './ast';
+import { DOCUMENTED_TYPE, type Expr } from './ast';
 import type { Labels } from '../store/types';
 
 export interface EngineOptions {
@@ -36,6 +36,26 @@ function guarded<T>(expr: string, fn: () => T): T {
   }
 }
 
+/** Parsed expressions by text: rules evaluate the same few hundred expressions over and over. */
+class AstCache {
+  private readonly map = new Map<string, Expr>();
+  constructor(private readonly limit: number) {}
+
+  parse(text: string): Expr {
+    const hit = this.map.get(text);
+    if (hit) {
+      // Refresh recency: Map iteration order is insertion order.
+      this.map.delete(text);
+      this.map.set(text, hit);
+      return hit;
+    }
+    const ast = parseExpr(text);
+    if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
+    this.map.set(text, ast);
+    return ast;
+  }
+}
+
 export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine {
   const evalOpts: EvalOptions = {
     lookbackDeltaMs: opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS,
@@ -44,11 +64,12 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
   };
   if (!(evalOpts.lookbackDeltaMs > 0)) throw new Error(`createEngine: lookbackDeltaMs must be positive, got ${evalOpts.lookbackDeltaMs}`);
   const now = opts.now ?? Date.now;
+  const asts = new AstCache(1000);
 
   return {
     instantQuery(expr: string, tIn: number): QueryValue {
       const t = Number.isFinite(tIn) ? tIn : now();
-      const ast = parseExpr(expr);
+      const ast = asts.parse(expr);
       return guarded(expr, () => {
         const v = new Evaluator(querier, ast, t, t, evalOpts).evalAt(t);
         switch (v.type) {
@@ -74,7 +95,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
       if ((end - start) / step > MAX_POINTS_PER_SERIES) {
         throw new QueryError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)', 'bad_data');
       }
-      const ast = parseExpr(expr);
+      const ast = asts.parse(expr);
       const type = typeOf(ast);
       if (type !== 'scalar' && type !== 'vector') {
         throw new QueryError(`invalid expression type ${JSON.stringify(DOCUMENTED_TYPE[type])} for range query, must be Scalar or instant Vector`, 'bad_data');
@@ -93,7 +114,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
           if (v.type === 'scalar') add({}, ts, v.value);
           else if (v.type === 'vector') for (const s of v.samples) add(s.metric, ts, s.value);
         }
-        const result = [...series.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+        const result = sortByLabels([...series.values()], (s) => s.metric);
         return { resultType: 'matrix', result };
       });
     },

@@ -21,7 +21,7 @@ import { clamp, roundTo, SIMPLE_MATH } from './functions/math';
 import * as overTime from './functions/over-time';
 import * as rate from './functions/rate';
 import type { Window } from './functions/window';
-import { compareLabels, dropMetricName, EMPTY_LABELS, labelsKey } from './labels';
+import { dropMetricName, EMPTY_LABELS, labelsKey, sortByLabels, sortedLabels } from './labels';
 import { QueryError } from './types';
 import type { RangeSlice, RangeValue, Sample, Value } from './values';
 
@@ -63,6 +63,24 @@ function unwrapParens(e: Expr): Expr {
   return e;
 }
 
+/**
+ * Whether the inputs carry more than one metric name. Dropping the name can
+ * only make label sets collide when it does, so the duplicate check below
+ * is skipped otherwise (it costs a key per sample).
+ */
+function namesVary(metrics: Iterable<Labels>): boolean {
+  let first: string | undefined | null = null;
+  for (const m of metrics) {
+    if (first === null) first = m.__name__;
+    else if (m.__name__ !== first) return true;
+  }
+  return false;
+}
+
+function* metricsOf(items: { metric: Labels }[]): IterableIterator<Labels> {
+  for (const i of items) yield i.metric;
+}
+
 function assertNoDuplicateLabelsets(samples: Sample[]): void {
   if (samples.length < 2) return;
   const seen = new Set<string>();
@@ -90,7 +108,7 @@ function absentLabels(arg: Expr): Labels {
       delete out[m.name];
     }
   }
-  return out;
+  return sortedLabels(out);
 }
 
 export class Evaluator {
@@ -207,7 +225,7 @@ export class Evaluator {
     visit(this.root, this.start, this.end);
     let total = 0;
     for (const [sel, [mint, maxt]] of windows) {
-      const series = this.querier.select(sel.matchers, mint, maxt).slice().sort((a, b) => compareLabels(a.labels, b.labels));
+      const series = sortByLabels(this.querier.select(sel.matchers, mint, maxt), (s) => s.labels);
       for (const s of series) total += s.t.length;
       if (total > this.opts.maxSamples) {
         throw new QueryError(`query processing would load too many samples into memory in query execution (more than ${this.opts.maxSamples})`, 'execution');
@@ -245,7 +263,7 @@ export class Evaluator {
         if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
         if (v.type !== 'vector') throw new QueryError(`unary minus on ${v.type}`, 'execution');
         const samples = v.samples.map((s) => ({ metric: dropMetricName(s.metric), value: -s.value }));
-        assertNoDuplicateLabelsets(samples);
+        if (namesVary(metricsOf(v.samples))) assertNoDuplicateLabelsets(samples);
         return { type: 'vector', samples };
       }
     }
@@ -338,7 +356,7 @@ export class Evaluator {
       const samples = arg.kind === 'vector' ? this.selectVector(arg, ts, true) : this.vector(arg, ts);
       // Only raw selector samples carry their own time; anything computed is stamped with the evaluation time.
       const out = samples.map((s) => ({ metric: dropMetricName(s.metric), value: (arg.kind === 'vector' ? s.t! : ts) / 1000 }));
-      assertNoDuplicateLabelsets(out);
+      if (namesVary(metricsOf(samples))) assertNoDuplicateLabelsets(out);
       return { type: 'vector', samples: out };
     }
     const matrixArg = def.argTypes.indexOf('matrix');
@@ -346,7 +364,13 @@ export class Evaluator {
 
     const fn = e.func;
     let out: Sample[];
-    const arg0 = (): Sample[] => this.vector(e.args[0], ts);
+    // Functions that only drop the metric name (or keep labels) need the duplicate check only when names vary.
+    let checkDuplicates: boolean | undefined;
+    const arg0 = (): Sample[] => {
+      const v = this.vector(e.args[0], ts);
+      checkDuplicates ??= namesVary(metricsOf(v));
+      return v;
+    };
     const mapValues = (f: (v: number) => number): Sample[] => arg0().map((s) => ({ metric: dropMetricName(s.metric), value: f(s.value) }));
     if (fn in SIMPLE_MATH) out = mapValues(SIMPLE_MATH[fn]);
     else if (fn in DATE_FUNCTIONS) {
@@ -390,6 +414,7 @@ export class Evaluator {
         case 'absent': out = arg0().length > 0 ? [] : [{ metric: absentLabels(e.args[0]), value: 1 }]; break;
         case 'sort': case 'sort_desc': {
           const desc = fn === 'sort_desc';
+          checkDuplicates = false;
           out = arg0().slice().sort((a, b) => {
             const an = Number.isNaN(a.value);
             const bn = Number.isNaN(b.value);
@@ -404,6 +429,7 @@ export class Evaluator {
           const f = this.wrapFunctionError(() => labelReplacer(
             this.stringArg(e.args[1]), this.stringArg(e.args[2]), this.stringArg(e.args[3]), this.stringArg(e.args[4])));
           out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
+          checkDuplicates = true;
           break;
         }
         case 'label_join': {
@@ -411,11 +437,14 @@ export class Evaluator {
           const f = this.wrapFunctionError(() => labelJoiner(
             this.stringArg(e.args[1]), this.stringArg(e.args[2]), e.args.slice(3).map((a) => this.stringArg(a))));
           out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
+          checkDuplicates = true;
           break;
         }
         case 'histogram_quantile': {
           const q = this.scalar(e.args[0], ts);
-          out = histogramQuantile(q, this.vector(e.args[1], ts));
+          const v = this.vector(e.args[1], ts);
+          checkDuplicates = namesVary(metricsOf(v));
+          out = histogramQuantile(q, v);
           break;
         }
         case 'histogram_count': case 'histogram_sum':
@@ -433,7 +462,7 @@ export class Evaluator {
           throw new QueryError(`function ${JSON.stringify(fn)} is not supported`, 'bad_data');
       }
     }
-    assertNoDuplicateLabelsets(out);
+    if (checkDuplicates !== false) assertNoDuplicateLabelsets(out);
     return { type: 'vector', samples: out };
   }
 
@@ -471,7 +500,7 @@ export class Evaluator {
       if (value === undefined) continue;
       out.push({ metric: keepName ? s.metric : dropMetricName(s.metric), value });
     }
-    assertNoDuplicateLabelsets(out);
+    if (!keepName && namesVary(metricsOf(rv.series))) assertNoDuplicateLabelsets(out);
     return { type: 'vector', samples: out };
   }
 
@@ -479,8 +508,8 @@ export class Evaluator {
     let param: number | string | undefined;
     if (e.param) param = e.op === 'count_values' ? this.stringArg(e.param) : this.scalar(e.param, ts);
     const vec = this.vector(e.expr, ts);
+    // Groups are distinct label sets by construction; topk/bottomk keep their (distinct) input labels.
     const out = this.wrapFunctionError(() => aggregate(e.op, e.grouping, e.without, param, vec));
-    assertNoDuplicateLabelsets(out);
     return { type: 'vector', samples: out };
   }
 
@@ -488,22 +517,27 @@ export class Evaluator {
     const l = this.eval(e.lhs, ts);
     const r = this.eval(e.rhs, ts);
     let out: Sample[];
+    // Set operators return input samples, never two with one label set; elsewhere labels change.
+    let check = true;
     if (l.type === 'scalar' && r.type === 'scalar') return { type: 'scalar', value: scalarBinop(e.op, l.value, r.value) };
     if (l.type === 'vector' && r.type === 'vector') {
       const m = e.matching!;
       if (SET_OPS.has(e.op)) {
         out = e.op === 'and' ? vectorAnd(l.samples, r.samples, m) : e.op === 'or' ? vectorOr(l.samples, r.samples, m) : vectorUnless(l.samples, r.samples, m);
+        check = false;
       } else {
         out = vectorBinop(e.op, l.samples, r.samples, m, e.returnBool);
       }
     } else if (l.type === 'vector' && r.type === 'scalar') {
       out = vectorScalarBinop(e.op, l.samples, r.value, false, e.returnBool);
+      check = namesVary(metricsOf(l.samples));
     } else if (l.type === 'scalar' && r.type === 'vector') {
       out = vectorScalarBinop(e.op, r.samples, l.value, true, e.returnBool);
+      check = namesVary(metricsOf(r.samples));
     } else {
       throw new QueryError(`binary expression must contain only scalar and instant vector types, got ${l.type} and ${r.type}`, 'bad_data');
     }
-    assertNoDuplicateLabelsets(out);
+    if (check) assertNoDuplicateLabelsets(out);
     return { type: 'vector', samples: out };
   }
 }

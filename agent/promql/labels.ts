@@ -5,42 +5,47 @@
  */
 import type { Labels } from '../store/types';
 
-const SEP = '\xff';
-const keyCache = new WeakMap<Labels, string>();
-const dropCache = new WeakMap<Labels, Labels>();
-const sortedNamesCache = new WeakMap<Labels, string[]>();
+// NUL sorts below every other character, so comparing keys orders label sets exactly as labels.Compare does.
+const SEP = '\x00';
 
 export const EMPTY_LABELS: Labels = Object.freeze({}) as Labels;
 
+/**
+ * Label names in order. The store and the engine build label objects with
+ * names inserted in sorted order, so this is usually just Object.keys
+ * (cheap for V8); anything else is sorted here.
+ */
 export function sortedNames(l: Labels): string[] {
-  let names = sortedNamesCache.get(l);
-  if (!names) {
-    names = Object.keys(l).sort();
-    sortedNamesCache.set(l, names);
+  const names = Object.keys(l);
+  for (let i = 1; i < names.length; i++) {
+    if (names[i - 1] > names[i]) return names.sort();
   }
   return names;
 }
 
-/** A string identifying the label set (equal sets, equal keys). */
+/** A copy of l with names inserted in sorted order (after adding a label to an object). */
+export function sortedLabels(l: Labels): Labels {
+  const names = Object.keys(l);
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++) if (names[i - 1] > names[i]) sorted = false;
+  if (sorted) return l;
+  const out: Labels = {};
+  for (const n of names.sort()) out[n] = l[n];
+  return out;
+}
+
+/** A string identifying the label set (equal sets, equal keys); keys compare like the label sets do. */
 export function labelsKey(l: Labels): string {
-  let key = keyCache.get(l);
-  if (key === undefined) {
-    key = '';
-    for (const n of sortedNames(l)) key += n + SEP + l[n] + SEP;
-    keyCache.set(l, key);
-  }
+  let key = '';
+  for (const n of sortedNames(l)) key += n + SEP + l[n] + SEP;
   return key;
 }
 
 /** The label set without __name__ (the same object when there is none). */
 export function dropMetricName(l: Labels): Labels {
   if (!('__name__' in l)) return l;
-  let out = dropCache.get(l);
-  if (!out) {
-    out = {};
-    for (const n in l) if (n !== '__name__') out[n] = l[n];
-    dropCache.set(l, out);
-  }
+  const out: Labels = {};
+  for (const n in l) if (n !== '__name__') out[n] = l[n];
   return out;
 }
 
@@ -105,14 +110,14 @@ export function labelsString(l: Labels): string {
 
 /** Prometheus' labels.Compare: pairwise by name then value; a prefix sorts first. */
 export function compareLabels(a: Labels, b: Labels): number {
-  const an = sortedNames(a);
-  const bn = sortedNames(b);
-  const n = Math.min(an.length, bn.length);
-  for (let i = 0; i < n; i++) {
-    if (an[i] !== bn[i]) return an[i] < bn[i] ? -1 : 1;
-    const av = a[an[i]];
-    const bv = b[bn[i]];
-    if (av !== bv) return av < bv ? -1 : 1;
-  }
-  return an.length - bn.length;
+  const ka = labelsKey(a);
+  const kb = labelsKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Sorts items by their label sets (Prometheus' order), computing each key once. */
+export function sortByLabels<T>(items: T[], labelsOf: (item: T) => Labels): T[] {
+  const keyed = items.map((item) => ({ item, key: labelsKey(labelsOf(item)) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.item);
 }

@@ -86,8 +86,73 @@ function syntaxError(text: string, tree: ReturnType<LRParser['parse']>): ParseEr
   return new ParseError(err.from, `unexpected character ${JSON.stringify(token)}`);
 }
 
+/**
+ * The lezer grammar attaches postfix modifiers (offset, @, [range],
+ * [range:step]) to the whole expression on their left, while Prometheus' own
+ * grammar gives them the highest precedence: `a - b offset 5m` is
+ * `a - (b offset 5m)`, `-a[5m]` is `-(a[5m])`. This re-applies a postfix
+ * modifier to the rightmost operand of binary and unary expressions.
+ */
+function applyPostfix(e: Expr, apply: (operand: Expr) => Expr): Expr {
+  if (e.kind === 'binary') return { ...e, rhs: applyPostfix(e.rhs, apply) };
+  if (e.kind === 'unary') return { ...e, expr: applyPostfix(e.expr, apply) };
+  return apply(e);
+}
+
+/** A function PromQL 2.42 has but the newer lezer grammar renamed (holt_winters -> double_exponential_smoothing). */
+const RENAMED_FUNCTIONS: Record<string, string> = { holt_winters: 'double_exponential_smoothing' };
+
+interface Rewrite { text: string; renamedAt: Map<number, string>; toOriginal: (pos: number) => number }
+
+/** Replaces calls of renamed functions (outside strings and comments) with the name the grammar knows. */
+function rewriteRenamed(text: string): Rewrite {
+  const renamedAt = new Map<number, string>();
+  const shifts: { at: number; delta: number }[] = [];
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'" || ch === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' && ch !== '`' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (ch === '#') {
+      const j = text.indexOf('\n', i);
+      const end = j < 0 ? text.length : j;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    const m = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(text.slice(i));
+    if (m) {
+      const name = m[0];
+      const renamed = RENAMED_FUNCTIONS[name];
+      if (renamed && /^\s*\(/.test(text.slice(i + name.length))) {
+        renamedAt.set(out.length, name);
+        shifts.push({ at: out.length, delta: renamed.length - name.length });
+        out += renamed;
+      } else {
+        out += name;
+      }
+      i += name.length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  const toOriginal = (pos: number): number => {
+    let p = pos;
+    for (const s of shifts) if (s.at < pos) p -= Math.min(s.delta, pos - s.at);
+    return p;
+  };
+  return { text: out, renamedAt, toOriginal };
+}
+
 class Converter {
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly renamedAt: Map<number, string> = new Map()) {}
 
   private src(n: SyntaxNode): string {
     return this.text.slice(n.from, n.to);
@@ -204,26 +269,23 @@ class Converter {
     return m;
   }
 
-  private matrixSelector(node: SyntaxNode): MatrixSelector {
+  private matrixSelector(node: SyntaxNode): Expr {
     const [inner, dur] = children(node);
-    const e = this.expr(inner);
-    if (e.kind !== 'vector') fail(node, 'ranges only allowed for vector selectors');
-    if (e.offset !== 0) fail(node, 'no offset modifiers allowed before range');
-    if (e.at) fail(node, 'no @ modifiers allowed before range');
-    return { kind: 'matrix', selector: e, range: this.duration(dur, 'range'), pos: node.from };
+    const range = this.duration(dur, 'range');
+    return applyPostfix(this.expr(inner), (e): MatrixSelector => {
+      if (e.kind !== 'vector') fail(node, 'ranges only allowed for vector selectors');
+      if (e.offset !== 0) fail(node, 'no offset modifiers allowed before range');
+      if (e.at) fail(node, 'no @ modifiers allowed before range');
+      return { kind: 'matrix', selector: e, range, pos: e.pos };
+    });
   }
 
-  private subquery(node: SyntaxNode): SubqueryExpr {
+  private subquery(node: SyntaxNode): Expr {
     const parts = children(node);
     const durations = parts.filter((p) => p.name === 'DurationExpr');
-    return {
-      kind: 'subquery',
-      expr: this.expr(parts[0]),
-      range: this.duration(durations[0], 'subquery range'),
-      step: durations[1] ? this.duration(durations[1], 'subquery step') : 0,
-      offset: 0,
-      pos: node.from,
-    };
+    const range = this.duration(durations[0], 'subquery range');
+    const step = durations[1] ? this.duration(durations[1], 'subquery step') : 0;
+    return applyPostfix(this.expr(parts[0]), (e): SubqueryExpr => ({ kind: 'subquery', expr: e, range, step, offset: 0, pos: e.pos }));
   }
 
   /** The selector or subquery a modifier applies to (Prometheus allows nothing else). */
@@ -243,10 +305,12 @@ class Converter {
       durNode = durNode.firstChild.nextSibling!;
     }
     const ms = sign * this.duration(durNode, 'offset');
-    const sel = this.modifierTarget(node, target, 'offset');
-    if (sel.offset !== 0) fail(node, 'offset may not be set multiple times');
-    sel.offset = ms;
-    return target;
+    return applyPostfix(target, (e) => {
+      const sel = this.modifierTarget(node, e, 'offset');
+      if (sel.offset !== 0) fail(node, 'offset may not be set multiple times');
+      sel.offset = ms;
+      return e;
+    });
   }
 
   private at(node: SyntaxNode): Expr {
@@ -263,10 +327,12 @@ class Converter {
       }
       at = { kind: 'time', t: Math.round(secs * 1000) };
     }
-    const sel = this.modifierTarget(node, target, '@');
-    if (sel.at) fail(node, '@ <timestamp> may not be set multiple times');
-    sel.at = at;
-    return target;
+    return applyPostfix(target, (e) => {
+      const sel = this.modifierTarget(node, e, '@');
+      if (sel.at) fail(node, '@ <timestamp> may not be set multiple times');
+      sel.at = at;
+      return e;
+    });
   }
 
   private callArgs(body: SyntaxNode): Expr[] {
@@ -275,7 +341,7 @@ class Converter {
 
   private call(node: SyntaxNode): Expr {
     const [ident, body] = children(node);
-    const name = this.src(ident);
+    const name = this.renamedAt.get(ident.from) ?? this.src(ident);
     if (!FUNCTIONS.has(name)) fail(node, `unknown function with name ${JSON.stringify(name)}`);
     return { kind: 'call', func: name, args: this.callArgs(body), pos: node.from };
   }
@@ -332,6 +398,13 @@ class Converter {
       else if (c.name === 'MatchingModifierClause') matching = this.matchingClause(c);
     }
     if (!op) fail(node, `unexpected binary operator in ${JSON.stringify(this.src(node))}`);
+    // The grammar reads "-2 ^ 2" as the literal -2 raised to 2; in PromQL unary minus binds looser than ^.
+    if (op === '^' && lhs.kind === 'number' && /^[-+]/.test(this.src(parts[0]))) {
+      const sign = this.src(parts[0])[0] as '-' | '+';
+      const abs: Expr = { kind: 'number', value: Math.abs(lhs.value), pos: lhs.pos };
+      const pow: Expr = { kind: 'binary', op, lhs: abs, rhs, returnBool, pos: node.from, matching: { card: 'one-to-one', on: false, labels: [], include: [] } };
+      return { kind: 'unary', op: sign, expr: pow, pos: node.from };
+    }
     return {
       kind: 'binary', op, lhs, rhs, returnBool, pos: node.from,
       matching: matching ?? { card: 'one-to-one', on: false, labels: [], include: [] },
@@ -449,17 +522,18 @@ export { typeOf };
 /** Parses and checks a PromQL expression; throws QueryError (bad_data) with Prometheus' "line:col: parse error: ..." text. */
 export function parseExpr(text: string): Expr {
   if (text.trim() === '') throw new QueryError('1:1: parse error: no expression found in input', 'bad_data');
+  const rw = rewriteRenamed(text);
   try {
-    const tree = parser.parse(text);
-    const syntax = syntaxError(text, tree);
+    const tree = parser.parse(rw.text);
+    const syntax = syntaxError(rw.text, tree);
     if (syntax) throw syntax;
     const top = tree.topNode.firstChild;
     if (!top) throw new ParseError(0, 'no expression found in input');
-    const expr = new Converter(text).expr(top);
+    const expr = new Converter(rw.text, rw.renamedAt).expr(top);
     check(expr);
     return expr;
   } catch (err) {
-    if (err instanceof ParseError) throw new QueryError(`${position(text, err.pos)}: parse error: ${err.message}`, 'bad_data');
+    if (err instanceof ParseError) throw new QueryError(`${position(text, rw.toOriginal(err.pos))}: parse error: ${err.message}`, 'bad_data');
     throw err;
   }
 }

@@ -1,12 +1,19 @@
 /**
- * store: the in-memory time-series store behind the PromQL engine.
- * (Issue 4 fleshes this out; keys documented in agent/store/README.md.)
+ * store: the in-memory time-series store behind the PromQL engine, and the
+ * engine settings that depend on it. Every key is documented in this
+ * folder's README.md.
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 
 export const storeConfigSchema = z.strictObject({
-  retention: durationSchema().default(3600_000),
+  /** How long samples are kept; older chunks and series are dropped by compaction. */
+  retention: durationSchema().default(3600_000).refine((ms) => ms > 0, 'must be greater than 0'),
+  /** New series beyond this many are refused (counted and logged), so cardinality cannot exhaust memory. */
   max_series: z.number().int().positive().default(100_000),
+  /** How far back an instant vector selector looks for a sample (Prometheus' --query.lookback-delta). */
+  lookback_delta: durationSchema().default(300_000).refine((ms) => ms > 0, 'must be greater than 0'),
+  /** How often retention compaction runs. */
+  compaction_interval: durationSchema().default(60_000).refine((ms) => ms >= 1000, 'must be at least 1s'),
 });
 export type StoreConfig = z.infer<typeof storeConfigSchema>;

@@ -1,39 +1,40 @@
 /**
- * The inverted index from label pairs to series ids ("postings", as in
- * Prometheus' TSDB). Ids are handed out in increasing order, so every
- * postings list is sorted by construction and matchers resolve to sorted
- * intersections/unions instead of scans over all series.
+ * The inverted index from label pairs to series ("postings", as in
+ * Prometheus' TSDB). Series get increasing ids as they are created, so every
+ * postings list is sorted by id by construction, and matchers resolve to
+ * sorted intersections/unions instead of scans over all series. Lists hold
+ * the series themselves, so no id -> series map is needed.
  */
 import type { LabelMatcher, Labels } from './types';
 import { matcherPredicate } from './matchers';
 
-type Postings = number[];
+export interface Indexed { readonly id: number; readonly labels: Labels }
 
-export class LabelIndex {
-  private readonly byName = new Map<string, Map<string, Postings>>();
-  /** All live ids in increasing order (the start for selectors that only exclude). */
-  private all: Postings = [];
+export class LabelIndex<T extends Indexed> {
+  private readonly byName = new Map<string, Map<string, T[]>>();
+  /** All live series in id order (the start for selectors that only exclude). */
+  private all: T[] = [];
 
-  add(id: number, labels: Labels): void {
-    this.all.push(id);
-    for (const name in labels) {
+  add(s: T): void {
+    this.all.push(s);
+    for (const name in s.labels) {
       let values = this.byName.get(name);
       if (!values) this.byName.set(name, (values = new Map()));
-      const list = values.get(labels[name]);
-      if (list) list.push(id);
-      else values.set(labels[name], [id]);
+      const list = values.get(s.labels[name]);
+      if (list) list.push(s);
+      else values.set(s.labels[name], [s]);
     }
   }
 
   /** Removes many series at once: each touched postings list is filtered a single time. */
-  removeMany(removed: Set<number>, labelsOf: Iterable<Labels>): void {
+  removeMany(removed: ReadonlySet<T>): void {
     if (removed.size === 0) return;
     const touched = new Map<string, Set<string>>();
-    for (const labels of labelsOf) {
-      for (const name in labels) {
+    for (const s of removed) {
+      for (const name in s.labels) {
         let vs = touched.get(name);
         if (!vs) touched.set(name, (vs = new Set()));
-        vs.add(labels[name]);
+        vs.add(s.labels[name]);
       }
     }
     for (const [name, vs] of touched) {
@@ -42,19 +43,19 @@ export class LabelIndex {
       for (const value of vs) {
         const list = values.get(value);
         if (!list) continue;
-        const kept = list.filter((id) => !removed.has(id));
+        const kept = list.filter((s) => !removed.has(s));
         if (kept.length > 0) values.set(value, kept);
         else values.delete(value);
       }
       if (values.size === 0) this.byName.delete(name);
     }
-    this.all = this.all.filter((id) => !removed.has(id));
+    this.all = this.all.filter((s) => !removed.has(s));
   }
 
-  /** Sorted ids of series satisfying every matcher. */
-  match(matchers: LabelMatcher[]): Postings {
-    const including: Postings[] = [];
-    const excluding: Postings[] = [];
+  /** Series satisfying every matcher, in id order. The result may be an internal list: do not modify it. */
+  match(matchers: LabelMatcher[]): readonly T[] {
+    const including: T[][] = [];
+    const excluding: T[][] = [];
     for (const m of matchers) {
       const pred = matcherPredicate(m);
       const values = this.byName.get(m.name);
@@ -63,18 +64,18 @@ export class LabelIndex {
         if (m.type === '=') {
           including.push(values?.get(m.value) ?? []);
         } else {
-          const lists: Postings[] = [];
+          const lists: T[][] = [];
           if (values) for (const [v, list] of values) if (pred(v)) lists.push(list);
           including.push(union(lists));
         }
       } else if (values) {
         // Series without the label qualify; those with a non-matching value do not.
-        const lists: Postings[] = [];
+        const lists: T[][] = [];
         for (const [v, list] of values) if (!pred(v)) lists.push(list);
         if (lists.length > 0) excluding.push(union(lists));
       }
     }
-    let result: Postings;
+    let result: T[];
     if (including.length === 0) result = this.all;
     else {
       including.sort((a, b) => a.length - b.length);
@@ -105,42 +106,39 @@ export class LabelIndex {
   }
 }
 
-function union(lists: Postings[]): Postings {
+function union<T extends Indexed>(lists: T[][]): T[] {
   if (lists.length === 0) return [];
   if (lists.length === 1) return lists[0];
-  let total = 0;
-  for (const l of lists) total += l.length;
-  const merged = new Float64Array(total);
-  let o = 0;
-  for (const l of lists) for (const id of l) merged[o++] = id;
-  merged.sort();
-  const out: Postings = [];
-  for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[i - 1]) out.push(merged[i]);
-  return out;
+  // Each series carries one value per label name, so the lists are disjoint.
+  const out: T[] = [];
+  for (const l of lists) for (const s of l) out.push(s);
+  return out.sort((a, b) => a.id - b.id);
 }
 
-function intersect(a: Postings, b: Postings): Postings {
-  const out: Postings = [];
+function intersect<T extends Indexed>(a: T[], b: T[]): T[] {
+  const out: T[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
+    const x = a[i].id;
+    const y = b[j].id;
+    if (x === y) {
       out.push(a[i]);
       i++;
       j++;
-    } else if (a[i] < b[j]) i++;
+    } else if (x < y) i++;
     else j++;
   }
   return out;
 }
 
-function subtract(a: Postings, b: Postings): Postings {
-  const out: Postings = [];
+function subtract<T extends Indexed>(a: T[], b: T[]): T[] {
+  const out: T[] = [];
   let j = 0;
-  for (const id of a) {
-    while (j < b.length && b[j] < id) j++;
-    if (j < b.length && b[j] === id) continue;
-    out.push(id);
+  for (const s of a) {
+    while (j < b.length && b[j].id < s.id) j++;
+    if (j < b.length && b[j].id === s.id) continue;
+    out.push(s);
   }
   return out;
 }

@@ -1,23 +1,60 @@
 /**
- * Label-set helpers shared by the store and the engine: a canonical key per
- * label set (so equal sets map to one series whatever the property order) and
- * string interning (100 000 series repeat the same few names and values; one
- * copy of each keeps memory per series low).
+ * Label-set helpers for the store: a 53-bit hash per label set (equal sets,
+ * equal hashes, whatever the property order; empty values count as absent)
+ * so no per-series key string has to be kept, an equality check for hash
+ * collisions, and string interning (100 000 series repeat the same few names
+ * and values; one copy of each keeps memory per series low).
  */
 import type { Labels } from './types';
 
-const SEP = '\xff';
-
-/** Canonical identity of a label set: names sorted, empty values dropped (Prometheus treats "" as absent). */
+/** Canonical identity string of a label set (sorted names, empty values dropped). */
 export function labelsKey(labels: Labels): string {
   const names = Object.keys(labels).sort();
   let key = '';
   for (const n of names) {
     const v = labels[n];
     if (v === '' || v === undefined) continue;
-    key += n + SEP + v + SEP;
+    key += n + '\xff' + v + '\xff';
   }
   return key;
+}
+
+/** cyrb53 over the canonical form, computed without building the string. */
+export function labelsHash(labels: Labels): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const feed = (s: string): void => {
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 0xff, 2654435761);
+    h2 = Math.imul(h2 ^ 0xff, 1597334677);
+  };
+  for (const n of Object.keys(labels).sort()) {
+    const v = labels[n];
+    if (v === '' || v === undefined) continue;
+    feed(n);
+    feed(v);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** Whether a stored canonical label set equals the given one (empty values counting as absent). */
+export function sameLabels(canonical: Labels, other: Labels): boolean {
+  let n = 0;
+  for (const name in other) {
+    const v = other[name];
+    if (v === '' || v === undefined) continue;
+    if (canonical[name] !== v) return false;
+    n++;
+  }
+  return n === Object.keys(canonical).length;
 }
 
 /** A copy with names in sorted order and empty values dropped (the form the store keeps). */

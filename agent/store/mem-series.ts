@@ -6,8 +6,12 @@
 import type { Labels } from './types';
 import { decodeChunkInto, encodeChunk, type XorChunk } from './xor-chunk';
 
-/** Samples per chunk: the raw head holds at most this many before it is compressed. */
+/** The raw head holds at most this many samples before it is compressed. */
 export const CHUNK_SAMPLES = 32;
+/** Compressed chunks grow (by re-encoding with the next head) up to this many samples... */
+export const MAX_MERGED_SAMPLES = 128;
+/** ...and this time span by default (a store passes a quarter of its retention), so retention stays fine-grained. */
+export const DEFAULT_MAX_CHUNK_SPAN_MS = 15 * 60_000;
 const INITIAL_HEAD_CAPACITY = 4;
 const NO_STALE: readonly number[] = Object.freeze([]) as readonly number[];
 
@@ -17,6 +21,26 @@ export interface SeriesWindow {
   t: Float64Array;
   v: Float64Array;
   staleT: readonly number[];
+}
+
+/**
+ * A bump allocator for query results: one large Float64Array per select()
+ * call, carved into per-series views, instead of two typed arrays per series.
+ */
+export class Arena {
+  private buf = new Float64Array(0);
+  private used = 0;
+
+  /** A view of n fresh slots. */
+  reserve(n: number): Float64Array {
+    if (this.used + n > this.buf.length) {
+      this.buf = new Float64Array(Math.max(n, 64 * 1024));
+      this.used = 0;
+    }
+    const view = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return view;
+  }
 }
 
 /** Index of the first element >= x in an ascending array. */
@@ -39,10 +63,15 @@ export function upperBound(a: ArrayLike<number>, x: number, lo = 0, hi = a.lengt
   return lo;
 }
 
+const NO_CHUNKS: readonly XorChunk[] = Object.freeze([]) as readonly XorChunk[];
+
 export class MemSeries {
-  chunks: XorChunk[] = [];
-  private headT = new Float64Array(INITIAL_HEAD_CAPACITY);
-  private headV = new Float64Array(INITIAL_HEAD_CAPACITY);
+  chunks: readonly XorChunk[] = NO_CHUNKS;
+  /**
+   * The raw head: timestamps in the first half, values in the second (one
+   * typed array instead of two saves a few hundred bytes per series).
+   */
+  private head = new Float64Array(2 * INITIAL_HEAD_CAPACITY);
   private headN = 0;
   /** Newest sample or stale marker time: anything appended must be later. */
   lastT = -Infinity;
@@ -50,7 +79,16 @@ export class MemSeries {
   lastV = NaN;
   staleT: readonly number[] = NO_STALE;
 
-  constructor(readonly id: number, readonly labels: Labels, readonly key: string) {}
+  constructor(
+    readonly id: number,
+    readonly labels: Labels,
+    readonly hash: number,
+    private readonly maxChunkSpanMs: number = DEFAULT_MAX_CHUNK_SPAN_MS,
+  ) {}
+
+  private get capacity(): number {
+    return this.head.length >>> 1;
+  }
 
   append(t: number, v: number): AppendResult {
     if (t <= this.lastT) {
@@ -59,9 +97,9 @@ export class MemSeries {
       return 'out_of_order';
     }
     if (this.headN === CHUNK_SAMPLES) this.cutHead();
-    if (this.headN === this.headT.length) this.growHead();
-    this.headT[this.headN] = t;
-    this.headV[this.headN] = v;
+    if (this.headN === this.capacity) this.growHead();
+    this.head[this.headN] = t;
+    this.head[this.capacity + this.headN] = v;
     this.headN++;
     this.lastT = t;
     this.lastSampleT = t;
@@ -93,37 +131,45 @@ export class MemSeries {
 
   get minT(): number {
     if (this.chunks.length > 0) return this.chunks[0].minT;
-    return this.headN > 0 ? this.headT[0] : Infinity;
+    return this.headN > 0 ? this.head[0] : Infinity;
   }
 
-  /** Samples and stale markers with mint <= t <= maxt. The head part is shared, not copied. */
-  window(mint: number, maxt: number): SeriesWindow {
+  /**
+   * Samples and stale markers with mint <= t <= maxt. The head part is shared,
+   * not copied; decoded chunks go into the arena when one is given.
+   */
+  window(mint: number, maxt: number, arena?: Arena): SeriesWindow {
     const staleT = this.staleWindow(mint, maxt);
-    const headStart = lowerBound(this.headT, mint, 0, this.headN);
-    const headEnd = upperBound(this.headT, maxt, headStart, this.headN);
+    const cap = this.capacity;
+    const headStart = lowerBound(this.head, mint, 0, this.headN);
+    const headEnd = upperBound(this.head, maxt, headStart, this.headN);
     const overlapping: XorChunk[] = [];
     for (const c of this.chunks) if (c.maxT >= mint && c.minT <= maxt) overlapping.push(c);
     if (overlapping.length === 0) {
-      return { t: this.headT.subarray(headStart, headEnd), v: this.headV.subarray(headStart, headEnd), staleT };
+      return { t: this.head.subarray(headStart, headEnd), v: this.head.subarray(cap + headStart, cap + headEnd), staleT };
     }
     let total = headEnd - headStart;
     for (const c of overlapping) total += c.count;
-    const t = new Float64Array(total);
-    const v = new Float64Array(total);
+    const buf = arena ? arena.reserve(2 * total) : new Float64Array(2 * total);
+    // Decode into the two halves of buf, then hand out views of the requested part.
+    const t = buf.subarray(0, total);
+    const v = buf.subarray(total);
     let o = 0;
     for (const c of overlapping) o = decodeChunkInto(c, t, v, o);
-    t.set(this.headT.subarray(headStart, headEnd), o);
-    v.set(this.headV.subarray(headStart, headEnd), o);
+    for (let i = headStart; i < headEnd; i++, o++) {
+      t[o] = this.head[i];
+      v[o] = this.head[cap + i];
+    }
     const from = lowerBound(t, mint);
     const to = upperBound(t, maxt, from);
-    return { t: t.subarray(from, to), v: v.subarray(from, to), staleT };
+    return { t: buf.subarray(from, to), v: buf.subarray(total + from, total + to), staleT };
   }
 
   /** Drops compressed chunks and stale markers entirely before cutoff; returns the number of chunks dropped. */
   dropBefore(cutoff: number): number {
     let n = 0;
     while (n < this.chunks.length && this.chunks[n].maxT < cutoff) n++;
-    if (n > 0) this.chunks = this.chunks.slice(n);
+    if (n > 0) this.chunks = n === this.chunks.length ? NO_CHUNKS : this.chunks.slice(n);
     if (this.staleT.length > 0 && this.staleT[0] < cutoff) {
       const kept = this.staleT.filter((s) => s >= cutoff);
       this.staleT = kept.length > 0 ? kept : NO_STALE;
@@ -133,8 +179,8 @@ export class MemSeries {
 
   /** Approximate bytes held by samples (for the memory benchmark and self-metrics). */
   get sampleBytes(): number {
-    let b = this.headT.byteLength + this.headV.byteLength;
-    for (const c of this.chunks) b += c.bytes.byteLength;
+    let b = this.head.byteLength;
+    for (const c of this.chunks) b += c.bytes.length;
     return b;
   }
 
@@ -147,20 +193,31 @@ export class MemSeries {
   }
 
   private cutHead(): void {
-    this.chunks.push(encodeChunk(this.headT, this.headV, this.headN));
-    // A fresh head: slices handed out by window() keep the old arrays intact.
-    this.headT = new Float64Array(CHUNK_SAMPLES);
-    this.headV = new Float64Array(CHUNK_SAMPLES);
+    const cap = this.capacity;
+    const n = this.headN;
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.count + n <= MAX_MERGED_SAMPLES && this.head[n - 1] - last.minT <= this.maxChunkSpanMs) {
+      // Fewer, bigger chunks: less per-chunk overhead, better compression.
+      const t = new Float64Array(last.count + n);
+      const v = new Float64Array(last.count + n);
+      const o = decodeChunkInto(last, t, v, 0);
+      t.set(this.head.subarray(0, n), o);
+      v.set(this.head.subarray(cap, cap + n), o);
+      this.chunks = [...this.chunks.slice(0, -1), encodeChunk(t, v, t.length)];
+    } else {
+      this.chunks = [...this.chunks, encodeChunk(this.head.subarray(0, cap), this.head.subarray(cap), n)];
+    }
+    // A fresh, small head: slices handed out by window() keep the old array intact.
+    this.head = new Float64Array(2 * INITIAL_HEAD_CAPACITY);
     this.headN = 0;
   }
 
   private growHead(): void {
-    const cap = Math.min(CHUNK_SAMPLES, this.headT.length * 2);
-    const t = new Float64Array(cap);
-    const v = new Float64Array(cap);
-    t.set(this.headT);
-    v.set(this.headV);
-    this.headT = t;
-    this.headV = v;
+    const oldCap = this.capacity;
+    const cap = Math.min(CHUNK_SAMPLES, oldCap * 2);
+    const next = new Float64Array(2 * cap);
+    next.set(this.head.subarray(0, this.headN), 0);
+    next.set(this.head.subarray(oldCap, oldCap + this.headN), cap);
+    this.head = next;
   }
 }

@@ -5,9 +5,9 @@
  * the span/log metrics connectors and recording rules write to.
  */
 import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SeriesData } from './types';
-import { canonicalLabels, labelsKey, StringInterner } from './labels';
+import { canonicalLabels, labelsHash, sameLabels, StringInterner } from './labels';
 import { LabelIndex } from './label-index';
-import { MemSeries } from './mem-series';
+import { Arena, MemSeries } from './mem-series';
 
 export type RefusalReason = 'series_limit' | 'out_of_order';
 
@@ -61,9 +61,10 @@ export class MemoryStore implements Querier, Appender {
   private readonly onRefused?: (reason: RefusalReason, labels: Labels) => void;
   private readonly logger?: StoreLogger;
   private readonly logIntervalMs: number;
-  private readonly byKey = new Map<string, MemSeries>();
-  private readonly byId = new Map<number, MemSeries>();
-  private readonly index = new LabelIndex();
+  /** Series by label-set hash; a (rare) collision keeps a list. */
+  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  private count = 0;
+  private readonly index = new LabelIndex<MemSeries>();
   private readonly interner = new StringInterner();
   private readonly meta = new Map<string, MetricMetadata>();
   private readonly refused: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
@@ -86,15 +87,17 @@ export class MemoryStore implements Querier, Appender {
 
   append(labels: Labels, t: number, v: number): boolean {
     if (!Number.isFinite(t)) throw new Error(`MemoryStore.append: timestamp must be a finite number of ms, got ${t}`);
-    const key = labelsKey(labels);
-    if (key === '') throw new Error('MemoryStore.append: a series needs at least one non-empty label (normally __name__)');
-    let s = this.byKey.get(key);
+    const hash = labelsHash(labels);
+    let s = this.lookup(hash, labels);
     if (!s) {
-      if (this.byKey.size >= this.maxSeries) {
+      if (!Object.keys(labels).some((n) => labels[n] !== '' && labels[n] !== undefined)) {
+        throw new Error('MemoryStore.append: a series needs at least one non-empty label (normally __name__)');
+      }
+      if (this.count >= this.maxSeries) {
         this.refuse('series_limit', labels);
         return false;
       }
-      s = this.createSeries(key, labels);
+      s = this.createSeries(hash, labels);
     }
     const r = s.append(t, v);
     if (r === 'out_of_order') {
@@ -105,7 +108,7 @@ export class MemoryStore implements Querier, Appender {
   }
 
   markStale(labels: Labels, t: number): void {
-    this.byKey.get(labelsKey(labels))?.markStale(t);
+    this.lookup(labelsHash(labels), labels)?.markStale(t);
   }
 
   setMetadata(metricName: string, meta: MetricMetadata): void {
@@ -116,9 +119,9 @@ export class MemoryStore implements Querier, Appender {
 
   select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[] {
     const out: SeriesData[] = [];
-    for (const id of this.index.match(matchers)) {
-      const s = this.byId.get(id)!;
-      const w = s.window(mint, maxt);
+    const arena = new Arena();
+    for (const s of this.index.match(matchers)) {
+      const w = s.window(mint, maxt, arena);
       if (w.t.length === 0 && w.staleT.length === 0) continue;
       out.push({ labels: s.labels, t: w.t, v: w.v, staleT: w.staleT });
     }
@@ -128,15 +131,15 @@ export class MemoryStore implements Querier, Appender {
   labelNames(matchers?: LabelMatcher[]): string[] {
     if (!matchers || matchers.length === 0) return this.index.labelNames();
     const names = new Set<string>();
-    for (const id of this.index.match(matchers)) for (const n in this.byId.get(id)!.labels) names.add(n);
+    for (const s of this.index.match(matchers)) for (const n in s.labels) names.add(n);
     return [...names].sort();
   }
 
   labelValues(name: string, matchers?: LabelMatcher[]): string[] {
     if (!matchers || matchers.length === 0) return this.index.labelValues(name);
     const values = new Set<string>();
-    for (const id of this.index.match(matchers)) {
-      const v = this.byId.get(id)!.labels[name];
+    for (const s of this.index.match(matchers)) {
+      const v = s.labels[name];
       if (v !== undefined) values.add(v);
     }
     return [...values].sort();
@@ -146,7 +149,7 @@ export class MemoryStore implements Querier, Appender {
 
   /** The newest sample of every series that is not stale (for /metrics federation-style exposition). */
   *allSeriesLatest(): IterableIterator<LatestSample> {
-    for (const s of this.byKey.values()) {
+    for (const s of this.series()) {
       if (s.lastSampleT === -Infinity || s.isStale) continue;
       yield { labels: s.labels, t: s.lastSampleT, v: s.lastV };
     }
@@ -161,33 +164,27 @@ export class MemoryStore implements Querier, Appender {
   compact(now: number = this.now()): CompactResult {
     const cutoff = now - this.retentionMs;
     let droppedChunks = 0;
-    const removed = new Set<number>();
-    const removedLabels: Labels[] = [];
-    for (const s of this.byKey.values()) {
+    const removed = new Set<MemSeries>();
+    for (const s of this.series()) {
       if (s.lastT < cutoff) {
         droppedChunks += s.chunks.length;
-        removed.add(s.id);
-        removedLabels.push(s.labels);
+        removed.add(s);
         continue;
       }
       droppedChunks += s.dropBefore(cutoff);
     }
     if (removed.size > 0) {
-      for (const id of removed) {
-        const s = this.byId.get(id)!;
-        this.byId.delete(id);
-        this.byKey.delete(s.key);
-      }
-      this.index.removeMany(removed, removedLabels);
+      for (const s of removed) this.forget(s);
+      this.index.removeMany(removed);
       const live = new Set<string>();
-      for (const s of this.byKey.values()) for (const n in s.labels) { live.add(n); live.add(s.labels[n]); }
+      for (const s of this.series()) for (const n in s.labels) { live.add(n); live.add(s.labels[n]); }
       this.interner.retainOnly(live);
     }
     return { droppedSeries: removed.size, droppedChunks };
   }
 
   get seriesCount(): number {
-    return this.byKey.size;
+    return this.count;
   }
 
   /** Samples refused because a new series would have exceeded maxSeries. */
@@ -204,21 +201,48 @@ export class MemoryStore implements Querier, Appender {
     let samples = 0;
     let chunks = 0;
     let sampleBytes = 0;
-    for (const s of this.byKey.values()) {
+    for (const s of this.series()) {
       samples += s.sampleCount;
       chunks += s.chunks.length;
       sampleBytes += s.sampleBytes;
     }
-    return { series: this.byKey.size, samples, chunks, sampleBytes, refusedSamples: { ...this.refused } };
+    return { series: this.count, samples, chunks, sampleBytes, refusedSamples: { ...this.refused } };
   }
 
-  private createSeries(key: string, labels: Labels): MemSeries {
+  private *series(): IterableIterator<MemSeries> {
+    for (const entry of this.byHash.values()) {
+      if (Array.isArray(entry)) yield* entry;
+      else yield entry;
+    }
+  }
+
+  private lookup(hash: number, labels: Labels): MemSeries | undefined {
+    const entry = this.byHash.get(hash);
+    if (!entry) return undefined;
+    if (!Array.isArray(entry)) return sameLabels(entry.labels, labels) ? entry : undefined;
+    return entry.find((s) => sameLabels(s.labels, labels));
+  }
+
+  private createSeries(hash: number, labels: Labels): MemSeries {
     const canonical = Object.freeze(canonicalLabels(labels, (x) => this.interner.intern(x)));
-    const s = new MemSeries(this.nextId++, canonical, key);
-    this.byKey.set(key, s);
-    this.byId.set(s.id, s);
-    this.index.add(s.id, canonical);
+    const s = new MemSeries(this.nextId++, canonical, hash, this.retentionMs / 2);
+    const entry = this.byHash.get(hash);
+    if (!entry) this.byHash.set(hash, s);
+    else this.byHash.set(hash, Array.isArray(entry) ? [...entry, s] : [entry, s]);
+    this.index.add(s);
+    this.count++;
     return s;
+  }
+
+  private forget(s: MemSeries): void {
+    const entry = this.byHash.get(s.hash);
+    if (entry === s) this.byHash.delete(s.hash);
+    else if (Array.isArray(entry)) {
+      const rest = entry.filter((x) => x !== s);
+      if (rest.length === 0) this.byHash.delete(s.hash);
+      else this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
+    }
+    this.count--;
   }
 
   private refuse(reason: RefusalReason, labels: Labels): void {
@@ -235,7 +259,7 @@ export class MemoryStore implements Querier, Appender {
     this.suppressed[reason] = 0;
     if (reason === 'series_limit') {
       this.logger.warn(
-        { series: this.byKey.size, max_series: this.maxSeries, refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
+        { series: this.count, max_series: this.maxSeries, refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
         'store: series limit reached, refusing samples of new series (raise store.max_series or reduce label cardinality)',
       );
     } else {

@@ -7,6 +7,8 @@
  *
  * Chunks are written once, in bulk, when a series' raw head fills up; the
  * head stays uncompressed so the most queried (recent) data needs no decoding.
+ * The encoded bytes are kept in a one-byte (latin1) string: V8 stores those
+ * with ~30 bytes of overhead, against ~200 for a Uint8Array and its buffer.
  */
 
 // Float64 <-> two uint32 words. Which word holds the sign/exponent depends
@@ -18,7 +20,8 @@ const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 
 export interface XorChunk {
-  readonly bytes: Uint8Array;
+  /** The encoded bits, one byte per character (latin1). */
+  readonly bytes: string;
   readonly count: number;
   readonly minT: number;
   readonly maxT: number;
@@ -64,13 +67,13 @@ class BitWriter {
 
 class BitReader {
   pos = 0;
-  constructor(private readonly buf: Uint8Array) {}
+  constructor(private readonly buf: string) {}
 
   /** Reads n bits (n <= 32) as an unsigned number. */
   read(n: number): number {
     let result = 0;
     while (n > 0) {
-      const byte = this.buf[this.pos >>> 3];
+      const byte = this.buf.charCodeAt(this.pos >>> 3);
       const avail = 8 - (this.pos & 7);
       const take = n < avail ? n : avail;
       const bits = (byte >>> (avail - take)) & ((1 << take) - 1);
@@ -82,7 +85,7 @@ class BitReader {
   }
 
   bit(): number {
-    const byte = this.buf[this.pos >>> 3];
+    const byte = this.buf.charCodeAt(this.pos >>> 3);
     const b = (byte >>> (7 - (this.pos & 7))) & 1;
     this.pos++;
     return b;
@@ -186,7 +189,7 @@ export function encodeChunk(t: ArrayLike<number>, v: ArrayLike<number>, n: numbe
       prevTrailing = trailing;
     }
   }
-  const bytes = w.buf.slice(0, (w.bitLen + 7) >>> 3);
+  const bytes = Buffer.from(w.buf.buffer, w.buf.byteOffset, (w.bitLen + 7) >>> 3).toString('latin1');
   if (w.buf !== scratch) scratch = w.buf;
   return { bytes, count: n, minT: t[0], maxT: t[n - 1] };
 }

@@ -7,6 +7,7 @@
 import type { Labels } from '../../store/types';
 import { anchoredRegex } from '../../store/regex';
 import { LABEL_NAME_RE } from '../strings';
+import { sortedLabels } from '../labels';
 
 function expandTemplate(template: string, match: RegExpExecArray): string {
   let out = '';
@@ -54,7 +55,7 @@ export function labelReplacer(dst: string, replacement: string, src: string, reg
     const out: Labels = { ...l };
     delete out[dst];
     if (value !== '') out[dst] = value;
-    return out;
+    return sortedLabels(out);
   };
 }
 
@@ -67,6 +68,6 @@ export function labelJoiner(dst: string, separator: string, srcs: string[]): (l:
     const out: Labels = { ...l };
     delete out[dst];
     if (value !== '') out[dst] = value;
-    return out;
+    return sortedLabels(out);
   };
 }

@@ -1,124 +1,117 @@
 /**
- * Brings Prometheus' HTTP answers and Lookout's engine results to one shape
- * and compares them: same result type, same label sets, same timestamps,
- * values equal within a relative tolerance (NaN equals NaN). Order matters
- * only where PromQL defines it (sort, sort_desc).
+ * Puts Prometheus' HTTP API answers and Lookout's QueryValues into one shape
+ * and compares them: labels exactly, timestamps to the millisecond, values
+ * with a relative tolerance of 1e-9 (NaN equals NaN), order only where
+ * PromQL defines it (sort, sort_desc, topk, bottomk).
  */
-import type { QueryValue } from '../../../agent/promql/types';
+import type { Labels } from '../../../agent/store/types';
+import { QueryError, type QueryValue } from '../../../agent/promql/types';
 import type { PromApiResult } from './prometheus-server';
 
-export type Point = [t: number, v: number];
-export interface Item { metric: Record<string, string>; points: Point[] }
-export type Normalised =
-  | { kind: 'error'; message: string }
-  | { kind: 'string'; t: number; value: string }
-  | { kind: 'scalar' | 'vector' | 'matrix'; items: Item[] };
+export interface NormSeries { metric: Labels; points: [number, number][] }
+export type Normalized =
+  | { kind: 'error'; errorType: string; message: string }
+  | { kind: 'vector' | 'matrix'; series: NormSeries[] }
+  | { kind: 'scalar'; point: [number, number] }
+  | { kind: 'string'; t: number; value: string };
 
-/** Relative tolerance for values; an absolute floor keeps float noise around zero from failing (e.g. 1e-17 vs 0). */
-export const REL_TOLERANCE = 1e-9;
-export const ABS_FLOOR = 1e-12;
-
-export function parsePromValue(s: string): number {
+function parseValue(s: string): number {
+  if (s === 'NaN') return NaN;
   if (s === '+Inf') return Infinity;
   if (s === '-Inf') return -Infinity;
-  if (s === 'NaN') return NaN;
   return Number(s);
 }
 
-const secToMs = (s: number): number => Math.round(s * 1000);
+const toMs = (secs: number): number => Math.round(secs * 1000);
 
-export function fromPrometheus(r: PromApiResult): Normalised {
-  if (r.status === 'error') return { kind: 'error', message: `${r.errorType}: ${r.error}` };
-  const d = r.data;
-  switch (d.resultType) {
-    case 'string': return { kind: 'string', t: secToMs(d.result[0]), value: d.result[1] };
-    case 'scalar': return { kind: 'scalar', items: [{ metric: {}, points: [[secToMs(d.result[0]), parsePromValue(d.result[1])]] }] };
-    case 'vector': return { kind: 'vector', items: d.result.map((s) => ({ metric: s.metric, points: [[secToMs(s.value[0]), parsePromValue(s.value[1])]] })) };
-    case 'matrix': return { kind: 'matrix', items: d.result.map((s) => ({ metric: s.metric, points: s.values.map(([t, v]) => [secToMs(t), parsePromValue(v)] as Point) })) };
+export function normalizeProm(r: PromApiResult): Normalized {
+  if (r.status === 'error') return { kind: 'error', errorType: r.errorType, message: r.error };
+  const { resultType, result } = r.data;
+  switch (resultType) {
+    case 'vector':
+      return { kind: 'vector', series: (result as { metric: Labels; value: [number, string] }[]).map((s) => ({ metric: s.metric, points: [[toMs(s.value[0]), parseValue(s.value[1])]] })) };
+    case 'matrix':
+      return { kind: 'matrix', series: (result as { metric: Labels; values: [number, string][] }[]).map((s) => ({ metric: s.metric, points: s.values.map(([t, v]) => [toMs(t), parseValue(v)] as [number, number]) })) };
+    case 'scalar': {
+      const [t, v] = result as [number, string];
+      return { kind: 'scalar', point: [toMs(t), parseValue(v)] };
+    }
+    case 'string': {
+      const [t, v] = result as [number, string];
+      return { kind: 'string', t: toMs(t), value: v };
+    }
+    default: throw new Error(`unexpected resultType ${resultType}`);
   }
 }
 
-export function fromLookout(run: () => QueryValue): Normalised {
-  let q: QueryValue;
+export function normalizeLookout(run: () => QueryValue): Normalized {
+  let v: QueryValue;
   try {
-    q = run();
+    v = run();
   } catch (err) {
-    return { kind: 'error', message: `${(err as Error).name}: ${(err as Error).message}` };
+    if (err instanceof QueryError) return { kind: 'error', errorType: err.errorType, message: err.message };
+    throw err;
   }
-  switch (q.resultType) {
-    case 'string': return { kind: 'string', t: q.result.t, value: q.result.value };
-    case 'scalar': return { kind: 'scalar', items: [{ metric: {}, points: [[q.result.t, q.result.value]] }] };
-    case 'vector': return { kind: 'vector', items: q.result.map((s) => ({ metric: s.metric, points: [[s.t, s.value]] })) };
-    case 'matrix': return { kind: 'matrix', items: q.result.map((s) => ({ metric: s.metric, points: s.points.map((p) => [p.t, p.value] as Point) })) };
+  switch (v.resultType) {
+    case 'vector': return { kind: 'vector', series: v.result.map((s) => ({ metric: s.metric, points: [[s.t, s.value]] })) };
+    case 'matrix': return { kind: 'matrix', series: v.result.map((s) => ({ metric: s.metric, points: s.points.map((p) => [p.t, p.value] as [number, number]) })) };
+    case 'scalar': return { kind: 'scalar', point: [v.result.t, v.result.value] };
+    case 'string': return { kind: 'string', t: v.result.t, value: v.result.value };
   }
 }
 
-export function valuesEqual(a: number, b: number): boolean {
-  if (Object.is(a, b) || a === b) return true;
+export function floatsEqual(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (a === b) return true;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-  return Math.abs(a - b) <= Math.max(ABS_FLOOR, REL_TOLERANCE * Math.max(Math.abs(a), Math.abs(b)));
+  const diff = Math.abs(a - b);
+  return diff <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || diff < 1e-12;
 }
 
-export function metricKey(m: Record<string, string>): string {
-  return JSON.stringify(Object.keys(m).sort().map((k) => [k, m[k]]));
+function labelsText(l: Labels): string {
+  return '{' + Object.keys(l).sort().map((n) => `${n}=${JSON.stringify(l[n])}`).join(', ') + '}';
 }
 
-function describeItem(i: Item | undefined): string {
-  if (!i) return '(none)';
-  const pts = i.points.length > 6 ? [...i.points.slice(0, 3), '...', ...i.points.slice(-3)] : i.points;
-  return `${metricKey(i.metric)} ${JSON.stringify(pts)}`;
+function pointsDiff(a: [number, number][], b: [number, number][]): string | undefined {
+  if (a.length !== b.length) return `${a.length} points vs ${b.length}: ${JSON.stringify(a.slice(0, 5))}... vs ${JSON.stringify(b.slice(0, 5))}...`;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i][0] !== b[i][0]) return `point ${i}: time ${a[i][0]} vs ${b[i][0]}`;
+    if (!floatsEqual(a[i][1], b[i][1])) return `point ${i} at ${a[i][0]}: value ${a[i][1]} vs ${b[i][1]}`;
+  }
+  return undefined;
 }
 
-/**
- * Undefined when both agree; otherwise a description of the first difference.
- * `ordered`: the result order must match too (sort/sort_desc: compared by value
- * sequence, since the order among equal values is unspecified in Prometheus).
- */
-export function difference(prom: Normalised, ours: Normalised, ordered = false): string | undefined {
-  if (prom.kind === 'error' || ours.kind === 'error') {
-    if (prom.kind === ours.kind) return undefined;
-    return `prometheus: ${prom.kind === 'error' ? prom.message : prom.kind}; lookout: ${ours.kind === 'error' ? ours.message : ours.kind}`;
-  }
-  if (prom.kind !== ours.kind) return `result type: prometheus ${prom.kind}, lookout ${ours.kind}`;
-  if (prom.kind === 'string' || ours.kind === 'string') {
-    const p = prom as Extract<Normalised, { kind: 'string' }>;
-    const o = ours as Extract<Normalised, { kind: 'string' }>;
-    return p.value === o.value && p.t === o.t ? undefined : `string: prometheus ${JSON.stringify(p)}, lookout ${JSON.stringify(o)}`;
-  }
-  const ourByKey = new Map<string, Item>();
-  for (const i of ours.items) {
-    const k = metricKey(i.metric);
-    if (ourByKey.has(k)) return `lookout returned ${k} twice`;
-    ourByKey.set(k, i);
-  }
-  for (const p of prom.items) {
-    const k = metricKey(p.metric);
-    const o = ourByKey.get(k);
-    if (!o) {
-      return `series ${k} missing from lookout (prometheus ${prom.items.length} series, lookout ${ours.items.length}); ` +
-        `prometheus: ${describeItem(p)}; lookout has e.g. ${describeItem(ours.items[0])}`;
+/** Describes the first difference between Prometheus' (a) and Lookout's (b) answer, or undefined when they agree. */
+export function diff(a: Normalized, b: Normalized, ordered: boolean): string | undefined {
+  if (a.kind === 'error' || b.kind === 'error') {
+    if (a.kind === 'error' && b.kind === 'error') {
+      return a.errorType === b.errorType ? undefined : `error types differ: prometheus ${a.errorType} (${a.message}) vs lookout ${b.errorType} (${b.message})`;
     }
-    ourByKey.delete(k);
-    if (p.points.length !== o.points.length) {
-      return `series ${k}: prometheus ${p.points.length} points, lookout ${o.points.length}\n  prometheus: ${describeItem(p)}\n  lookout:    ${describeItem(o)}`;
-    }
-    for (let j = 0; j < p.points.length; j++) {
-      const [pt, pv] = p.points[j];
-      const [ot, ov] = o.points[j];
-      if (pt !== ot) return `series ${k} point ${j}: prometheus t=${pt}, lookout t=${ot}`;
-      if (!valuesEqual(pv, ov)) return `series ${k} @${pt}: prometheus ${pv}, lookout ${ov} (diff ${ov - pv})`;
-    }
+    return `prometheus: ${a.kind === 'error' ? `error ${a.message}` : a.kind} vs lookout: ${b.kind === 'error' ? `error ${b.message}` : b.kind}`;
   }
-  if (ourByKey.size > 0) {
-    const [k, extra] = ourByKey.entries().next().value as [string, Item];
-    return `lookout returned ${ourByKey.size} series prometheus did not, e.g. ${k}: ${describeItem(extra)}`;
+  if (a.kind !== b.kind) return `result types differ: ${a.kind} vs ${b.kind}`;
+  if (a.kind === 'scalar' && b.kind === 'scalar') return pointsDiff([a.point], [b.point]);
+  if (a.kind === 'string' && b.kind === 'string') return a.t === b.t && a.value === b.value ? undefined : `${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  const as = (a as { series: NormSeries[] }).series;
+  const bs = (b as { series: NormSeries[] }).series;
+  const byKey = (list: NormSeries[]): Map<string, NormSeries> => new Map(list.map((s) => [labelsText(s.metric), s]));
+  const am = byKey(as);
+  const bm = byKey(bs);
+  if (am.size !== as.length) return `prometheus returned duplicate series: ${as.map((s) => labelsText(s.metric)).join(' ')}`;
+  if (bm.size !== bs.length) return `lookout returned duplicate series: ${bs.map((s) => labelsText(s.metric)).join(' ')}`;
+  const onlyA = [...am.keys()].filter((k) => !bm.has(k));
+  const onlyB = [...bm.keys()].filter((k) => !am.has(k));
+  if (onlyA.length || onlyB.length) return `series only in prometheus: ${onlyA.join(' ') || '-'}; only in lookout: ${onlyB.join(' ') || '-'}`;
+  for (const [k, s] of am) {
+    const d = pointsDiff(s.points, bm.get(k)!.points);
+    if (d) return `${k}: ${d}`;
   }
   if (ordered) {
-    const pv = prom.items.map((i) => i.points[0]?.[1]);
-    const ov = ours.items.map((i) => i.points[0]?.[1]);
-    for (let j = 0; j < pv.length; j++) {
-      if (!valuesEqual(pv[j], ov[j])) return `order differs at ${j}: prometheus ${JSON.stringify(pv)}, lookout ${JSON.stringify(ov)}`;
+    // Equal values may come in either order (Prometheus' sort is not stable); the value sequence must match.
+    for (let i = 0; i < as.length; i++) {
+      if (!floatsEqual(as[i].points[0][1], bs[i].points[0][1])) {
+        return `order differs at ${i}: prometheus ${as.map((s) => s.points[0][1]).join(',')} vs lookout ${bs.map((s) => s.points[0][1]).join(',')}`;
+      }
     }
   }
   return undefined;

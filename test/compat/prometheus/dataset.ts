@@ -1,30 +1,23 @@
 /**
- * The deterministic data set both Prometheus and Lookout answer queries over:
- * counters with resets, gauges crossing zero, classic histograms (one with
- * non-monotonic buckets), series that start late, stop early or have gaps
- * longer than the lookback delta, and a gauge holding NaN.
- *
- * Timestamps sit on a 0.25 s grid so "1700000000.25"-style OpenMetrics text
- * converts to exactly the same milliseconds in Prometheus and here.
+ * Deterministic test data for the PromQL comparison: counters (with resets,
+ * late starts, early ends), gauges (random walks, negative values, NaN and
+ * infinities), classic histograms (one with non-monotonic buckets), sparse
+ * series with gaps longer than the lookback, info metrics for group_left.
+ * The same samples go to Prometheus (as OpenMetrics) and to a MemoryStore.
  */
-import type { Appender, Labels } from '../../../agent/store/types';
+import type { Labels } from '../../../agent/store/types';
+import type { MemoryStore } from '../../../agent/store';
 
-export interface GeneratedSeries { labels: Labels; t: number[]; v: number[] }
+export interface Series { labels: Labels; t: number[]; v: number[] }
 
-export interface Dataset {
-  /** First sample time (ms), a whole hour a few hours before now (so Prometheus' retention keeps it). */
-  start: number;
-  /** Last sample time (ms) of the longest series. */
-  end: number;
-  series: GeneratedSeries[];
-}
+/** Data starts here: 2023-11-14T22:13:20Z. */
+export const T0 = 1_700_000_000_000;
+export const MINUTE = 60_000;
+export const DATA_END = T0 + 120 * MINUTE;
+const STEP = 15_000;
 
-export const SCRAPE_INTERVAL_MS = 15_000;
-/** Length of the data (ms): 70 minutes at a 15 s scrape interval. */
-export const SPAN_MS = 70 * 60_000;
-
-/** mulberry32: a small seeded PRNG so every run generates the same data. */
-function prng(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so every run (and Prometheus) sees the same data. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -35,127 +28,137 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Rounds to 3 decimals so values print short and identically everywhere. */
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-
-interface Schedule { fromMs: number; toMs: number; phaseMs: number; gaps?: [number, number][] }
-
-/** Sample times of one series: every 15 s from its phase, jittered by whole 250 ms steps, skipping gaps. */
-function times(start: number, s: Schedule, rnd: () => number): number[] {
+/** Scrape times every 15 s with jitter in quarter seconds (exact in binary, so seconds<->ms round-trips). */
+function scrapeTimes(rnd: () => number, from: number, to: number, every = STEP): number[] {
   const out: number[] = [];
-  for (let k = 0; ; k++) {
-    const nominal = s.fromMs + s.phaseMs + k * SCRAPE_INTERVAL_MS;
-    if (nominal > s.toMs) break;
-    if (s.gaps?.some(([a, b]) => nominal >= a && nominal < b)) continue;
-    const jitter = (Math.floor(rnd() * 5) - 2) * 250;
-    out.push(start + Math.max(0, nominal + jitter));
+  for (let t = from; t <= to; t += every) out.push(t + Math.floor(rnd() * 9) * 250);
+  return out;
+}
+
+function counter(rnd: () => number, labels: Labels, times: number[], opts: { start?: number; resetsAt?: number[]; fractional?: boolean } = {}): Series {
+  let v = opts.start ?? Math.floor(rnd() * 1000);
+  const values: number[] = [];
+  for (const t of times) {
+    if (opts.resetsAt?.some((r) => t >= r && t < r + STEP)) v = Math.floor(rnd() * 5);
+    else v += opts.fractional ? Math.round(rnd() * 80) / 4 : Math.floor(rnd() * 20);
+    values.push(v);
+  }
+  return { labels, t: times, v: values };
+}
+
+function gauge(rnd: () => number, labels: Labels, times: number[], base: number, spread: number): Series {
+  let v = base;
+  return { labels, t: times, v: times.map(() => (v += (rnd() - 0.5) * spread)) };
+}
+
+export function fixedDataset(): Series[] {
+  const rnd = prng(20240601);
+  const out: Series[] = [];
+  const full = (): number[] => scrapeTimes(rnd, T0, DATA_END);
+
+  for (const job of ['api', 'web']) {
+    for (const instance of ['i0', 'i1', 'i2']) {
+      for (const code of ['200', '500']) {
+        const labels = { __name__: 'http_requests_total', job, instance, code };
+        let times = full();
+        if (job === 'web' && instance === 'i0' && code === '500') times = scrapeTimes(rnd, T0 + 40 * MINUTE, DATA_END);
+        if (job === 'api' && instance === 'i2' && code === '500') times = times.filter((t) => t <= T0 + 100 * MINUTE);
+        const resetsAt = job === 'api' && instance === 'i1' && code === '200' ? [T0 + 50 * MINUTE]
+          : job === 'web' && instance === 'i2' && code === '500' ? [T0 + 33 * MINUTE, T0 + 81 * MINUTE] : [];
+        out.push(counter(rnd, labels, times, { resetsAt, fractional: code === '500', start: instance === 'i0' ? 0 : undefined }));
+      }
+    }
+  }
+  for (const instance of ['i0', 'i1', 'i2']) {
+    out.push(gauge(rnd, { __name__: 'node_memory_bytes', instance }, full(), 5e8 + rnd() * 1e8, 2e6));
+    out.push({ labels: { __name__: 'up', job: 'api', instance }, t: full(), v: [] });
+  }
+  for (const s of out) if (s.labels.__name__ === 'up') s.v = s.t.map((t) => (s.labels.instance === 'i2' && t > T0 + 90 * MINUTE ? 0 : 1));
+
+  const rooms = ['kitchen', 'lab', 'office', 'garage'];
+  rooms.forEach((room, i) => {
+    out.push(gauge(rnd, { __name__: 'temperature_celsius', room }, full(), 5 + i * 6, 1.5));
+    if (room !== 'garage') out.push({ labels: { __name__: 'room_info', room, floor: String(1 + (i % 2)) }, t: full(), v: [] });
+  });
+  for (const s of out) if (s.labels.__name__ === 'room_info') s.v = s.t.map(() => 1);
+
+  const bounds = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '+Inf'];
+  for (const name of ['request_duration_seconds', 'glitchy_duration_seconds']) {
+    for (const job of ['api', 'web']) {
+      const times = full();
+      const cumulative = bounds.map(() => 0);
+      const buckets = bounds.map(() => [] as number[]);
+      const sums: number[] = [];
+      let sum = 0;
+      times.forEach((_, ti) => {
+        const n = Math.floor(rnd() * 30);
+        for (let k = 0; k < n; k++) {
+          const obs = rnd() ** 2 * 3;
+          sum += obs;
+          bounds.forEach((b, bi) => { if (obs <= Number(b === '+Inf' ? Infinity : b)) cumulative[bi]++; });
+        }
+        bounds.forEach((_, bi) => {
+          // The glitchy histogram under-reports one bucket now and then, breaking monotonicity.
+          const glitch = name === 'glitchy_duration_seconds' && bi === 2 && ti % 7 === 3 ? -Math.min(cumulative[bi], 5) : 0;
+          buckets[bi].push(cumulative[bi] + glitch);
+        });
+        sums.push(sum);
+      });
+      bounds.forEach((le, bi) => out.push({ labels: { __name__: `${name}_bucket`, job, le }, t: times, v: buckets[bi] }));
+      out.push({ labels: { __name__: `${name}_sum`, job }, t: times, v: sums });
+      out.push({ labels: { __name__: `${name}_count`, job }, t: times, v: buckets[bounds.length - 1].slice() });
+    }
+  }
+
+  // Gaps longer than the 5 m lookback.
+  const sparse: number[] = [];
+  for (let t = T0; t <= DATA_END; t += (1 + Math.floor(rnd() * 9)) * MINUTE) sparse.push(t);
+  out.push({ labels: { __name__: 'sparse_gauge', id: '1' }, t: sparse, v: sparse.map(() => Math.round(rnd() * 100)) });
+
+  const special = [1, NaN, Infinity, -Infinity, 0, 2.5];
+  for (const kind of ['nan', 'inf', 'neginf', 'mixed']) {
+    const times = full();
+    const v = times.map((_, i) => (kind === 'nan' ? NaN : kind === 'inf' ? Infinity : kind === 'neginf' ? -Infinity : special[i % special.length]));
+    out.push({ labels: { __name__: 'weird_values', kind }, t: times, v });
+  }
+  out.push(gauge(rnd, { __name__: 'dup_a', x: '1' }, full(), 10, 1));
+  out.push(gauge(rnd, { __name__: 'dup_b', x: '1' }, full(), 20, 1));
+  const info = full();
+  out.push({ labels: { __name__: 'version_info', version: '1.2.3', service: 'checkout-api' }, t: info, v: info.map(() => 1) });
+  for (const deployment of ['a', 'b', 'c', 'd']) {
+    const times = full();
+    out.push({ labels: { __name__: 'replicas', deployment }, t: times, v: times.map((_, i) => 1 + ((i + deployment.charCodeAt(0)) % 3)) });
+  }
+  for (const host of ['h1', 'h2']) {
+    const times = full();
+    out.push({ labels: { __name__: 'last_seen_seconds', host }, t: times, v: times.map((t) => Math.floor(t / 1000) - (host === 'h1' ? 86400 * 40 : 3600 * 7)) });
   }
   return out;
 }
 
-export function generateDataset(nowMs: number = Date.now()): Dataset {
-  const hour = 3600_000;
-  const start = Math.floor(nowMs / hour) * hour - 3 * hour;
-  const rnd = prng(0x10c0a7);
-  const series: GeneratedSeries[] = [];
-  const min = 60_000;
-  const full = (phaseMs: number): Schedule => ({ fromMs: 0, toMs: SPAN_MS, phaseMs });
-
-  const counter = (labels: Labels, sched: Schedule, rate: number, resetsAt: number[] = []) => {
-    const t = times(start, sched, rnd);
-    const v: number[] = [];
-    let value = r3(rnd() * 100);
-    for (let i = 0; i < t.length; i++) {
-      if (resetsAt.includes(i)) value = r3(rnd() * 3);
-      else if (i > 0) value = r3(value + Math.floor(rnd() * rate * 2) + (rnd() < 0.2 ? 0.5 : 0));
-      v.push(value);
-    }
-    series.push({ labels, t, v });
-  };
-  const gauge = (labels: Labels, sched: Schedule, lo: number, hi: number, step: number, integer = false) => {
-    const t = times(start, sched, rnd);
-    const v: number[] = [];
-    let value = lo + rnd() * (hi - lo);
-    for (let i = 0; i < t.length; i++) {
-      value = Math.min(hi, Math.max(lo, value + (rnd() - 0.5) * 2 * step));
-      v.push(integer ? Math.round(value) : r3(value));
-    }
-    series.push({ labels, t, v });
-  };
-
-  // Counters: 12 regular ones, two with resets, one appearing late, one stopping early.
-  let phase = 0;
-  for (const instance of ['i0', 'i1', 'i2']) {
-    for (const method of ['get', 'post']) {
-      for (const code of ['200', '500']) {
-        const resets = instance === 'i1' && method === 'post' ? (code === '200' ? [100] : [60, 200]) : [];
-        counter({ __name__: 'http_requests_total', job: 'api', instance, method, code }, full((phase++ * 1250) % 15_000), code === '200' ? 20 : 3, resets);
+/** Random series for property tests: irregular intervals, gaps, resets; all names start with rnd_. */
+export function randomDataset(seed: number): Series[] {
+  const rnd = prng(seed);
+  const out: Series[] = [];
+  for (let idx = 0; idx < 5; idx++) {
+    for (const kind of ['counter', 'gauge']) {
+      const t: number[] = [];
+      const v: number[] = [];
+      let time = T0 + Math.floor(rnd() * 20) * MINUTE;
+      const end = DATA_END - Math.floor(rnd() * 20) * MINUTE;
+      let value = kind === 'counter' ? Math.floor(rnd() * 100) : (rnd() - 0.5) * 100;
+      while (time <= end) {
+        t.push(time);
+        v.push(value);
+        const gap = rnd() < 0.03 ? (6 + Math.floor(rnd() * 10)) * MINUTE : (5 + Math.floor(rnd() * 56)) * 1000 + Math.floor(rnd() * 4) * 250;
+        time += gap;
+        if (kind === 'counter') value = rnd() < 0.02 ? Math.floor(rnd() * 3) : value + Math.floor(rnd() * 50) / 2;
+        else value += (rnd() - 0.5) * 20;
       }
+      out.push({ labels: { __name__: `rnd_${kind}`, idx: String(idx), grp: idx % 2 === 0 ? 'a' : 'b' }, t, v });
     }
   }
-  counter({ __name__: 'http_requests_total', job: 'web', instance: 'i0', method: 'get', code: '200' }, { fromMs: 20 * min, toMs: SPAN_MS, phaseMs: 3000 }, 10);
-  counter({ __name__: 'http_requests_total', job: 'batch', instance: 'i0', method: 'get', code: '200' }, { fromMs: 0, toMs: 40 * min, phaseMs: 7000 }, 5);
-
-  // Gauges crossing zero, with decimals.
-  for (const instance of ['i0', 'i1', 'i2']) {
-    for (const sensor of ['a', 'b']) gauge({ __name__: 'node_temperature_celsius', instance, sensor }, full((phase++ * 1750) % 15_000), -10, 40, 3);
-  }
-  // Integer gauges with ties (count_values, group).
-  for (const queue of ['q0', 'q1', 'q2', 'q3']) gauge({ __name__: 'queue_depth', queue }, full((phase++ * 2250) % 15_000), 0, 8, 2, true);
-  // A gauge that stops at minute 30, one with gaps longer than the lookback delta, one starting at minute 45.
-  gauge({ __name__: 'stopping_gauge', instance: 'i0' }, { fromMs: 0, toMs: 30 * min, phaseMs: 2000 }, 0, 100, 10);
-  gauge({ __name__: 'sparse_gauge', id: 's0' }, { fromMs: 0, toMs: SPAN_MS, phaseMs: 500, gaps: [[12 * min, 25 * min], [50 * min, 57 * min]] }, 0, 10, 1);
-  gauge({ __name__: 'late_gauge', id: 'l0' }, { fromMs: 45 * min, toMs: SPAN_MS, phaseMs: 4000 }, 0, 10, 1);
-
-  // up and build_info for vector matching.
-  for (const [i, instance] of ['i0', 'i1', 'i2'].entries()) {
-    const t = times(start, full(1000 + i * 3000), rnd);
-    series.push({ labels: { __name__: 'up', job: 'api', instance }, t, v: t.map((_, k) => (instance === 'i2' && k % 40 > 30 ? 0 : 1)) });
-    const tb = times(start, full(2000 + i * 3000), rnd);
-    series.push({ labels: { __name__: 'build_info', job: 'api', instance, version: i === 2 ? '1.3.0' : '1.2.3' }, t: tb, v: tb.map(() => 1) });
-  }
-
-  // Classic histograms: cumulative buckets, _sum and _count.
-  const bounds = ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '+Inf'];
-  const histogram = (name: string, labels: Labels, sched: Schedule, broken: boolean) => {
-    const t = times(start, sched, rnd);
-    const buckets = bounds.map(() => [] as number[]);
-    const sums: number[] = [];
-    const counts = new Array<number>(bounds.length).fill(0);
-    let sum = 0;
-    for (let i = 0; i < t.length; i++) {
-      const n = Math.floor(rnd() * 30);
-      for (let k = 0; k < n; k++) {
-        const obs = Math.exp(rnd() * 4 - 3.5);
-        sum += obs;
-        for (let b = 0; b < bounds.length; b++) if (b === bounds.length - 1 || obs <= Number(bounds[b])) counts[b]++;
-      }
-      for (let b = 0; b < bounds.length; b++) {
-        // The broken histogram's 0.25 bucket sometimes exceeds its 0.5 bucket (Prometheus' monotonicity fix).
-        const skew = broken && b === 2 && i % 7 === 3 ? 2 : 0;
-        buckets[b].push(counts[b] + skew);
-      }
-      sums.push(r3(sum));
-    }
-    bounds.forEach((le, b) => series.push({ labels: { __name__: `${name}_bucket`, ...labels, le }, t, v: buckets[b] }));
-    series.push({ labels: { __name__: `${name}_sum`, ...labels }, t, v: sums });
-    series.push({ labels: { __name__: `${name}_count`, ...labels }, t, v: buckets[bounds.length - 1] });
-  };
-  histogram('request_duration_seconds', { job: 'api', instance: 'i0' }, full(500), false);
-  histogram('request_duration_seconds', { job: 'api', instance: 'i1' }, full(8250), false);
-  histogram('broken_duration_seconds', { job: 'api', instance: 'i0' }, full(5000), true);
-
-  // NaN samples inside an otherwise normal gauge.
-  {
-    const t = times(start, full(6000), rnd);
-    series.push({ labels: { __name__: 'nan_gauge', instance: 'i0' }, t, v: t.map((_, k) => (k % 25 === 10 ? NaN : r3(rnd() * 10))) });
-    const t2 = times(start, full(6500), rnd);
-    series.push({ labels: { __name__: 'nan_gauge', instance: 'i1' }, t: t2, v: t2.map(() => r3(rnd() * 10)) });
-  }
-
-  let end = start;
-  for (const s of series) end = Math.max(end, s.t[s.t.length - 1]);
-  return { start, end, series };
+  return out;
 }
 
 function formatValue(v: number): string {
@@ -165,28 +168,34 @@ function formatValue(v: number): string {
   return String(v);
 }
 
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-/** The data set as OpenMetrics text (timestamps in seconds, no metadata, `# EOF`), for promtool's backfill. */
-export function toOpenMetrics(ds: Dataset): string {
-  const lines: string[] = [];
-  for (const s of ds.series) {
-    const { __name__: name, ...rest } = s.labels;
-    const labelText = Object.keys(rest).sort().map((k) => `${k}="${escapeLabel(rest[k])}"`).join(',');
-    const prefix = labelText ? `${name}{${labelText}}` : name;
-    for (let i = 0; i < s.t.length; i++) lines.push(`${prefix} ${formatValue(s.v[i])} ${s.t[i] / 1000}`);
+/** OpenMetrics text (timestamps in seconds), families kept together, ending with # EOF. */
+export function toOpenMetrics(series: Series[]): string {
+  const byName = new Map<string, Series[]>();
+  for (const s of series) {
+    const name = s.labels.__name__;
+    if (!byName.has(name)) byName.set(name, []);
+    byName.get(name)!.push(s);
   }
-  lines.push('# EOF', '');
-  return lines.join('\n');
+  const lines: string[] = [];
+  for (const [name, list] of byName) {
+    for (const s of list) {
+      const labelText = Object.keys(s.labels).filter((n) => n !== '__name__').sort()
+        .map((n) => `${n}="${escapeLabelValue(s.labels[n])}"`).join(',');
+      for (let i = 0; i < s.t.length; i++) lines.push(`${name}{${labelText}} ${formatValue(s.v[i])} ${s.t[i] / 1000}`);
+    }
+  }
+  lines.push('# EOF');
+  return lines.join('\n') + '\n';
 }
 
-/** Appends every sample to a Lookout store; throws when one is refused (the data set must load whole). */
-export function loadInto(ds: Dataset, app: Appender): void {
-  for (const s of ds.series) {
+export function loadInto(store: MemoryStore, series: Series[]): void {
+  for (const s of series) {
     for (let i = 0; i < s.t.length; i++) {
-      if (!app.append(s.labels, s.t[i], s.v[i])) throw new Error(`store refused ${JSON.stringify(s.labels)} @${s.t[i]}`);
+      if (!store.append(s.labels, s.t[i], s.v[i])) throw new Error(`store refused ${JSON.stringify(s.labels)} at ${s.t[i]}`);
     }
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * The store as a service component (id "store"): owns the MemoryStore and the
+ * PromQL engine over it, runs retention compaction every
+ * store.compaction_interval, and publishes the store's self-metrics. Other
+ * components reach it with host.getExtension<StoreComponent>('store').
+ */
+import type { Component, Host } from '../component/component';
+import { createEngine } from '../promql/engine';
+import type { Engine } from '../promql/types';
+import type { StoreConfig } from './config';
+import { MemoryStore, type RefusalReason } from './memory-store';
+import { storeMetricsText, type CompactionTotals } from './self-metrics';
+import type { Labels } from './types';
+
+export interface StoreComponentOptions {
+  /** Clock (ms) for the store, the engine and compaction; default Date.now. */
+  now?: () => number;
+  /** Extra hook for refused samples (e.g. an OTel counter). */
+  onRefused?: (reason: RefusalReason, labels: Labels) => void;
+}
+
+export class StoreComponent implements Component {
+  readonly id = 'store';
+  readonly store: MemoryStore;
+  readonly engine: Engine;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly compaction: CompactionTotals = { runs: 0, droppedSeries: 0, droppedChunks: 0 };
+  private host: Host | undefined;
+
+  constructor(private readonly config: StoreConfig, private readonly opts: StoreComponentOptions = {}) {
+    this.store = new MemoryStore({
+      retentionMs: config.retention,
+      maxSeries: config.max_series,
+      now: opts.now,
+      onRefused: opts.onRefused,
+      // The logger arrives with start(); refusals before that are only counted.
+      logger: { warn: (obj, msg) => this.host?.logger.warn(obj, msg) },
+    });
+    this.engine = createEngine(this.store, { lookbackDeltaMs: config.lookback_delta, now: opts.now });
+  }
+
+  async start(host: Host): Promise<void> {
+    if (this.timer) return;
+    this.host = host;
+    host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction));
+    this.timer = setInterval(() => this.compactNow(), this.config.compaction_interval);
+    this.timer.unref();
+  }
+
+  /** One retention pass (also what the timer runs). */
+  compactNow(): void {
+    const r = this.store.compact((this.opts.now ?? Date.now)());
+    this.compaction.runs++;
+    this.compaction.droppedSeries += r.droppedSeries;
+    this.compaction.droppedChunks += r.droppedChunks;
+    if (r.droppedSeries > 0) this.host?.logger.debug({ dropped_series: r.droppedSeries, dropped_chunks: r.droppedChunks }, 'store: retention dropped old data');
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

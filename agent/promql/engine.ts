@@ -10,6 +10,7 @@ import { parseExpr, typeOf } from './parse';
 import { QueryError, type Engine, type MatrixSeries, type QueryValue } from './types';
 import { DOCUMENTED_TYPE, type Expr } from './ast';
 import type { Labels } from '../store/types';
+import { Arena } from '../store/mem-series';
 
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus' --query.lookback-delta); default 5 m. */
@@ -65,13 +66,16 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
   if (!(evalOpts.lookbackDeltaMs > 0)) throw new Error(`createEngine: lookbackDeltaMs must be positive, got ${evalOpts.lookbackDeltaMs}`);
   const now = opts.now ?? Date.now;
   const asts = new AstCache(1000);
+  // Queries run synchronously one at a time and copy what they return, so one scratch arena serves them all.
+  const arena = new Arena();
 
   return {
     instantQuery(expr: string, tIn: number): QueryValue {
       const t = Number.isFinite(tIn) ? tIn : now();
       const ast = asts.parse(expr);
       return guarded(expr, () => {
-        const v = new Evaluator(querier, ast, t, t, evalOpts).evalAt(t);
+        arena.reset();
+        const v = new Evaluator(querier, ast, t, t, evalOpts, arena).evalAt(t);
         switch (v.type) {
           case 'scalar': return { resultType: 'scalar', result: { t, value: v.value } };
           case 'string': return { resultType: 'string', result: { t, value: v.value } };
@@ -101,7 +105,8 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
         throw new QueryError(`invalid expression type ${JSON.stringify(DOCUMENTED_TYPE[type])} for range query, must be Scalar or instant Vector`, 'bad_data');
       }
       return guarded(expr, () => {
-        const ev = new Evaluator(querier, ast, start, end, evalOpts);
+        arena.reset();
+        const ev = new Evaluator(querier, ast, start, end, evalOpts, arena);
         const series = new Map<string, { metric: Labels; points: { t: number; value: number }[] }>();
         const add = (metric: Labels, t: number, value: number): void => {
           const key = labelsKey(metric);

@@ -7,7 +7,7 @@
  * once; subquery inner steps are memoised, since their timestamps are
  * aligned to absolute multiples of the subquery step.
  */
-import type { Labels, Querier, SeriesData } from '../store/types';
+import type { Labels, Querier, SampleScratch, SeriesData } from '../store/types';
 import { lowerBound, upperBound } from '../store/mem-series';
 import type { AggregateExpr, BinaryExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
 import { SET_OPS } from './ast';
@@ -116,6 +116,8 @@ export class Evaluator {
   private readonly invariant = new Set<Expr>();
   private readonly invariantCache = new Map<Expr, Value>();
   private readonly subqueryCache = new Map<SubqueryExpr, Map<number, Sample[]>>();
+  /** For range queries: the same input label set drops to the same output object at every step. */
+  private readonly dropped: Map<Labels, Labels> | undefined;
 
   constructor(
     private readonly querier: Querier,
@@ -124,9 +126,19 @@ export class Evaluator {
     private readonly start: number,
     private readonly end: number,
     private readonly opts: EvalOptions,
+    /** Memory for decoded samples, owned by the engine and valid for this evaluation. */
+    private readonly scratch?: SampleScratch,
   ) {
+    this.dropped = start !== end ? new Map() : undefined;
     this.markInvariant(root);
     this.preselect();
+  }
+
+  private dropName(l: Labels): Labels {
+    if (!this.dropped) return dropMetricName(l);
+    let out = this.dropped.get(l);
+    if (!out) this.dropped.set(l, (out = dropMetricName(l)));
+    return out;
   }
 
   /** Evaluates the root at one time. */
@@ -225,7 +237,8 @@ export class Evaluator {
     visit(this.root, this.start, this.end);
     let total = 0;
     for (const [sel, [mint, maxt]] of windows) {
-      const series = sortByLabels(this.querier.select(sel.matchers, mint, maxt), (s) => s.labels);
+      const selected = this.querier.select(sel.matchers, mint, maxt, this.scratch);
+      const series = this.querier.sortedByLabels ? selected : sortByLabels(selected, (s) => s.labels);
       for (const s of series) total += s.t.length;
       if (total > this.opts.maxSamples) {
         throw new QueryError(`query processing would load too many samples into memory in query execution (more than ${this.opts.maxSamples})`, 'execution');
@@ -262,7 +275,7 @@ export class Evaluator {
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
         if (v.type !== 'vector') throw new QueryError(`unary minus on ${v.type}`, 'execution');
-        const samples = v.samples.map((s) => ({ metric: dropMetricName(s.metric), value: -s.value }));
+        const samples = v.samples.map((s) => ({ metric: this.dropName(s.metric), value: -s.value }));
         if (namesVary(metricsOf(v.samples))) assertNoDuplicateLabelsets(samples);
         return { type: 'vector', samples };
       }
@@ -355,7 +368,7 @@ export class Evaluator {
       const arg = unwrapParens(e.args[0]);
       const samples = arg.kind === 'vector' ? this.selectVector(arg, ts, true) : this.vector(arg, ts);
       // Only raw selector samples carry their own time; anything computed is stamped with the evaluation time.
-      const out = samples.map((s) => ({ metric: dropMetricName(s.metric), value: (arg.kind === 'vector' ? s.t! : ts) / 1000 }));
+      const out = samples.map((s) => ({ metric: this.dropName(s.metric), value: (arg.kind === 'vector' ? s.t! : ts) / 1000 }));
       if (namesVary(metricsOf(samples))) assertNoDuplicateLabelsets(out);
       return { type: 'vector', samples: out };
     }
@@ -371,7 +384,7 @@ export class Evaluator {
       checkDuplicates ??= namesVary(metricsOf(v));
       return v;
     };
-    const mapValues = (f: (v: number) => number): Sample[] => arg0().map((s) => ({ metric: dropMetricName(s.metric), value: f(s.value) }));
+    const mapValues = (f: (v: number) => number): Sample[] => arg0().map((s) => ({ metric: this.dropName(s.metric), value: f(s.value) }));
     if (fn in SIMPLE_MATH) out = mapValues(SIMPLE_MATH[fn]);
     else if (fn in DATE_FUNCTIONS) {
       const f = DATE_FUNCTIONS[fn];
@@ -390,25 +403,25 @@ export class Evaluator {
           const v = arg0();
           const min = this.scalar(e.args[1], ts);
           const max = this.scalar(e.args[2], ts);
-          out = max < min ? [] : v.map((s) => ({ metric: dropMetricName(s.metric), value: clamp(s.value, min, max) }));
+          out = max < min ? [] : v.map((s) => ({ metric: this.dropName(s.metric), value: clamp(s.value, min, max) }));
           break;
         }
         case 'clamp_max': {
           const v = arg0();
           const max = this.scalar(e.args[1], ts);
-          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: Math.min(max, s.value) }));
+          out = v.map((s) => ({ metric: this.dropName(s.metric), value: Math.min(max, s.value) }));
           break;
         }
         case 'clamp_min': {
           const v = arg0();
           const min = this.scalar(e.args[1], ts);
-          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: Math.max(min, s.value) }));
+          out = v.map((s) => ({ metric: this.dropName(s.metric), value: Math.max(min, s.value) }));
           break;
         }
         case 'round': {
           const v = arg0();
           const toNearest = e.args.length > 1 ? this.scalar(e.args[1], ts) : 1;
-          out = v.map((s) => ({ metric: dropMetricName(s.metric), value: roundTo(s.value, toNearest) }));
+          out = v.map((s) => ({ metric: this.dropName(s.metric), value: roundTo(s.value, toNearest) }));
           break;
         }
         case 'absent': out = arg0().length > 0 ? [] : [{ metric: absentLabels(e.args[0]), value: 1 }]; break;
@@ -498,7 +511,7 @@ export class Evaluator {
       w.hi = s.hi;
       const value = this.wrapFunctionError(() => fn(w, scalars));
       if (value === undefined) continue;
-      out.push({ metric: keepName ? s.metric : dropMetricName(s.metric), value });
+      out.push({ metric: keepName ? s.metric : this.dropName(s.metric), value });
     }
     if (!keepName && namesVary(metricsOf(rv.series))) assertNoDuplicateLabelsets(out);
     return { type: 'vector', samples: out };

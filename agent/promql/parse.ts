@@ -17,7 +17,7 @@ import {
   type ValueType, type VectorMatching, type VectorSelector,
 } from './ast';
 import { FUNCTIONS } from './function-defs';
-import { LABEL_NAME_RE, parseNumberLiteral, unquote } from './strings';
+import { parseNumberLiteral, unquote } from './strings';
 import { QueryError } from './types';
 
 // The package ships a CommonJS build, but its typings are ESM-only.

@@ -36,9 +36,3 @@ export type Value =
   | { type: 'string'; value: string }
   | { type: 'vector'; samples: Sample[] }
   | RangeValue;
-
-export type VectorValue = Extract<Value, { type: 'vector' }>;
-
-export function vectorValue(samples: Sample[]): VectorValue {
-  return { type: 'vector', samples };
-}

@@ -13,7 +13,6 @@ import type { Component, Consumer } from '../component/component';
 import type { LoadedConfig } from '../config/load';
 import { OtlpReceiver } from '../receivers/otlp';
 import { OtlpExporter } from '../exporters/otlp';
-import { createEngine } from '../promql';
 import { MetricsToStore } from '../translate/prometheus';
 import { SpanMetricsConnector } from '../connectors/spanmetrics';
 import { LogMetricsConnector } from '../connectors/logmetrics';
@@ -22,10 +21,15 @@ import { RuleManager, engineQueryFunc } from '../rules';
 import type { Engine } from '../promql/types';
 import type { MemoryStore } from '../store';
 import { SignalRouter } from './signal-router';
-import { StoreComponent } from './store-component';
+import { StoreComponent } from '../store';
+import { renderExposition } from '../exposition';
+import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { prometheusApiRouter } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
+
+/** The job label of the agent's own metrics (its resource's service.name). */
+const SELF_JOB = 'lookout';
 
 export interface BuiltPipeline {
   /** In start order. */
@@ -45,12 +49,17 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   const extensions = new Map<string, unknown>();
   const router = new SignalRouter();
 
-  const storeComponent = new StoreComponent(config.store, logger);
-  const store = storeComponent.store;
-  const engine = createEngine(store);
+  const storeComponent = new StoreComponent(config.store);
+  const { store, engine } = storeComponent;
   extensions.set('store', store);
   extensions.set('engine', engine);
   components.push(storeComponent);
+  // The store's series on /metrics, for a central Prometheus to scrape. Left out: the agent's
+  // own series (job="lookout", fed back through SelfScrape; the SDK exporter already serves
+  // them) and the rules' ALERTS state, which a central Prometheus computes for its own rules.
+  const notExposed = (labels: Record<string, string>) =>
+    labels.job === SELF_JOB || labels.__name__ === 'ALERTS' || labels.__name__ === 'ALERTS_FOR_STATE';
+  components.push(new MetricsSource('exposition/store', () => renderExposition(store, { exclude: notExposed })));
   components.push(new MountedRouter('api/prometheus', () => prometheusApiRouter({
     engine, querier: store, metadata: store, buildInfo: { version: '2.42.0', revision: `lookout-${BUILD_INFO.version}` }, logger,
   })));

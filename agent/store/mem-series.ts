@@ -3,7 +3,7 @@
  * rules and dashboards read most) that is compressed into an immutable XOR
  * chunk each time it fills, plus the series' staleness markers.
  */
-import type { Labels } from './types';
+import type { Labels, SampleScratch } from './types';
 import { decodeChunkInto, encodeChunk, type XorChunk } from './xor-chunk';
 
 /** The raw head holds at most this many samples before it is compressed. */
@@ -24,22 +24,43 @@ export interface SeriesWindow {
 }
 
 /**
- * A bump allocator for query results: one large Float64Array per select()
- * call, carved into per-series views, instead of two typed arrays per series.
+ * A bump allocator for query results: a few large Float64Arrays carved into
+ * per-series views, instead of two typed arrays per series. reset() makes the
+ * memory reusable (by the next query), so steady rule evaluation allocates
+ * no new buffers at all.
  */
-export class Arena {
-  private buf = new Float64Array(0);
+export class Arena implements SampleScratch {
+  private buffers: Float64Array[] = [];
+  private current = -1;
   private used = 0;
 
-  /** A view of n fresh slots. */
+  constructor(private readonly blockSize = 64 * 1024, private readonly keepBytes = 16 * 1024 * 1024) {}
+
   reserve(n: number): Float64Array {
-    if (this.used + n > this.buf.length) {
-      this.buf = new Float64Array(Math.max(n, 64 * 1024));
+    let buf = this.buffers[this.current];
+    if (!buf || this.used + n > buf.length) {
+      this.current++;
+      buf = this.buffers[this.current];
+      if (!buf || buf.length < n) {
+        // current never exceeds buffers.length, so this appends or replaces a too-small block.
+        buf = new Float64Array(Math.max(n, this.blockSize));
+        this.buffers[this.current] = buf;
+      }
       this.used = 0;
     }
-    const view = this.buf.subarray(this.used, this.used + n);
+    const view = buf.subarray(this.used, this.used + n);
     this.used += n;
     return view;
+  }
+
+  /** Forgets every reservation (their views must no longer be in use); keeps up to keepBytes for reuse. */
+  reset(): void {
+    this.current = -1;
+    this.used = 0;
+    let bytes = 0;
+    let keep = 0;
+    while (keep < this.buffers.length && bytes + this.buffers[keep].byteLength <= this.keepBytes) bytes += this.buffers[keep++].byteLength;
+    this.buffers.length = keep;
   }
 }
 
@@ -138,7 +159,7 @@ export class MemSeries {
    * Samples and stale markers with mint <= t <= maxt. The head part is shared,
    * not copied; decoded chunks go into the arena when one is given.
    */
-  window(mint: number, maxt: number, arena?: Arena): SeriesWindow {
+  window(mint: number, maxt: number, arena?: SampleScratch): SeriesWindow {
     const staleT = this.staleWindow(mint, maxt);
     const cap = this.capacity;
     const headStart = lowerBound(this.head, mint, 0, this.headN);
@@ -195,18 +216,24 @@ export class MemSeries {
   private cutHead(): void {
     const cap = this.capacity;
     const n = this.headN;
-    const last = this.chunks[this.chunks.length - 1];
-    if (last && last.count + n <= MAX_MERGED_SAMPLES && this.head[n - 1] - last.minT <= this.maxChunkSpanMs) {
-      // Fewer, bigger chunks: less per-chunk overhead, better compression.
-      const t = new Float64Array(last.count + n);
-      const v = new Float64Array(last.count + n);
-      const o = decodeChunkInto(last, t, v, 0);
-      t.set(this.head.subarray(0, n), o);
-      v.set(this.head.subarray(cap, cap + n), o);
-      this.chunks = [...this.chunks.slice(0, -1), encodeChunk(t, v, t.length)];
-    } else {
-      this.chunks = [...this.chunks, encodeChunk(this.head.subarray(0, cap), this.head.subarray(cap), n)];
+    const fresh = encodeChunk(this.head.subarray(0, cap), this.head.subarray(cap), n);
+    const chunks = this.chunks.slice();
+    // Fewer, bigger chunks mean less per-chunk overhead and better compression, but recent
+    // windows would then decode a big chunk: so merge the previous last chunk into its
+    // predecessor and keep the newest one small.
+    const k = chunks.length;
+    if (k >= 2) {
+      const a = chunks[k - 2];
+      const b = chunks[k - 1];
+      if (a.count + b.count <= MAX_MERGED_SAMPLES && b.maxT - a.minT <= this.maxChunkSpanMs) {
+        const t = new Float64Array(a.count + b.count);
+        const v = new Float64Array(a.count + b.count);
+        decodeChunkInto(b, t, v, decodeChunkInto(a, t, v, 0));
+        chunks.splice(k - 2, 2, encodeChunk(t, v, t.length));
+      }
     }
+    chunks.push(fresh);
+    this.chunks = chunks;
     // A fresh, small head: slices handed out by window() keep the old array intact.
     this.head = new Float64Array(2 * INITIAL_HEAD_CAPACITY);
     this.headN = 0;

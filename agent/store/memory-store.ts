@@ -4,7 +4,7 @@
  * Querier the PromQL engine reads and the Appender that OTLP conversion,
  * the span/log metrics connectors and recording rules write to.
  */
-import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SeriesData } from './types';
+import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch, SeriesData } from './types';
 import { canonicalLabels, labelsHash, sameLabels, StringInterner } from './labels';
 import { LabelIndex } from './label-index';
 import { Arena, MemSeries } from './mem-series';
@@ -52,6 +52,14 @@ export interface StoreStats {
 }
 
 export const DEFAULT_RETENTION_MS = 3600_000;
+const MATCH_CACHE_REFS = 1_000_000;
+
+/** A string whose order is Prometheus' label-set order (NUL sorts below every character). */
+function sortKey(labels: Labels): string {
+  let k = '';
+  for (const n in labels) k += n + '\x00' + labels[n] + '\x00';
+  return k;
+}
 export const DEFAULT_MAX_SERIES = 100_000;
 
 export class MemoryStore implements Querier, Appender {
@@ -71,6 +79,12 @@ export class MemoryStore implements Querier, Appender {
   private readonly lastWarned: Record<RefusalReason, number> = { series_limit: -Infinity, out_of_order: -Infinity };
   private readonly suppressed: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
   private nextId = 1;
+  /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
+  private generation = 0;
+  /** Matcher results in label order, per matcher set (rules ask the same selectors again and again). */
+  private readonly matchCache = new Map<string, { generation: number; series: readonly MemSeries[] }>();
+  private matchCacheSize = 0;
+  readonly sortedByLabels = true;
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
@@ -117,10 +131,10 @@ export class MemoryStore implements Querier, Appender {
 
   // ---- Querier ----
 
-  select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[] {
+  select(matchers: LabelMatcher[], mint: number, maxt: number, scratch?: SampleScratch): SeriesData[] {
     const out: SeriesData[] = [];
-    const arena = new Arena();
-    for (const s of this.index.match(matchers)) {
+    const arena = scratch ?? new Arena();
+    for (const s of this.sortedMatch(matchers)) {
       const w = s.window(mint, maxt, arena);
       if (w.t.length === 0 && w.staleT.length === 0) continue;
       out.push({ labels: s.labels, t: w.t, v: w.v, staleT: w.staleT });
@@ -209,6 +223,32 @@ export class MemoryStore implements Querier, Appender {
     return { series: this.count, samples, chunks, sampleBytes, refusedSamples: { ...this.refused } };
   }
 
+  /** index.match() in Prometheus' label order, cached until the set of series changes. */
+  private sortedMatch(matchers: LabelMatcher[]): readonly MemSeries[] {
+    let key = '';
+    for (const m of matchers) key += m.name + '\x00' + m.type + '\x00' + m.value + '\x00';
+    const hit = this.matchCache.get(key);
+    if (hit && hit.generation === this.generation) return hit.series;
+    const keyed = this.index.match(matchers).map((s) => ({ s, k: sortKey(s.labels) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    const series = keyed.map((x) => x.s);
+    if (hit) {
+      this.matchCacheSize -= hit.series.length;
+      this.matchCache.delete(key);
+    }
+    // Bounded: forget the oldest entries beyond ~1M references (8 MB).
+    while (this.matchCacheSize + series.length > MATCH_CACHE_REFS && this.matchCache.size > 0) {
+      const [oldKey, old] = this.matchCache.entries().next().value!;
+      this.matchCacheSize -= old.series.length;
+      this.matchCache.delete(oldKey);
+    }
+    if (series.length <= MATCH_CACHE_REFS) {
+      this.matchCache.set(key, { generation: this.generation, series });
+      this.matchCacheSize += series.length;
+    }
+    return series;
+  }
+
   private *series(): IterableIterator<MemSeries> {
     for (const entry of this.byHash.values()) {
       if (Array.isArray(entry)) yield* entry;
@@ -231,6 +271,7 @@ export class MemoryStore implements Querier, Appender {
     else this.byHash.set(hash, Array.isArray(entry) ? [...entry, s] : [entry, s]);
     this.index.add(s);
     this.count++;
+    this.generation++;
     return s;
   }
 
@@ -243,6 +284,7 @@ export class MemoryStore implements Querier, Appender {
       else this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
     }
     this.count--;
+    this.generation++;
   }
 
   private refuse(reason: RefusalReason, labels: Labels): void {

@@ -27,9 +27,24 @@ export interface SeriesData {
   staleT: ArrayLike<number>;
 }
 
+/**
+ * Memory a Querier may place decoded samples in. A caller that passes one to
+ * select() promises not to reuse it while the returned SeriesData are in
+ * use (the PromQL engine reuses one across queries, sparing allocations).
+ */
+export interface SampleScratch {
+  /** A view of n fresh, writable slots. */
+  reserve(n: number): Float64Array;
+}
+
 export interface Querier {
+  /**
+   * True when select() returns series in Prometheus' label order (labels
+   * compared pairwise, name then value), so readers need not sort again.
+   */
+  readonly sortedByLabels?: boolean;
   /** Series matching every matcher, with samples and stale markers in [mint, maxt]. */
-  select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[];
+  select(matchers: LabelMatcher[], mint: number, maxt: number, scratch?: SampleScratch): SeriesData[];
   /** Label names present on series matching the matchers (all series when none). */
   labelNames(matchers?: LabelMatcher[]): string[];
   /** Values of one label on series matching the matchers, sorted. */

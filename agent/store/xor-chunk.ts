@@ -34,6 +34,11 @@ const DOD_BUCKETS: ReadonlyArray<readonly [number, number, number]> = [
   [0b1110, 4, 20],
 ];
 
+// The same buckets indexed by the number of leading 1-bits, for the decoder's hot loop.
+const DOD_BITS = [0, ...DOD_BUCKETS.map((b) => b[2])];
+const DOD_HALF = DOD_BITS.map((b) => 2 ** (b - 1));
+const DOD_FULL = DOD_BITS.map((b) => 2 ** b);
+
 class BitWriter {
   bitLen = 0;
   constructor(public buf: Uint8Array) {}
@@ -65,37 +70,26 @@ class BitWriter {
   }
 }
 
-class BitReader {
-  pos = 0;
-  constructor(private readonly buf: string) {}
+/**
+ * Reads n bits (0..32) at bit position p of a latin1 string as an unsigned
+ * number, from a 32-bit window (plus one byte when the bits straddle it);
+ * encoded chunks carry padding so this never reads past the end.
+ */
+function readBits(s: string, p: number, n: number): number {
+  if (n === 0) return 0;
+  const b = p >>> 3;
+  const off = p & 7;
+  const w = ((s.charCodeAt(b) << 24) | (s.charCodeAt(b + 1) << 16) | (s.charCodeAt(b + 2) << 8) | s.charCodeAt(b + 3)) >>> 0;
+  if (off + n <= 32) return ((w << off) >>> 0) >>> (32 - n);
+  const r = 32 - off;
+  const rest = n - r;
+  return ((w & ((1 << r) - 1)) >>> 0) * (1 << rest) + ((s.charCodeAt(b + 4) | 0) >>> (8 - rest));
+}
 
-  /** Reads n bits (n <= 32) as an unsigned number. */
-  read(n: number): number {
-    let result = 0;
-    while (n > 0) {
-      const byte = this.buf.charCodeAt(this.pos >>> 3);
-      const avail = 8 - (this.pos & 7);
-      const take = n < avail ? n : avail;
-      const bits = (byte >>> (avail - take)) & ((1 << take) - 1);
-      result = result * (1 << take) + bits;
-      n -= take;
-      this.pos += take;
-    }
-    return result;
-  }
-
-  bit(): number {
-    const byte = this.buf.charCodeAt(this.pos >>> 3);
-    const b = (byte >>> (7 - (this.pos & 7))) & 1;
-    this.pos++;
-    return b;
-  }
-
-  readFloat(): number {
-    u32[HI] = this.read(32);
-    u32[LO] = this.read(32);
-    return f64[0];
-  }
+function readFloatAt(s: string, p: number): number {
+  u32[HI] = readBits(s, p, 32);
+  u32[LO] = readBits(s, p + 32, 32);
+  return f64[0];
 }
 
 function ctz32(x: number): number {
@@ -123,7 +117,7 @@ let scratch: Uint8Array = new Uint8Array(4096);
 /** Compresses n samples (timestamps ascending). */
 export function encodeChunk(t: ArrayLike<number>, v: ArrayLike<number>, n: number): XorChunk {
   if (n === 0) throw new Error('encodeChunk: a chunk needs at least one sample');
-  const worstCase = 16 + n * 20;
+  const worstCase = 16 + n * 20 + 8;
   if (scratch.length < worstCase) scratch = new Uint8Array(worstCase);
   scratch.fill(0, 0, worstCase);
   const w = new BitWriter(scratch);
@@ -146,8 +140,9 @@ export function encodeChunk(t: ArrayLike<number>, v: ArrayLike<number>, n: numbe
     } else {
       let written = false;
       if (Number.isInteger(dod)) {
-        for (const [ctl, ctlLen, bits] of DOD_BUCKETS) {
-          const half = 2 ** (bits - 1);
+        for (let k = 0; k < DOD_BUCKETS.length; k++) {
+          const [ctl, ctlLen, bits] = DOD_BUCKETS[k];
+          const half = DOD_HALF[k + 1];
           if (dod >= -half && dod < half) {
             w.write(ctl, ctlLen);
             w.write(maskBits(dod, bits), bits);
@@ -189,17 +184,20 @@ export function encodeChunk(t: ArrayLike<number>, v: ArrayLike<number>, n: numbe
       prevTrailing = trailing;
     }
   }
-  const bytes = Buffer.from(w.buf.buffer, w.buf.byteOffset, (w.bitLen + 7) >>> 3).toString('latin1');
+  // Five zero bytes of padding: the reader's 40-bit window never reads past the end (which would deoptimize it).
+  const bytes = Buffer.from(w.buf.buffer, w.buf.byteOffset, ((w.bitLen + 7) >>> 3) + 5).toString('latin1');
   if (w.buf !== scratch) scratch = w.buf;
   return { bytes, count: n, minT: t[0], maxT: t[n - 1] };
 }
 
 /** Decodes every sample of a chunk into outT/outV starting at offset; returns the offset after the last one. */
 export function decodeChunkInto(chunk: XorChunk, outT: Float64Array, outV: Float64Array, offset: number): number {
-  const r = new BitReader(chunk.bytes);
-  let t = r.readFloat();
+  const s = chunk.bytes;
+  let p = 0;
+  let t = readFloatAt(s, p);
   outT[offset] = t;
-  outV[offset] = r.readFloat();
+  outV[offset] = readFloatAt(s, p + 64);
+  p += 128;
   f64[0] = outV[offset];
   let hi = u32[HI];
   let lo = u32[LO];
@@ -208,40 +206,59 @@ export function decodeChunkInto(chunk: XorChunk, outT: Float64Array, outV: Float
   let leading = 0;
   let trailing = 0;
   for (let i = 1; i < chunk.count; i++, o++) {
+    // Timestamp: up to four 1-bits select the delta-of-delta bucket.
     let ones = 0;
-    while (ones < 4 && r.bit() === 1) ones++;
-    if (ones === 4) delta += r.readFloat();
-    else if (ones > 0) {
-      const bits = DOD_BUCKETS[ones - 1][2];
-      let dod = r.read(bits);
-      if (dod >= 2 ** (bits - 1)) dod -= 2 ** bits;
-      delta += dod;
+    while (ones < 4 && ((s.charCodeAt(p >>> 3) >>> (7 - (p & 7))) & 1) === 1) {
+      ones++;
+      p++;
+    }
+    if (ones < 4) p++; // the terminating 0-bit
+    if (ones === 4) {
+      delta += readFloatAt(s, p);
+      p += 64;
+    } else if (ones > 0) {
+      const bits = DOD_BITS[ones];
+      const dod = readBits(s, p, bits);
+      p += bits;
+      delta += dod >= DOD_HALF[ones] ? dod - DOD_FULL[ones] : dod;
     }
     t += delta;
     outT[o] = t;
 
-    if (r.bit() === 1) {
-      if (r.bit() === 1) {
-        leading = r.read(5);
-        const sig = r.read(6);
+    // Value: 0 = same as before; 10 = XOR within the previous window; 11 = new window.
+    if (((s.charCodeAt(p >>> 3) >>> (7 - (p & 7))) & 1) === 1) {
+      p++;
+      const newWindow = ((s.charCodeAt(p >>> 3) >>> (7 - (p & 7))) & 1) === 1;
+      p++;
+      if (newWindow) {
+        leading = readBits(s, p, 5);
+        const sig = readBits(s, p + 5, 6);
+        p += 11;
         trailing = 64 - leading - (sig === 0 ? 64 : sig);
       }
       const hiFrom = trailing > 32 ? trailing - 32 : 0;
       const hiBits = 32 - leading - hiFrom;
       let xh = 0;
       let xl = 0;
-      if (hiBits > 0) xh = (r.read(hiBits) << hiFrom) >>> 0;
+      if (hiBits > 0) {
+        xh = (readBits(s, p, hiBits) << hiFrom) >>> 0;
+        p += hiBits;
+      }
       if (trailing < 32) {
         const loTo = 64 - leading < 32 ? 64 - leading : 32;
-        const val = r.read(loTo - trailing);
+        const val = readBits(s, p, loTo - trailing);
+        p += loTo - trailing;
         xl = trailing === 0 ? val >>> 0 : (val << trailing) >>> 0;
       }
       hi = (hi ^ xh) >>> 0;
       lo = (lo ^ xl) >>> 0;
+      u32[HI] = hi;
+      u32[LO] = lo;
+      outV[o] = f64[0];
+    } else {
+      p++;
+      outV[o] = outV[o - 1];
     }
-    u32[HI] = hi;
-    u32[LO] = lo;
-    outV[o] = f64[0];
   }
   return o;
 }

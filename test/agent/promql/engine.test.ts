@@ -4,7 +4,6 @@ import { createEngine, MAX_POINTS_PER_SERIES } from '../../../agent/promql/engin
 import { QueryError, type QueryValue } from '../../../agent/promql/types';
 import type { Querier } from '../../../agent/store/types';
 
-const M = 60_000;
 
 function values(v: QueryValue): [string, number][] {
   assert.equal(v.resultType, 'vector');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CHUNK_SAMPLES, lowerBound, MAX_MERGED_SAMPLES, MemSeries, upperBound } from '../../../agent/store/mem-series';
+import { Arena, CHUNK_SAMPLES, lowerBound, MAX_MERGED_SAMPLES, MemSeries, upperBound } from '../../../agent/store/mem-series';
 
 function filled(n: number, step = 1000, maxChunkSpanMs = 1): MemSeries {
   const s = new MemSeries(1, { __name__: 'x' }, 0, maxChunkSpanMs);
@@ -26,13 +26,14 @@ describe('store/mem-series', () => {
     assert.equal(s.window(1e9, 2e9).t.length, 0);
   });
 
-  it('merges consecutive heads into one chunk up to MAX_MERGED_SAMPLES and the span limit', () => {
-    const merged = filled(MAX_MERGED_SAMPLES + CHUNK_SAMPLES + 1, 1000, 3600_000);
-    assert.deepEqual(merged.chunks.map((c) => c.count), [MAX_MERGED_SAMPLES, CHUNK_SAMPLES]);
+  it('merges older chunks up to MAX_MERGED_SAMPLES and the span limit, keeping the newest chunk small', () => {
+    const merged = filled(MAX_MERGED_SAMPLES + 2 * CHUNK_SAMPLES + 1, 1000, 3600_000);
+    assert.deepEqual(merged.chunks.map((c) => c.count), [MAX_MERGED_SAMPLES, CHUNK_SAMPLES, CHUNK_SAMPLES]);
     const all = merged.window(-Infinity, Infinity);
-    assert.deepEqual(Array.from(all.t), Array.from({ length: MAX_MERGED_SAMPLES + CHUNK_SAMPLES + 1 }, (_, i) => i * 1000));
-    const spanLimited = filled(CHUNK_SAMPLES * 4, 1000, 70_000);
-    assert.deepEqual(spanLimited.chunks.map((c) => c.count), [CHUNK_SAMPLES * 2, CHUNK_SAMPLES]);
+    assert.deepEqual(Array.from(all.t), Array.from({ length: MAX_MERGED_SAMPLES + 2 * CHUNK_SAMPLES + 1 }, (_, i) => i * 1000));
+    assert.deepEqual(Array.from(all.v), Array.from({ length: MAX_MERGED_SAMPLES + 2 * CHUNK_SAMPLES + 1 }, (_, i) => i));
+    const spanLimited = filled(CHUNK_SAMPLES * 5, 1000, 70_000);
+    assert.deepEqual(spanLimited.chunks.map((c) => c.count), [CHUNK_SAMPLES * 2, CHUNK_SAMPLES, CHUNK_SAMPLES]);
   });
 
   it('refuses samples not newer than the newest, except an identical resend', () => {
@@ -77,5 +78,24 @@ describe('store/mem-series', () => {
     assert.equal(s.staleT.length, 1);
     s.dropBefore(CHUNK_SAMPLES * 3 * 1000);
     assert.equal(s.staleT.length, 0);
+  });
+});
+
+describe('store/mem-series Arena', () => {
+  it('hands out disjoint views, spills into new blocks, and reuses its blocks after reset', () => {
+    const a = new Arena(8, 1024);
+    const x = a.reserve(5);
+    const y = a.reserve(5);
+    const big = a.reserve(20);
+    x.fill(1);
+    y.fill(2);
+    big.fill(3);
+    assert.deepEqual([...x], [1, 1, 1, 1, 1]);
+    assert.deepEqual([...y], [2, 2, 2, 2, 2]);
+    assert.notEqual(x.buffer, y.buffer, 'a block too small for the next request is left behind');
+    a.reset();
+    const again = a.reserve(5);
+    assert.equal(again.buffer, x.buffer, 'the first block is reused after reset');
+    assert.deepEqual([...again], [1, 1, 1, 1, 1], 'reused memory is not cleared: callers overwrite it');
   });
 });

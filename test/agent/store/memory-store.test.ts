@@ -22,6 +22,19 @@ describe('store/memory-store', () => {
     assert.equal(s.select([{ name: '__name__', type: '=', value: 'req_total' }], 200_000, 300_000).length, 0, 'series without samples in the window are left out');
   });
 
+  it('returns series in Prometheus\' label order, also after new series arrive (cached results are refreshed)', () => {
+    const s = new MemoryStore();
+    assert.equal(s.sortedByLabels, true);
+    const names = (): string[] => s.select([{ name: '__name__', type: '=', value: 'm' }], 0, 10).map((x) => x.labels.k);
+    for (const k of ['b', 'a10', 'a']) s.append({ __name__: 'm', k }, 1, 1);
+    assert.deepEqual(names(), ['a', 'a10', 'b']);
+    s.append({ __name__: 'm', k: 'a2' }, 1, 1);
+    assert.deepEqual(names(), ['a', 'a10', 'a2', 'b']);
+    s.compact(3600_000 + 2);
+    s.append({ __name__: 'm', k: 'c' }, 3600_000 + 3, 1);
+    assert.deepEqual(s.select([{ name: '__name__', type: '=', value: 'm' }], 0, Infinity).map((x) => x.labels.k), ['c']);
+  });
+
   it('treats an empty label value as absent', () => {
     const s = new MemoryStore();
     s.append({ __name__: 'x', a: '' }, 1, 1);

@@ -6,6 +6,8 @@
 import { run as receiver } from './receivers/otlp/receiver.bench';
 import { run as exporter } from './exporters/otlp/exporter.bench';
 import { run as spanmetrics } from './connectors/spanmetrics.bench';
+import { run as store } from './store/store.bench';
+import { run as engine } from './promql/engine.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -15,6 +17,10 @@ async function main(): Promise<void> {
   await exporter(seconds);
   console.log('\n== spanmetrics connector ==');
   await spanmetrics(seconds);
+  console.log('\n== store (100 000 series) ==');
+  await store();
+  console.log('\n== PromQL engine ==');
+  await engine();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -19,24 +19,11 @@ import { MemoryStore } from '../../agent/store';
 import { SpanMetricsConnector, spanmetricsConfigSchema } from '../../agent/connectors/spanmetrics';
 import { durationNanos } from '../../agent/connectors/spanmetrics/connector';
 import { realisticTraceRequest } from '../receivers/otlp/receiver.bench';
+import { timeLoop } from '../timing';
 
 const SECONDS = Number(process.env.LOOKOUT_BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.LOOKOUT_BENCH_ROUNDS ?? 3);
 
-/** Calls fn repeatedly for `seconds` and returns calls per second (after a JIT warm-up). */
-function timeLoop(fn: () => void, seconds: number): number {
-  for (let i = 0; i < 50; i++) fn();
-  let n = 0;
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(seconds * 1e9));
-  let now = started;
-  while (now < deadline) {
-    for (let i = 0; i < 10; i++) fn();
-    n += 10;
-    now = process.hrtime.bigint();
-  }
-  return n / (Number(now - started) / 1e9);
-}
 
 function best(measure: () => number): number {
   let top = 0;

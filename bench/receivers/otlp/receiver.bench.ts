@@ -25,6 +25,7 @@ import type { Consumer, Host } from '../../../agent/component/component';
 import type { ExportTraceServiceRequest, KeyValue } from '../../../agent/otlp/model';
 import { OtlpReceiver, otlpReceiverConfigSchema } from '../../../agent/receivers/otlp';
 import { validateRequest } from '../../../agent/receivers/otlp/validate';
+import { timeLoop } from '../../timing';
 
 const SECONDS = Number(process.env.LOOKOUT_BENCH_SECONDS ?? 2);
 /** Each case runs this many times and reports its best round: the machine is shared, noise only ever slows a round down. */
@@ -96,20 +97,6 @@ export function realisticTraceRequest(spans = SPANS): ExportTraceServiceRequest 
 
 export interface BenchResult { name: string; requestsPerSecond: number; mbPerSecond: number; ratio: number }
 
-function timeLoop(fn: () => void, seconds: number): number {
-  // Warm up the JIT before measuring.
-  for (let i = 0; i < 50; i++) fn();
-  let n = 0;
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(seconds * 1e9));
-  let now = started;
-  while (now < deadline) {
-    for (let i = 0; i < 10; i++) fn();
-    n += 10;
-    now = process.hrtime.bigint();
-  }
-  return n / (Number(now - started) / 1e9);
-}
 
 /**
  * The load generator: keep-alive POST loops in a worker thread, so the client

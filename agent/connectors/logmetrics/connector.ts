@@ -5,8 +5,6 @@
  * plus the user's counters (connectors.logmetrics.counters), each labelled
  * service_name/job/instance and the configured attribute keys.
  */
-import type { Logger } from 'pino';
-import type { Component, Consumer, Host } from '../../component/component';
 import type { ExportLogsServiceRequest, KeyValue, Signal, SignalData } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
@@ -15,6 +13,7 @@ import { sanitizeLabelName } from '../../translate/prometheus/names';
 import { derivedMetricsOptions } from '../shared/config';
 import { DerivedMetrics, type CounterFamily } from '../shared/derived-metrics';
 import { Flusher } from '../shared/flusher';
+import { DerivedMetricsConnector } from '../shared/connector';
 import { LOG_RECORDS_TOTAL, type LogmetricsConfig } from './config';
 import { RecordMatcher } from './matcher';
 import { severityName, severityNumberOf } from './severity';
@@ -31,17 +30,17 @@ export interface LogMetricsOptions {
   now?: () => number;
 }
 
-export class LogMetricsConnector implements Component, Consumer {
+export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
+  protected readonly signal = 'logs' as const;
   readonly id = 'logmetrics';
   private readonly metrics: DerivedMetrics;
   private readonly records?: CounterFamily;
   private readonly counters: UserCounter[];
-  private readonly flusher: Flusher;
+  protected readonly flusher: Flusher;
   private readonly now: () => number;
-  private logger?: Logger;
-  private stopped = false;
 
   constructor(readonly config: LogmetricsConfig, appender: Appender, opts: LogMetricsOptions = {}) {
+    super();
     this.now = opts.now ?? Date.now;
     this.metrics = new DerivedMetrics(derivedMetricsOptions(config));
     if (config.log_records.enabled) {
@@ -57,28 +56,6 @@ export class LogMetricsConnector implements Component, Consumer {
       labels: c.labels.map((key) => [key, sanitizeLabelName(key)] as [string, string]),
     }));
     this.flusher = new Flusher('logmetrics', this.metrics, appender, config.metrics_flush_interval, this.now);
-  }
-
-  async start(host: Host): Promise<void> {
-    this.logger = host.logger.child({ component: this.id });
-    this.flusher.start(host.meter, this.logger);
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.flusher.stop();
-  }
-
-  async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
-    if (signal !== 'logs') return;
-    this.record(data as ExportLogsServiceRequest);
-    this.flusher.afterBatch();
-  }
-
-  /** Writes what is due to the store now (the timer does this every metrics_flush_interval). */
-  flush(): void {
-    this.flusher.flush();
   }
 
   /** Adds a request's log records to the running totals. */

@@ -7,8 +7,6 @@
  * exactly as the Collector's spanmetrics connector (namespace
  * "traces.span.metrics") looks after its Prometheus exporter.
  */
-import type { Logger } from 'pino';
-import type { Component, Consumer, Host } from '../../component/component';
 import {
   SpanKind, StatusCode, type ExportTraceServiceRequest, type Int64, type Signal, type SignalData,
 } from '../../otlp/model';
@@ -20,6 +18,7 @@ import { resourceLabels } from '../../translate/prometheus/labels';
 import { derivedMetricsOptions } from '../shared/config';
 import { DerivedMetrics, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
 import { Flusher } from '../shared/flusher';
+import { DerivedMetricsConnector } from '../shared/connector';
 import { NANOS_PER_UNIT } from './buckets';
 import type { SpanmetricsConfig } from './config';
 import { DimensionPlan } from './dimensions';
@@ -51,22 +50,22 @@ export interface SpanMetricsOptions {
   now?: () => number;
 }
 
-export class SpanMetricsConnector implements Component, Consumer {
+export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
+  protected readonly signal = 'traces' as const;
   readonly id = 'spanmetrics';
   private readonly metrics: DerivedMetrics;
   private readonly calls: CounterFamily;
   private readonly duration?: HistogramFamily;
-  private readonly flusher: Flusher;
+  protected readonly flusher: Flusher;
   private readonly dims: DimensionPlan;
   private readonly nanosPerUnit: number;
   private readonly include: { service: boolean; name: boolean; kind: boolean; status: boolean };
   private readonly values: (string | undefined)[];
-  private logger?: Logger;
-  private stopped = false;
   /** Spans skipped because their resource has no service.name (as the Collector does). */
   droppedSpans = 0;
 
   constructor(readonly config: SpanmetricsConfig, appender: Appender, opts: SpanMetricsOptions = {}) {
+    super();
     const now = opts.now ?? Date.now;
     this.metrics = new DerivedMetrics(derivedMetricsOptions(config));
     const ns = config.namespace ? `${config.namespace}.` : '';
@@ -100,28 +99,6 @@ export class SpanMetricsConnector implements Component, Consumer {
   /** The Prometheus names this connector writes (for docs and tests). */
   get metricNames(): { calls: string; duration?: string } {
     return { calls: this.calls.name, duration: this.duration?.name };
-  }
-
-  async start(host: Host): Promise<void> {
-    this.logger = host.logger.child({ component: this.id });
-    this.flusher.start(host.meter, this.logger);
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.flusher.stop();
-  }
-
-  async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
-    if (signal !== 'traces') return;
-    this.record(data as ExportTraceServiceRequest);
-    this.flusher.afterBatch();
-  }
-
-  /** Writes what is due to the store now (the timer does this every metrics_flush_interval). */
-  flush(): void {
-    this.flusher.flush();
   }
 
   /** Adds a request's spans to the running totals. */

@@ -39,7 +39,13 @@ async function sdkExport(
   const before = sink.of('metrics').length;
   await record(provider);
   for (let i = 0; i < (opts.flushes ?? 1); i++) {
-    if (i > 0) opts.between?.(provider, i);
+    if (i > 0) {
+      // Points are stored at ms resolution: two flushes within one ms would share a timestamp and the
+      // second would be a duplicate, as it never is for a real reader. Let the clock move on first.
+      const last = Date.now();
+      while (Date.now() < last + 2) await new Promise((r) => setImmediate(r));
+      opts.between?.(provider, i);
+    }
     await reader.forceFlush();
   }
   // Only the flushed exports: shutdown sends one more that the tests do not want.

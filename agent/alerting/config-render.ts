@@ -8,7 +8,8 @@
  */
 import { stringify } from 'yaml';
 import { formatDuration } from '../config/duration';
-import type { AlertingConfig, HttpConfig, ReceiverConfig, RouteConfig } from './config';
+import { alertingConfigSchema, type AlertingConfig, type HttpConfig, type ReceiverConfig, type RouteConfig } from './config';
+import { maskBySchema } from '../config/secret';
 import { matcherString, type Matcher } from './matcher';
 import type { Range, TimeIntervalSpec } from './timeinterval';
 
@@ -86,6 +87,7 @@ function spec(t: TimeIntervalSpec): Record<string, unknown> {
   };
 }
 
+/** The rendered document has alertmanager.yml's shape, so the schema's secret() marking masks it generically (see config/secret.ts). */
 export function renderAlertingConfig(c: AlertingConfig): string {
   const doc = {
     global: {
@@ -107,5 +109,5 @@ export function renderAlertingConfig(c: AlertingConfig): string {
     }))),
     external_url: c.external_url,
   };
-  return stringify(doc);
+  return stringify(maskBySchema(alertingConfigSchema, doc));
 }

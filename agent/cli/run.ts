@@ -5,9 +5,9 @@
  */
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
-import { maskedConfigYaml, SecretScrubber } from '../config/scrub';
+import { SecretScrubber } from '../config/scrub';
 import { createLogger } from '../service/logger';
-import { ConfigReloader } from '../service/reload';
+import { attachReloader } from '../service/reload';
 import { Service } from '../service/service';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
@@ -32,12 +32,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   } catch (err) {
     return fail(`invalid configuration ${loaded.source}: ${(err as Error).message}`);
   }
-  const reloader = new ConfigReloader(loaded, {
-    admin: service.admin, logger, meter: service.metrics.meter, scrubber,
-    component: (id) => service.component(id),
-  });
-  service.admin.setStatusConfig(() => maskedConfigYaml(reloader.config));
-  service.admin.setReloadHandler(() => reloader.reload());
+  const reloader = attachReloader(service, loaded, scrubber);
   let signalled = false;
   const stop = (signal: NodeJS.Signals) => {
     if (signalled) {

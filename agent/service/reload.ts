@@ -15,12 +15,13 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Component } from '../component/component';
+import type { Service } from './service';
 import type { AdminServer, ReloadOutcome } from '../admin/server';
 import { AdminSecurityError, loadAdminSecurity } from '../admin/security';
 import type { Notifier } from '../alerting';
 import { ConfigError, loadConfigFile, type ConfigProblem, type LoadedConfig } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
-import type { SecretScrubber } from '../config/scrub';
+import { maskedConfigYaml, type SecretScrubber } from '../config/scrub';
 import { OtlpExporter } from '../exporters/otlp';
 import type { RuleManager } from '../rules';
 
@@ -137,4 +138,15 @@ export class ConfigReloader {
     if (old.log.level !== cfg.log.level) this.t.logger.level = cfg.log.level;
     return needsRestart;
   }
+}
+
+/** The reloader of a service, wired to its admin server: POST /-/reload and GET /api/v1/status/config (masked). */
+export function attachReloader(service: Service, loaded: LoadedConfig, scrubber?: SecretScrubber): ConfigReloader {
+  const reloader = new ConfigReloader(loaded, {
+    admin: service.admin, logger: service.logger, meter: service.metrics.meter, scrubber,
+    component: (id) => service.component(id),
+  });
+  service.admin.setStatusConfig(() => maskedConfigYaml(reloader.config));
+  service.admin.setReloadHandler(() => reloader.reload());
+  return reloader;
 }

@@ -3,8 +3,9 @@
  * /api/v2/status `config.original`, what `amtool config show` prints):
  * durations in Prometheus notation, matchers in Alertmanager syntax, time
  * ranges as written, and every secret (passwords, webhook and Slack URLs,
- * routing keys, credentials, forwarding headers) replaced by `<secret>`, as
- * Alertmanager does, so the admin API never leaks them.
+ * routing keys, credentials, forwarding headers, URL userinfo) replaced by
+ * `<secret>`, as Alertmanager does, so the admin API never leaks them: the
+ * masking follows the schema's secret() marking, not a list kept here.
  */
 import { stringify } from 'yaml';
 import { formatDuration } from '../config/duration';
@@ -13,13 +14,8 @@ import { maskBySchema } from '../config/secret';
 import { matcherString, type Matcher } from './matcher';
 import type { Range, TimeIntervalSpec } from './timeinterval';
 
-const SECRET = '<secret>';
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-function secret(v: string | undefined): string | undefined {
-  return v === undefined ? undefined : SECRET;
-}
 
 function dur(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : formatDuration(ms);
@@ -51,8 +47,8 @@ function route(r: RouteConfig): Record<string, unknown> {
 function http(h: HttpConfig | undefined): Record<string, unknown> | undefined {
   if (!h) return undefined;
   return {
-    authorization: h.authorization && { type: h.authorization.type, credentials: secret(h.authorization.credentials), credentials_file: h.authorization.credentials_file },
-    basic_auth: h.basic_auth && { username: h.basic_auth.username, password: secret(h.basic_auth.password), password_file: h.basic_auth.password_file },
+    authorization: h.authorization && { type: h.authorization.type, credentials: h.authorization.credentials, credentials_file: h.authorization.credentials_file },
+    basic_auth: h.basic_auth && { username: h.basic_auth.username, password: h.basic_auth.password, password_file: h.basic_auth.password_file },
     follow_redirects: h.follow_redirects,
   };
 }
@@ -60,10 +56,10 @@ function http(h: HttpConfig | undefined): Record<string, unknown> | undefined {
 function receiver(r: ReceiverConfig): Record<string, unknown> {
   return {
     name: r.name,
-    slack_configs: nonEmpty(r.slack_configs.map((c) => ({ ...c, api_url: secret(c.api_url), http_config: http(c.http_config) }))),
-    email_configs: nonEmpty(r.email_configs.map((c) => ({ ...c, auth_password: secret(c.auth_password) }))),
-    pagerduty_configs: nonEmpty(r.pagerduty_configs.map((c) => ({ ...c, routing_key: secret(c.routing_key), http_config: http(c.http_config) }))),
-    webhook_configs: nonEmpty(r.webhook_configs.map((c) => ({ ...c, url: secret(c.url), http_config: http(c.http_config) }))),
+    slack_configs: nonEmpty(r.slack_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
+    email_configs: nonEmpty(r.email_configs),
+    pagerduty_configs: nonEmpty(r.pagerduty_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
+    webhook_configs: nonEmpty(r.webhook_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
   };
 }
 
@@ -93,8 +89,6 @@ export function renderAlertingConfig(c: AlertingConfig): string {
     global: {
       ...c.global,
       resolve_timeout: dur(c.global.resolve_timeout),
-      smtp_auth_password: secret(c.global.smtp_auth_password),
-      slack_api_url: secret(c.global.slack_api_url),
     },
     route: c.route && route(c.route),
     receivers: nonEmpty(c.receivers.map(receiver)),
@@ -105,7 +99,7 @@ export function renderAlertingConfig(c: AlertingConfig): string {
     alertmanagers: nonEmpty(c.alertmanagers.map((a) => ({
       url: a.url,
       timeout: dur(a.timeout),
-      headers: Object.keys(a.headers).length ? Object.fromEntries(Object.keys(a.headers).map((k) => [k, SECRET])) : undefined,
+      headers: Object.keys(a.headers).length ? a.headers : undefined,
     }))),
     external_url: c.external_url,
   };

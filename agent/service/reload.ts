@@ -9,7 +9,7 @@
  * notification log kept; exporter: new settings, same queue; admin:
  * credentials, CORS, limits, certificate). What the running process cannot
  * apply in place (listen addresses, storage, store and connector settings,
- * the exporter's presence or queue) is reported as "needs restart", never
+ * the exporter's presence or queue, the log level) is reported as "needs restart", never
  * silently ignored.
  */
 import type { Meter } from '@opentelemetry/api';
@@ -135,7 +135,8 @@ export class ConfigReloader {
     }
 
     needsRestart.push(...this.t.admin.applyConfig(cfg.admin));
-    if (old.log.level !== cfg.log.level) this.t.logger.level = cfg.log.level;
+    // Components hold child loggers, which keep the level they were created with.
+    if (old.log.level !== cfg.log.level) needsRestart.push('log.level');
     return needsRestart;
   }
 }
@@ -147,6 +148,9 @@ export function attachReloader(service: Service, loaded: LoadedConfig, scrubber?
     component: (id) => service.component(id),
   });
   service.admin.setStatusConfig(() => maskedConfigYaml(reloader.config));
-  service.admin.setReloadHandler(() => reloader.reload());
+  service.admin.setReloadHandler(async () => {
+    if (service.currentState !== 'running') return { ok: false, problems: [`(service): the agent is ${service.currentState}, not running: retry once /readyz answers 200`], needsRestart: [] };
+    return reloader.reload();
+  });
   return reloader;
 }

@@ -157,3 +157,30 @@ describe('admin auth: explicit opt-out and loopback', function () {
     assert.equal(r.status, 200, await r.text());
   });
 });
+
+describe('admin auth: applied by a reload', function () {
+  this.timeout(30_000);
+  let agent: InProcessAgent;
+  after(async () => { await agent?.stop(); });
+
+  it('adding admin.auth.token_file by POST /-/reload protects writes at once; a missing token file is refused', async () => {
+    agent = await startInProcess({ alerting: { route: { receiver: 'null' }, receivers: [{ name: 'null' }] } });
+    const send = (h: Record<string, string> = {}) => fetch(`${agent.url}/api/v1/alerts/test`, { method: 'POST', headers: { ...json, ...h }, body: '{}' });
+    assert.equal((await send()).status, 200);
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const doc = parse(readFileSync(agent.configFile, 'utf8')) as { admin: Record<string, unknown> };
+    writeFileSync(agent.configFile, stringify({ ...doc, admin: { ...doc.admin, auth: { token_file: 'missing-token' } } }));
+    const refused = await fetch(`${agent.url}/-/reload`, { method: 'POST' });
+    assert.equal(refused.status, 500);
+    assert.match(await refused.text(), /admin\.auth\.token_file: cannot read/);
+    assert.equal((await send()).status, 200, 'the old (open) config still applies');
+
+    writeFileSync(path.join(agent.dir, 'token'), TOKEN);
+    writeFileSync(agent.configFile, stringify({ ...doc, admin: { ...doc.admin, auth: { token_file: 'token' } } }));
+    const ok = await fetch(`${agent.url}/-/reload`, { method: 'POST' });
+    assert.equal(ok.status, 200, await ok.text());
+    assert.equal((await send()).status, 401);
+    assert.equal((await send({ authorization: `Bearer ${TOKEN}` })).status, 200);
+  });
+});

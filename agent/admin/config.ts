@@ -18,6 +18,12 @@ export const adminConfigSchema = z.strictObject({
     protect_reads: z.boolean().default(false),
     /** Opt out of "non-loopback admin port without auth refuses writes (403)". */
     allow_unauthenticated_writes: z.boolean().default(false),
+    /**
+     * bcrypt checks (about 50 ms of CPU each, on libuv's thread pool, which
+     * gzip and file I/O share) running or waiting at once; beyond, 503. Verified
+     * passwords are cached, so only new or wrong ones cost a check.
+     */
+    max_pending_password_checks: z.number().int().min(1).default(8),
   }).prefault({}),
   cors: z.strictObject({
     /** Origins allowed to read the API from a browser (exact, e.g. https://grafana.example.com, or "*"); none by default. */

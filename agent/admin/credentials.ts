@@ -22,17 +22,20 @@ export function sha256(s: string | Buffer): Buffer {
 }
 
 export type Credential = 'basic' | 'bearer' | 'client_cert';
-export type CheckResult = { ok: true; via: Credential } | { ok: false; reason: string };
+export type CheckResult = { ok: true; via: Credential } | { ok: false; reason: string; overloaded?: boolean };
 
 export interface CredentialSettings {
   users: ReadonlyMap<string, string>;
   /** SHA-256 of the bearer token. */
   tokenHash?: Buffer;
   clientAuth: ClientAuthType;
+  /** bcrypt comparisons in flight at most; beyond, the check fails as overloaded. */
+  maxPendingPasswordChecks: number;
 }
 
 export class CredentialChecker {
   private readonly verified = new Map<string, true>();
+  private pending = 0;
 
   constructor(private readonly settings: CredentialSettings) {}
 
@@ -78,7 +81,9 @@ export class CredentialChecker {
       if (colon < 0) return { ok: false, reason: 'malformed basic credentials' };
       const user = decoded.slice(0, colon);
       const password = decoded.slice(colon + 1);
-      if (await this.verifyBasic(user, password)) return { ok: true, via: 'basic' };
+      const verdict = await this.verifyBasic(user, password);
+      if (verdict === 'overloaded') return { ok: false, reason: 'too many password checks in progress (admin.auth.max_pending_password_checks); retry later', overloaded: true };
+      if (verdict) return { ok: true, via: 'basic' };
       return { ok: false, reason: 'invalid username or password' };
     }
     if (cert === 'verified' && (s.clientAuth === 'VerifyClientCertIfGiven' || s.clientAuth === 'RequireAndVerifyClientCert')) {
@@ -87,11 +92,18 @@ export class CredentialChecker {
     return { ok: false, reason: header ? `unsupported or unconfigured authorization scheme "${scheme}"` : 'credentials required' };
   }
 
-  private async verifyBasic(user: string, password: string): Promise<boolean> {
+  private async verifyBasic(user: string, password: string): Promise<boolean | 'overloaded'> {
     const hash = this.settings.users.get(user);
     const key = sha256(`${user}\u0000${password}\u0000${hash ?? ''}`).toString('hex');
     if (hash && this.verified.has(key)) return true;
-    const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+    if (this.pending >= this.settings.maxPendingPasswordChecks) return 'overloaded';
+    this.pending++;
+    let ok: boolean;
+    try {
+      ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+    } finally {
+      this.pending--;
+    }
     if (ok && hash) {
       if (this.verified.size >= CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(key, true);

@@ -38,7 +38,7 @@ export interface GuardSettings {
   alertsTestPerMinute: number;
 }
 
-export type RefusalReason = 'unauthorized' | 'no_auth_configured' | 'origin' | 'content_type' | 'rate_limited';
+export type RefusalReason = 'unauthorized' | 'auth_overloaded' | 'no_auth_configured' | 'origin' | 'content_type' | 'rate_limited';
 
 export function isMutating(req: Request): boolean {
   return !READ_METHODS.has(req.method) && !(req.method === 'POST' && READ_POSTS.has(req.path));
@@ -65,7 +65,7 @@ export class AdminGuard {
     this.settings = settings;
     this.alertsTest = new TokenBucket(settings.alertsTestPerMinute, 60_000, now);
     this.refused = meter.createCounter('lookout_admin_requests_refused_total', {
-      description: 'Admin requests refused, by reason (unauthorized, no_auth_configured, origin, content_type, rate_limited).',
+      description: 'Admin requests refused, by reason (unauthorized, auth_overloaded, no_auth_configured, origin, content_type, rate_limited).',
     });
   }
 
@@ -139,6 +139,10 @@ export class AdminGuard {
     if (s.checker.configured) {
       if (mutating || s.protectReads) {
         const result = await s.checker.check(req);
+        if (!result.ok && result.overloaded) {
+          this.refuse(res, 503, 'auth_overloaded', `service unavailable: ${result.reason}`, req, { 'Retry-After': '1' });
+          return false;
+        }
         if (!result.ok) {
           this.refuse(res, 401, 'unauthorized', `unauthorized: ${result.reason}`, req, { 'WWW-Authenticate': s.checker.challenge() });
           return false;

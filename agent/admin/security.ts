@@ -61,7 +61,7 @@ export function loadAdminSecurity(admin: AdminConfig, baseDir: string): AdminSec
   const clientAuth = web.tls?.clientAuth ?? 'NoClientCert';
   return {
     guard: {
-      checker: new CredentialChecker({ users: web.users, tokenHash, clientAuth }),
+      checker: new CredentialChecker({ users: web.users, tokenHash, clientAuth, maxPendingPasswordChecks: admin.auth.max_pending_password_checks }),
       protectReads: admin.auth.protect_reads,
       allowUnauthenticatedWrites: admin.auth.allow_unauthenticated_writes,
       loopback: isLoopbackHost(splitEndpoint(admin.endpoint).host),

@@ -184,3 +184,23 @@ describe('admin auth: applied by a reload', function () {
     assert.equal((await send({ authorization: `Bearer ${TOKEN}` })).status, 200);
   });
 });
+
+describe('admin auth: bcrypt checks are bounded', function () {
+  this.timeout(30_000);
+  let agent: InProcessAgent;
+  after(async () => { await agent?.stop(); });
+
+  it('beyond max_pending_password_checks, a password check answers 503 (counted); a cached good password still passes', async () => {
+    const dir = tmpDir();
+    writeFileSync(path.join(dir, 'web.yml'), stringify({ basic_auth_users: { [USER]: await bcrypt.hash(PASSWORD, 12) } }));
+    agent = await startInProcess({ admin: { web_config_file: 'web.yml', auth: { max_pending_password_checks: 1, protect_reads: true } } }, { dir });
+    const get = (pw: string) => fetch(`${agent.url}/api/v2/silences`, { headers: { authorization: basic(USER, pw) } });
+    assert.equal((await get(PASSWORD)).status, 200, 'verified once: cached from now on');
+    const statuses = await Promise.all(Array.from({ length: 6 }, (_, i) => get(`wrong-${i}`).then((r) => r.status)));
+    assert.ok(statuses.includes(503), `some checks were shed: ${statuses.join(',')}`);
+    assert.ok(statuses.every((s) => s === 503 || s === 401), statuses.join(','));
+    assert.equal((await get(PASSWORD)).status, 200, 'the cached password needs no check');
+    const metrics = await (await fetch(`${agent.url}/metrics`, { headers: { authorization: basic(USER, PASSWORD) } })).text();
+    assert.match(metrics, /lookout_admin_requests_refused_total\{[^}]*reason="auth_overloaded"[^}]*\} [1-9]/);
+  });
+});

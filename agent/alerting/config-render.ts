@@ -3,22 +3,19 @@
  * /api/v2/status `config.original`, what `amtool config show` prints):
  * durations in Prometheus notation, matchers in Alertmanager syntax, time
  * ranges as written, and every secret (passwords, webhook and Slack URLs,
- * routing keys, credentials, forwarding headers) replaced by `<secret>`, as
- * Alertmanager does, so the admin API never leaks them.
+ * routing keys, credentials, forwarding headers, URL userinfo) replaced by
+ * `<secret>`, as Alertmanager does, so the admin API never leaks them: the
+ * masking follows the schema's secret() marking, not a list kept here.
  */
 import { stringify } from 'yaml';
 import { formatDuration } from '../config/duration';
-import type { AlertingConfig, HttpConfig, ReceiverConfig, RouteConfig } from './config';
+import { alertingConfigSchema, type AlertingConfig, type HttpConfig, type ReceiverConfig, type RouteConfig } from './config';
+import { maskBySchema } from '../config/secret';
 import { matcherString, type Matcher } from './matcher';
 import type { Range, TimeIntervalSpec } from './timeinterval';
 
-const SECRET = '<secret>';
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-function secret(v: string | undefined): string | undefined {
-  return v === undefined ? undefined : SECRET;
-}
 
 function dur(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : formatDuration(ms);
@@ -50,8 +47,8 @@ function route(r: RouteConfig): Record<string, unknown> {
 function http(h: HttpConfig | undefined): Record<string, unknown> | undefined {
   if (!h) return undefined;
   return {
-    authorization: h.authorization && { type: h.authorization.type, credentials: secret(h.authorization.credentials), credentials_file: h.authorization.credentials_file },
-    basic_auth: h.basic_auth && { username: h.basic_auth.username, password: secret(h.basic_auth.password), password_file: h.basic_auth.password_file },
+    authorization: h.authorization && { type: h.authorization.type, credentials: h.authorization.credentials, credentials_file: h.authorization.credentials_file },
+    basic_auth: h.basic_auth && { username: h.basic_auth.username, password: h.basic_auth.password, password_file: h.basic_auth.password_file },
     follow_redirects: h.follow_redirects,
   };
 }
@@ -59,10 +56,10 @@ function http(h: HttpConfig | undefined): Record<string, unknown> | undefined {
 function receiver(r: ReceiverConfig): Record<string, unknown> {
   return {
     name: r.name,
-    slack_configs: nonEmpty(r.slack_configs.map((c) => ({ ...c, api_url: secret(c.api_url), http_config: http(c.http_config) }))),
-    email_configs: nonEmpty(r.email_configs.map((c) => ({ ...c, auth_password: secret(c.auth_password) }))),
-    pagerduty_configs: nonEmpty(r.pagerduty_configs.map((c) => ({ ...c, routing_key: secret(c.routing_key), http_config: http(c.http_config) }))),
-    webhook_configs: nonEmpty(r.webhook_configs.map((c) => ({ ...c, url: secret(c.url), http_config: http(c.http_config) }))),
+    slack_configs: nonEmpty(r.slack_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
+    email_configs: nonEmpty(r.email_configs),
+    pagerduty_configs: nonEmpty(r.pagerduty_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
+    webhook_configs: nonEmpty(r.webhook_configs.map((c) => ({ ...c, http_config: http(c.http_config) }))),
   };
 }
 
@@ -86,13 +83,12 @@ function spec(t: TimeIntervalSpec): Record<string, unknown> {
   };
 }
 
+/** The rendered document has alertmanager.yml's shape, so the schema's secret() marking masks it generically (see config/secret.ts). */
 export function renderAlertingConfig(c: AlertingConfig): string {
   const doc = {
     global: {
       ...c.global,
       resolve_timeout: dur(c.global.resolve_timeout),
-      smtp_auth_password: secret(c.global.smtp_auth_password),
-      slack_api_url: secret(c.global.slack_api_url),
     },
     route: c.route && route(c.route),
     receivers: nonEmpty(c.receivers.map(receiver)),
@@ -103,9 +99,9 @@ export function renderAlertingConfig(c: AlertingConfig): string {
     alertmanagers: nonEmpty(c.alertmanagers.map((a) => ({
       url: a.url,
       timeout: dur(a.timeout),
-      headers: Object.keys(a.headers).length ? Object.fromEntries(Object.keys(a.headers).map((k) => [k, SECRET])) : undefined,
+      headers: Object.keys(a.headers).length ? a.headers : undefined,
     }))),
     external_url: c.external_url,
   };
-  return stringify(doc);
+  return stringify(maskBySchema(alertingConfigSchema, doc));
 }

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
+import { secret } from '../config/secret';
 import { anchoredRegex, newMatcher, parseMatchers, type Matcher } from './matcher';
 import {
   checkLocation, parseDayOfMonthRange, parseMonthRange, parseTimeRange, parseWeekdayRange, parseYearRange,
@@ -57,12 +58,12 @@ const HTTP_KEYS = ['authorization', 'basic_auth', 'follow_redirects'];
 export const httpConfigSchema = z.strictObject({
   authorization: z.strictObject({
     type: z.string().regex(/^\S+$/, 'must be one word, e.g. Bearer').default('Bearer'),
-    credentials: z.string().optional(),
+    credentials: secret(z.string().optional()),
     credentials_file: z.string().optional(),
   }).refine((a) => !(a.credentials && a.credentials_file), { message: 'at most one of credentials and credentials_file' }).optional(),
   basic_auth: z.strictObject({
     username: z.string().min(1),
-    password: z.string().optional(),
+    password: secret(z.string().optional()),
     password_file: z.string().optional(),
   }).refine((b) => !(b.password && b.password_file), { message: 'at most one of password and password_file' }).optional(),
   follow_redirects: z.boolean().default(true),
@@ -84,12 +85,12 @@ export const globalSchema = z.strictObject({
   smtp_from: z.string().optional(),
   smtp_smarthost: z.string().optional(),
   smtp_auth_username: z.string().optional(),
-  smtp_auth_password: z.string().optional(),
+  smtp_auth_password: secret(z.string().optional()),
   smtp_auth_password_file: z.string().optional(),
   smtp_auth_identity: z.string().optional(),
   smtp_require_tls: z.boolean().default(true),
   smtp_hello: z.string().default('localhost'),
-  slack_api_url: urlSchema.optional(),
+  slack_api_url: secret(urlSchema.optional()),
   slack_api_url_file: z.string().optional(),
   pagerduty_url: urlSchema.default('https://events.pagerduty.com/v2/enqueue'),
   ...refuse([
@@ -112,7 +113,7 @@ const SLACK_KEYS = ['send_resolved', 'api_url', 'api_url_file', 'channel', 'user
   'title_link', 'pretext', 'text', 'fallback', 'color', 'http_config'];
 export const slackConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(false),
-  api_url: urlSchema.optional(),
+  api_url: secret(urlSchema.optional()),
   api_url_file: z.string().optional(),
   channel: literalSchema.optional(),
   username: literalSchema.optional(),
@@ -141,7 +142,7 @@ export const emailConfigSchema = z.strictObject({
   smarthost: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
   hello: z.string().optional(),
   auth_username: z.string().optional(),
-  auth_password: z.string().optional(),
+  auth_password: secret(z.string().optional()),
   auth_password_file: z.string().optional(),
   auth_identity: z.string().optional(),
   require_tls: z.boolean().optional(),
@@ -155,7 +156,7 @@ const PD_KEYS = ['send_resolved', 'routing_key', 'routing_key_file', 'url', 'cli
   'links', 'source', 'severity', 'class', 'component', 'group', 'http_config'];
 export const pagerdutyConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(true),
-  routing_key: z.string().optional(),
+  routing_key: secret(z.string().optional()),
   routing_key_file: z.string().optional(),
   url: urlSchema.optional(),
   client: literalSchema.default('Lookout'),
@@ -175,7 +176,7 @@ export type PagerdutyConfig = z.infer<typeof pagerdutyConfigSchema>;
 
 export const webhookConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(true),
-  url: urlSchema.optional(),
+  url: secret(urlSchema.optional()),
   url_file: z.string().optional(),
   max_alerts: z.number().int().min(0).default(0),
   http_config: httpConfigSchema.optional(),
@@ -296,7 +297,7 @@ export const alertmanagerTargetSchema = z.strictObject({
   /** Per POST; Prometheus' alertmanager_config.timeout default. */
   timeout: durationSchema().refine((v) => v > 0, 'must be greater than 0').default(10_000),
   /** Extra request headers, e.g. a tenant id or a proxy's Authorization. */
-  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.string()).default({}),
+  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), secret(z.string())).default({}),
 });
 
 // ---- the whole section ----

@@ -12,7 +12,7 @@ import type { Counter } from '@opentelemetry/api';
 import type { IPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import { deliveryPolicy, type DeliverySettings } from '../notify/delivery';
-import { postJson, type FetchFn } from '../notify/http';
+import { postJson, splitUserinfo, type FetchFn } from '../notify/http';
 import { redact } from '../notify/integration';
 import type { NotifyTelemetry } from '../notify/telemetry';
 import type { PostableAlert } from './types';
@@ -33,6 +33,7 @@ class TargetQueue {
   private draining?: Promise<void>;
   private readonly policy: IPolicy;
   private readonly endpoint: string;
+  private readonly headers: Record<string, string>;
   private readonly attrs: Record<string, string>;
 
   constructor(
@@ -45,8 +46,16 @@ class TargetQueue {
     private readonly signal: AbortSignal,
   ) {
     this.policy = deliveryPolicy({ ...settings, timeoutMs: target.timeout });
-    this.endpoint = `${target.url.replace(/\/+$/, '')}/api/v2/alerts`;
+    // user:password@ in the URL is sent as basic auth (fetch refuses URLs with credentials), as Prometheus does.
+    const { url, headers } = splitUserinfo(target.url);
+    this.endpoint = `${url.replace(/\/+$/, '')}/api/v2/alerts`;
+    this.headers = { ...headers, ...target.headers };
     this.attrs = { integration: 'alertmanager', receiver: redact(target.url) };
+  }
+
+  /** Identity for reload: a target with the same settings keeps its queue. */
+  get key(): string {
+    return targetKey(this.target);
   }
 
   enqueue(alerts: PostableAlert[]): void {
@@ -88,7 +97,7 @@ class TargetQueue {
         const t0 = performance.now();
         this.telemetry.attempts.add(1, this.attrs);
         try {
-          await postJson(this.fetchFn, this.endpoint, batch, signal, { headers: this.target.headers });
+          await postJson(this.fetchFn, this.endpoint, batch, signal, { headers: this.headers });
         } catch (err) {
           this.telemetry.failed.add(1, this.attrs);
           this.logger.warn({ alertmanager: this.attrs.receiver, alerts: batch.length, err: (err as Error).message }, 'forwarding attempt to alertmanager failed');
@@ -110,18 +119,46 @@ class TargetQueue {
   }
 }
 
+function targetKey(t: ForwardTarget): string {
+  return JSON.stringify([t.url, t.timeout, Object.entries(t.headers ?? {}).sort()]);
+}
+
 export class AlertmanagerForwarder {
-  private readonly queues: TargetQueue[];
+  private queues: TargetQueue[];
   private readonly abort = new AbortController();
+  /** Queues of targets a reload removed, still draining. */
+  private readonly retiring = new Set<TargetQueue>();
 
   constructor(
     targets: readonly ForwardTarget[],
-    settings: DeliverySettings,
-    fetchFn: FetchFn,
-    telemetry: NotifyTelemetry,
-    logger: Logger,
+    private readonly settings: DeliverySettings,
+    private readonly fetchFn: FetchFn,
+    private readonly telemetry: NotifyTelemetry,
+    private readonly logger: Logger,
   ) {
-    this.queues = targets.map((t) => new TargetQueue(t, settings, fetchFn, telemetry, telemetry.dropped, logger, this.abort.signal));
+    this.queues = targets.map((t) => this.newQueue(t));
+  }
+
+  private newQueue(t: ForwardTarget): TargetQueue {
+    return new TargetQueue(t, this.settings, this.fetchFn, this.telemetry, this.telemetry.dropped, this.logger, this.abort.signal);
+  }
+
+  /**
+   * Reload: targets with unchanged settings keep their queue (and what it
+   * holds); new ones get a queue; removed ones finish sending what they hold.
+   */
+  reconfigure(targets: readonly ForwardTarget[]): void {
+    const old = new Map(this.queues.map((q) => [q.key, q]));
+    this.queues = targets.map((t) => {
+      const k = targetKey(t);
+      const q = old.get(k);
+      old.delete(k);
+      return q ?? this.newQueue(t);
+    });
+    for (const q of old.values()) {
+      this.retiring.add(q);
+      void q.idle().finally(() => this.retiring.delete(q));
+    }
   }
 
   get enabled(): boolean {
@@ -135,7 +172,7 @@ export class AlertmanagerForwarder {
 
   /** Resolves once every queue is empty (tests, shutdown). */
   async idle(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.idle()));
+    await Promise.all([...this.queues, ...this.retiring].map((q) => q.idle()));
   }
 
   /** Sends what is queued (each bounded by its policy), or gives up after `deadlineMs`, then refuses more. */

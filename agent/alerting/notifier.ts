@@ -88,7 +88,7 @@ export class Notifier implements Component, AlertSink {
   private readonly fetchFn: FetchFn;
   private readonly baseDir: string;
   private readonly delivery: DeliverySettings;
-  private readonly root?: Route;
+  private root?: Route;
   private readonly abort = new AbortController();
   private logger?: Logger;
   private db?: AlertingDb;
@@ -100,11 +100,12 @@ export class Notifier implements Component, AlertSink {
   private maintenance?: TimerHandle;
   private metrics?: AlertingMetrics;
   private inhibitor?: Inhibitor;
+  private telemetry?: NotifyTelemetry;
   private startedAt = 0;
   private started = false;
   private stopped = false;
 
-  constructor(readonly config: AlertingConfig, options: NotifierOptions = {}) {
+  constructor(public config: AlertingConfig, options: NotifierOptions = {}) {
     this.now = options.now ?? realClock;
     this.timers = options.timers ?? realTimers;
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
@@ -145,21 +146,9 @@ export class Notifier implements Component, AlertSink {
     this.nflog = new NotificationLog(this.db);
     this.silenceStore = new Silences(this.db, this.now);
     this.startedAt = this.now();
+    this.telemetry = telemetry;
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
-    const receivers = new Map<string, ReceiverRuntime>();
-    for (const [name, integrations] of this.buildIntegrations()) {
-      receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, telemetry, this.logger!)) });
-    }
-    const intervals = new TimeIntervals(new Map(this.config.time_intervals.map((t) => [t.name, t.time_intervals])));
-    let dispatcher: Dispatcher | undefined;
-    const inhibitor = new Inhibitor(this.config.inhibit_rules, () => dispatcher?.alerts() ?? [], this.now);
-    this.pipeline = this.root ? new NotifyPipeline({
-      receivers, nflog: this.nflog, silences: this.silenceStore, inhibitor, timeIntervals: intervals, now: this.now,
-      externalURL: this.externalURL(), logger: this.logger, signal: this.abort.signal,
-    }) : undefined;
-    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
-    this.dispatcher = dispatcher;
-    this.inhibitor = inhibitor;
+    const receivers = this.buildRouting();
     this.metrics = new AlertingMetrics(host.meter, {
       alerts: () => this.countAlerts(),
       aggregationGroups: () => this.dispatcher?.groupsList().length ?? 0,
@@ -167,6 +156,45 @@ export class Notifier implements Component, AlertSink {
     });
     this.scheduleMaintenance();
     this.logger.info({ routing: this.routing, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
+  }
+
+  /** Receivers, time intervals, inhibition, pipeline and dispatcher from this.config (start and reload). */
+  private buildRouting(): Map<string, ReceiverRuntime> {
+    const receivers = new Map<string, ReceiverRuntime>();
+    for (const [name, integrations] of this.buildIntegrations()) {
+      receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, this.telemetry!, this.logger!)) });
+    }
+    const intervals = new TimeIntervals(new Map(this.config.time_intervals.map((t) => [t.name, t.time_intervals])));
+    let dispatcher: Dispatcher | undefined;
+    const inhibitor = new Inhibitor(this.config.inhibit_rules, () => dispatcher?.alerts() ?? [], this.now);
+    this.pipeline = this.root ? new NotifyPipeline({
+      receivers, nflog: this.nflog!, silences: this.silenceStore!, inhibitor, timeIntervals: intervals, now: this.now,
+      externalURL: this.externalURL(), logger: this.logger!, signal: this.abort.signal,
+    }) : undefined;
+    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
+    this.dispatcher = dispatcher;
+    this.inhibitor = inhibitor;
+    return receivers;
+  }
+
+  /**
+   * Reload, as Alertmanager reloads: a new route tree, receivers, inhibition
+   * rules, time intervals and forwarding targets; the alerts are handed to
+   * the new dispatcher (groups start over with group_wait, the notification
+   * log keeps already-sent ones from going out again); silences, the
+   * notification log and forwarding queues of unchanged targets stay.
+   * Flushes in flight finish on the old pipeline.
+   */
+  applyConfig(config: AlertingConfig): void {
+    this.config = config;
+    this.root = config.route ? new Route(config.route) : undefined;
+    if (!this.started || this.stopped) return;
+    const alerts = this.dispatcher?.alerts() ?? [];
+    this.dispatcher?.stop();
+    this.forwarder!.reconfigure(config.alertmanagers);
+    const receivers = this.buildRouting();
+    this.dispatcher!.put(alerts);
+    this.logger?.info({ routing: this.routing, receivers: receivers.size, alertmanagers: config.alertmanagers.length, alerts: alerts.length }, 'alerting config applied');
   }
 
   private scheduleMaintenance(): void {

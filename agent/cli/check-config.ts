@@ -1,24 +1,36 @@
 /**
  * `lookout check-config FILE`: exit 0 when valid, otherwise exit 1 listing
  * every problem as "path.to.key: message" (like `promtool check config`).
+ * The output passes the secret scrubber: no configured secret is printed,
+ * even inside a message about it.
  */
-import { ConfigError, loadConfigFile } from '../config/load';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfigFile, rawDocument } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
+import { SecretScrubber } from '../config/scrub';
 
 export function checkConfigCommand(file: string): number {
+  const scrubber = new SecretScrubber();
+  try {
+    // Secrets are collected from the document even when it does not validate.
+    scrubber.addConfig(rawDocument(readFileSync(file, 'utf8')));
+  } catch {
+    // unreadable: loadConfigFile reports it
+  }
+  const out = (line: string) => process.stdout.write(`${scrubber.scrub(line)}\n`);
   try {
     const loaded = loadConfigFile(file);
     const problems = validateReferencedFiles(loaded);
     if (problems.length) throw new ConfigError(file, problems);
-    process.stdout.write(`${file}: valid\n`);
+    out(`${file}: valid`);
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stdout.write(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n`);
-      for (const p of err.problems) process.stdout.write(`${p.path}: ${p.message}\n`);
+      out(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}`);
+      for (const p of err.problems) out(`${p.path}: ${p.message}`);
       return 1;
     }
-    process.stdout.write(`${file}: ${(err as Error).message}\n`);
+    out(`${file}: ${(err as Error).message}`);
     return 1;
   }
 }

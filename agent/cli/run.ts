@@ -1,44 +1,74 @@
-/** `lookout run`: start the agent and stop it cleanly on SIGTERM/SIGINT. */
+/**
+ * `lookout run`: start the agent, stop it cleanly on SIGTERM/SIGINT, reload
+ * the config on SIGHUP or POST /-/reload. Every line the agent writes goes
+ * through the secret scrubber (config/scrub.ts).
+ */
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from '../config/load';
+import { validateReferencedFiles } from '../config/referenced';
+import { SecretScrubber } from '../config/scrub';
+import { createLogger } from '../service/logger';
+import { attachReloader } from '../service/reload';
 import { Service } from '../service/service';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
+  const scrubber = new SecretScrubber();
+  const fail = (message: string) => {
+    process.stderr.write(`${scrubber.scrub(message)}\n`);
+    process.exit(1);
+  };
   let loaded: LoadedConfig;
   try {
     loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
+    scrubber.addConfig(loaded.raw);
+    const problems = validateReferencedFiles(loaded);
+    if (problems.length) throw new ConfigError(loaded.source, problems);
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(1);
+    return fail(err instanceof ConfigError ? err.message : String(err));
   }
-  const service = new Service(loaded);
-  const deadlineMs = loaded.config.service.shutdown_timeout;
+  const logger = createLogger(loaded.config.log.level, scrubber.destination(1));
+  let service: Service;
+  try {
+    service = new Service(loaded, { logger });
+  } catch (err) {
+    return fail(`invalid configuration ${loaded.source}: ${(err as Error).message}`);
+  }
+  const reloader = attachReloader(service, loaded, scrubber);
   let signalled = false;
   const stop = (signal: NodeJS.Signals) => {
     if (signalled) {
-      service.logger.warn({ signal }, 'second signal: exiting now');
+      logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
     signalled = true;
-    service.logger.info({ signal, deadlineMs }, 'shutting down: no longer accepting, flushing');
+    const deadlineMs = reloader.config.config.service.shutdown_timeout;
+    logger.info({ signal, deadlineMs }, 'shutting down: no longer accepting, flushing');
     const timer = setTimeout(() => {
-      service.logger.error({ deadlineMs }, 'shutdown deadline passed; exiting with data still queued');
+      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting with data still queued');
       process.exit(0);
     }, deadlineMs);
     timer.unref();
     service.shutdown().then(
       () => process.exit(0),
       (err) => {
-        service.logger.error({ err }, 'shutdown failed');
+        logger.error({ err }, 'shutdown failed');
         process.exit(0);
       },
     );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    if (service.currentState !== 'running') {
+      logger.warn({ state: service.currentState }, 'SIGHUP ignored: the agent is not running');
+      return;
+    }
+    logger.info('SIGHUP: reloading the config');
+    void reloader.reload();
+  });
   try {
     await service.start();
   } catch (err) {
-    service.logger.fatal({ err }, 'lookout failed to start');
+    logger.fatal({ err }, 'lookout failed to start');
     await service.shutdown().catch(() => undefined);
     process.exit(1);
   }

@@ -25,6 +25,8 @@ export interface LoadedConfig {
   baseDir: string;
   /** The file it came from, or "(embedded default)". */
   source: string;
+  /** The document as written, ${ENV} expanded (masked views of the config walk it with the schema). */
+  raw?: unknown;
 }
 
 /** Suggests the closest allowed key for a typo (edit distance <= 2). */
@@ -129,6 +131,15 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   return validateConfig(doc.toJS(), source, env);
 }
 
+/** The YAML document with ${ENV} expanded, before validation (problems are ignored: the caller validates). */
+export function rawDocument(text: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  try {
+    return expandEnv(parseDocument(text).toJS() ?? {}, env, []);
+  } catch {
+    return {};
+  }
+}
+
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let text: string;
   try {
@@ -136,9 +147,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     throw new ConfigError(file, [{ path: '(file)', message: `cannot read ${file}: ${(err as Error).message}` }]);
   }
-  return { config: parseConfigText(text, file, env), baseDir: path.dirname(path.resolve(file)), source: file };
+  const config = parseConfigText(text, file, env);
+  return { config, baseDir: path.dirname(path.resolve(file)), source: file, raw: rawDocument(text, env) };
 }
 
 export function defaultConfig(): LoadedConfig {
-  return { config: validateConfig({}, '(embedded default)'), baseDir: process.cwd(), source: '(embedded default)' };
+  return { config: validateConfig({}, '(embedded default)'), baseDir: process.cwd(), source: '(embedded default)', raw: {} };
 }

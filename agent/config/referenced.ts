@@ -5,6 +5,8 @@
  */
 import type { ConfigProblem, LoadedConfig } from './load';
 import { validateRulesConfig } from '../rules';
+import { validateUserinfo } from './userinfo';
+import { loadAdminSecurity, AdminSecurityError } from '../admin/security';
 
 export type ReferencedValidator = (loaded: LoadedConfig) => ConfigProblem[];
 
@@ -12,7 +14,18 @@ export type ReferencedValidator = (loaded: LoadedConfig) => ConfigProblem[];
 const rules: ReferencedValidator = ({ config, baseDir }) =>
   validateRulesConfig(config.rules, baseDir).map((message) => ({ path: 'rules.files', message }));
 
-const validators: ReferencedValidator[] = [rules];
+/** The admin port's web config file and token file. */
+const admin: ReferencedValidator = ({ config, baseDir }) => {
+  try {
+    loadAdminSecurity(config.admin, baseDir);
+    return [];
+  } catch (err) {
+    if (err instanceof AdminSecurityError) return err.problems;
+    throw err;
+  }
+};
+
+const validators: ReferencedValidator[] = [rules, admin, validateUserinfo];
 
 export function validateReferencedFiles(loaded: LoadedConfig): ConfigProblem[] {
   return validators.flatMap((v) => v(loaded));

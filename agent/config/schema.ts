@@ -4,7 +4,6 @@
  * (a typo) is an error, never silently ignored.
  */
 import { z } from 'zod';
-import { endpointSchema } from './endpoint';
 import { durationSchema } from './duration';
 import { otlpReceiverConfigSchema } from '../receivers/otlp/config';
 import { otlpExporterConfigSchema } from '../exporters/otlp/config';
@@ -13,6 +12,7 @@ import { spanmetricsConfigSchema } from '../connectors/spanmetrics/config';
 import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
 import { alertingConfigSchema } from '../alerting/config';
+import { adminConfigSchema } from '../admin/config';
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
@@ -29,9 +29,7 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   rules: rulesConfigSchema.prefault({}),
   alerting: alertingConfigSchema.prefault({}),
-  admin: z.strictObject({
-    endpoint: endpointSchema().default('127.0.0.1:9464'),
-  }).prefault({}),
+  admin: adminConfigSchema.prefault({}),
   storage: z.strictObject({
     dir: z.string().min(1).default('./data'),
   }).prefault({}),

@@ -11,10 +11,8 @@ import type { EmailConfig, GlobalConfig } from '../alerting/config';
 import type { Integration } from './integration';
 import { firing, labelPairs, resolved, titleLine, type NotificationMessage, type NotifiedAlert } from './message';
 import { secretOrFile } from './secret';
+import { escapeHtml } from './escape';
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
-}
 
 function alertText(a: NotifiedAlert): string {
   const lines = [`Labels:`, ...Object.keys(a.labels).sort().map((k) => `  - ${k} = ${a.labels[k]}`)];
@@ -39,7 +37,7 @@ function alertHtml(a: NotifiedAlert): string {
   return `<div class="alert"><p><b>Labels</b></p><ul>${rows(a.labels)}</ul>` +
     (Object.keys(a.annotations).length ? `<p><b>Annotations</b></p><ul>${rows(a.annotations)}</ul>` : '') +
     `<p>Starts at ${escapeHtml(a.startsAt)}${a.status === 'resolved' ? `, ends at ${escapeHtml(a.endsAt)}` : ''}` +
-    (a.generatorURL ? ` &middot; <a href="${escapeHtml(a.generatorURL)}">Source</a>` : '') + '</p></div>';
+    (/^https?:\/\//i.test(a.generatorURL) ? ` &middot; <a href="${escapeHtml(a.generatorURL)}">Source</a>` : '') + '</p></div>';
 }
 
 export function emailHtml(msg: NotificationMessage): string {

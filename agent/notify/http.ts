@@ -31,12 +31,35 @@ export function authorizationHeader(http: HttpConfig | undefined, baseDir: strin
   return {};
 }
 
+/**
+ * `https://user:password@host/...`: fetch refuses URLs with credentials, so
+ * the userinfo becomes a basic-auth header (as Go's HTTP client, and so
+ * Alertmanager and Prometheus, send it) and leaves the URL, which is then
+ * safe to log.
+ */
+export function splitUserinfo(url: string): { url: string; headers: Record<string, string> } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url, headers: {} };
+  }
+  if (!u.username && !u.password) return { url, headers: {} };
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } };
+}
+
 export async function postJson(fetchFn: FetchFn, url: string, body: unknown, signal: AbortSignal, opts: PostOptions = {}): Promise<string> {
-  const res = await fetchFn(url, {
+  const target = splitUserinfo(url);
+  const res = await fetchFn(target.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'user-agent': 'Lookout',
+      ...target.headers,
       ...opts.headers,
       ...authorizationHeader(opts.http, opts.baseDir ?? process.cwd()),
     },

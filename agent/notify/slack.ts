@@ -13,6 +13,7 @@ import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
 import { titleLine, labelPairs, type NotificationMessage } from './message';
 import { secretOrFile } from './secret';
+import { escapeSlack } from './escape';
 
 export function slackColor(msg: NotificationMessage): 'danger' | 'warning' | 'good' {
   if (msg.status === 'resolved') return 'good';
@@ -20,11 +21,13 @@ export function slackColor(msg: NotificationMessage): 'danger' | 'warning' | 'go
   return critical || msg.commonLabels.severity === 'critical' ? 'danger' : 'warning';
 }
 
+/** Label and annotation values are escaped (escape.ts): they cannot mention or link in Slack. */
 export function slackText(msg: NotificationMessage): string {
+  const e = escapeSlack;
   return msg.alerts.map((a) => {
-    const lines = [`*Alert:* ${a.annotations.summary ?? a.labels.alertname ?? ''}${a.labels.severity ? ` - \`${a.labels.severity}\`` : ''} (${a.status})`];
-    if (a.annotations.description) lines.push(`*Description:* ${a.annotations.description}`);
-    lines.push(`*Labels:* ${labelPairs(a.labels)}`);
+    const lines = [`*Alert:* ${e(a.annotations.summary ?? a.labels.alertname ?? '')}${a.labels.severity ? ` - \`${e(a.labels.severity)}\`` : ''} (${a.status})`];
+    if (a.annotations.description) lines.push(`*Description:* ${e(a.annotations.description)}`);
+    lines.push(`*Labels:* ${e(labelPairs(a.labels))}`);
     return lines.join('\n');
   }).join('\n\n');
 }
@@ -38,7 +41,7 @@ export function defaultTitleLink(msg: NotificationMessage): string {
 }
 
 export function slackPayload(msg: NotificationMessage, cfg: SlackConfig) {
-  const title = cfg.title ?? titleLine(msg);
+  const title = cfg.title ?? escapeSlack(titleLine(msg));
   const titleLink = cfg.title_link ?? defaultTitleLink(msg);
   const attachment: Record<string, unknown> = {
     color: cfg.color ?? slackColor(msg),

@@ -76,7 +76,7 @@ export class RuleManager implements Component {
   } = {};
   private readonly refusedWarned = new Set<string>();
 
-  constructor(private readonly opts: RuleManagerOptions) {
+  constructor(private opts: RuleManagerOptions) {
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -96,12 +96,7 @@ export class RuleManager implements Component {
     if (loaded.problems.length > 0) {
       throw new Error(`rules: invalid rule configuration:\n  ${loaded.problems.join('\n  ')}`);
     }
-    this.groupList = loaded.groups.map((spec) => new Group(spec, {
-      interval: config.evaluation_interval,
-      externalLabels: config.external_labels,
-      externalURL: config.external_url,
-      resendDelay: config.resend_delay,
-    }));
+    this.groupList = this.buildGroups(loaded.groups, config);
 
     if (this.opts.persist !== false) {
       mkdirSync(host.storageDir, { recursive: true });
@@ -114,6 +109,55 @@ export class RuleManager implements Component {
     const nRules = this.groupList.reduce((n, g) => n + g.rules.length, 0);
     this.logger.info({ groups: this.groupList.length, rules: nRules }, 'rule groups loaded');
     for (const g of this.groupList) this.schedule(g);
+  }
+
+  private buildGroups(specs: ReturnType<typeof loadRules>['groups'], config: RulesConfig): Group[] {
+    return specs.map((spec) => new Group(spec, {
+      interval: config.evaluation_interval,
+      externalLabels: config.external_labels,
+      externalURL: config.external_url,
+      resendDelay: config.resend_delay,
+    }));
+  }
+
+  /**
+   * Reload, as Prometheus' rules.Manager.Update: the files are read and
+   * checked first (throws with every problem, nothing changes); then the
+   * new groups replace the old ones, and a group with the same file and
+   * name takes over the alert state of its rules by rule name (pending
+   * alerts keep their activeAt, firing ones stay firing), so a reload
+   * neither re-pages nor resets `for`.
+   */
+  applyConfig(config: RulesConfig): void {
+    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath });
+    if (loaded.problems.length > 0) throw new Error(`rules: invalid rule configuration:\n  ${loaded.problems.join('\n  ')}`);
+    for (const w of loaded.warnings) this.logger?.warn(w);
+    const next = this.buildGroups(loaded.groups, config);
+    const old = new Map(this.groupList.map((g) => [g.key, g]));
+    for (const g of next) {
+      const prev = old.get(g.key);
+      if (!prev) continue;
+      g.lastEvaluation = prev.lastEvaluation;
+      g.evaluationTime = prev.evaluationTime;
+      const byName = new Map(prev.alertingRules().map((r) => [r.name, r]));
+      for (const r of g.alertingRules()) {
+        const from = byName.get(r.name);
+        if (!from) continue;
+        byName.delete(r.name);
+        for (const [k, a] of from.active) r.active.set(k, a);
+      }
+    }
+    if (this.started && !this.stopped) {
+      for (const t of this.timers.values()) this.clock.clearTimeout(t);
+      this.timers.clear();
+    }
+    this.opts = { ...this.opts, config };
+    this.groupList = next;
+    if (this.started && !this.stopped) {
+      for (const g of next) this.schedule(g);
+      const nRules = next.reduce((n, g) => n + g.rules.length, 0);
+      this.logger?.info({ groups: next.length, rules: nRules }, 'rule groups reloaded');
+    }
   }
 
   async shutdown(): Promise<void> {

@@ -41,7 +41,7 @@ export class Service {
     const { config } = loaded;
     this.logger = opts.logger ?? createLogger(config.log.level);
     this.metrics = new SelfMetrics([this.selfScrape.reader]);
-    this.admin = new AdminServer(config.admin.endpoint, this.metrics, () => this.readiness(), this.logger);
+    this.admin = new AdminServer(config.admin, loaded.baseDir, this.metrics, () => this.readiness(), this.logger);
   }
 
   get currentState(): ServiceState {

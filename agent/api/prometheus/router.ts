@@ -64,7 +64,6 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT });
 
   const send = (handler: Handler) => (req: Request, res: Response): void => {
-    cors(req, res);
     let body: string;
     try {
       body = handler(req);
@@ -80,7 +79,6 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   const both = (path: string, handler: Handler) => {
     router.get(path, send(handler));
     router.post(path, form, send(handler));
-    router.options(path, (req, res) => { cors(req, res); res.status(204).end(); });
   };
 
   both('/api/v1/query', (req) => {
@@ -197,7 +195,6 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   // A body the form parser rejects (too large, bad encoding) answers in the API's error shape.
   router.use('/api/v1', (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
-    cors(req, res);
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
     res.status(status).type('application/json').send(errorJson('bad_data', `cannot parse the request body: ${err.message}`));
   });
@@ -252,15 +249,4 @@ function compareLabels(a: Labels, b: Labels): number {
 function truncate<T>(items: T[], limit: number | undefined): { items: T[]; warnings?: string[] } {
   if (limit === undefined || limit <= 0 || items.length <= limit) return { items };
   return { items: items.slice(0, limit), warnings: ['results truncated due to limit'] };
-}
-
-/** Prometheus' default CORS (--web.cors.origin=".*"): any Origin may read the API. */
-function cors(req: Request, res: Response): void {
-  const origin = req.headers.origin;
-  if (!origin) return;
-  res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Vary', 'Origin');
-  res.setHeader('Access-Control-Allow-Headers', 'Accept, Authorization, Content-Type, Origin');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Expose-Headers', 'Date');
 }

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../../config/duration';
+import { secret } from '../../config/secret';
 
 export const otlpExporterConfigSchema = z.strictObject({
   /** Base URL; /v1/traces, /v1/metrics and /v1/logs are appended. */
   endpoint: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' }),
   encoding: z.enum(['proto', 'json']).default('proto'),
-  headers: z.record(z.string(), z.string()).default({}),
+  /** Values are secrets (tokens): masked in every output. */
+  headers: z.record(z.string(), secret(z.string())).default({}),
   compression: z.enum(['gzip', 'none']).default('gzip'),
   /** Per-request timeout; 0: none (as in the Collector). */
   timeout: durationSchema().default(10_000),

@@ -56,7 +56,7 @@ export class OtlpExporter implements Component, Consumer {
   private readonly lost: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   private readonly kept: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
 
-  constructor(private readonly config: OtlpExporterConfig, private readonly opts: OtlpExporterOptions = {}) {
+  constructor(private config: OtlpExporterConfig, private readonly opts: OtlpExporterOptions = {}) {
     this.id = opts.id ?? 'otlp';
     this.queue = opts.queue ?? new MemoryQueue(config.sending_queue.queue_size, { sizer: config.sending_queue.sizer });
   }
@@ -93,6 +93,23 @@ export class OtlpExporter implements Component, Consumer {
     const p = this.queue.pending(signal);
     // A first entry starts the batch timer; a full batch goes now.
     if (p.entries === 1 || p.items >= this.config.batch.send_batch_size) this.wakeups[signal].wakeAll();
+  }
+
+  /**
+   * Reload: endpoint, headers, encoding, compression, timeout, batching and
+   * retry apply to the next batch (one in flight finishes as it started);
+   * the queue and what it holds stay. Returns the keys that need a restart.
+   */
+  applyConfig(config: OtlpExporterConfig): string[] {
+    const needsRestart = JSON.stringify(config.sending_queue) === JSON.stringify(this.config.sending_queue) ? [] : ['exporters.otlp.sending_queue'];
+    this.config = { ...config, sending_queue: this.config.sending_queue };
+    const running = this.running;
+    if (running) {
+      const delivery = new Delivery({ config: this.config, logger: running.logger, telemetry: running.telemetry, cancel: this.abort.signal, random: this.opts.random });
+      this.running = { ...running, delivery };
+      for (const signal of SIGNALS) this.wakeups[signal].wakeAll();
+    }
+    return needsRestart;
   }
 
   /** Stops accepting, flushes what is queued until the deadline, then gives up on the rest. Idempotent. */

@@ -1,8 +1,11 @@
 /**
  * Label matchers in Alertmanager's syntax: `severity="critical"`, `a=~"x|y"`,
  * `b!=c`, `{a="1", b!~"2"}`. Regexes are fully anchored, as in Alertmanager
- * and Prometheus (`^(?:re)$`), so `a=~"x|y"` never matches "xy".
+ * and Prometheus (`^(?:re)$`), so `a=~"x|y"` never matches "xy"; they are
+ * RE2 (agent/regex), so a silence's regex costs linear time per alert.
  */
+import { anchoredRegex } from '../regex';
+
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
 export interface Matcher {
@@ -13,23 +16,6 @@ export interface Matcher {
 
 const LABEL_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
-
-const regexCache = new Map<string, RegExp>();
-
-/** The anchored regex for a matcher value; throws with the pattern on a bad regex. */
-export function anchoredRegex(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 's');
-    } catch (err) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
-    }
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
 
 export function newMatcher(name: string, type: MatchType, value: string): Matcher {
   if (!LABEL_NAME.test(name)) throw new Error(`invalid label name ${JSON.stringify(name)}`);

@@ -9,6 +9,7 @@
  * alerting.db under the host's storage dir.
  */
 import type { Logger } from 'pino';
+import type { GoRegexp } from '../regex';
 import type { Component, Host } from '../component/component';
 import { Delivery, DEFAULT_DELIVERY, type DeliverySettings } from '../notify/delivery';
 import { EmailIntegration } from '../notify/email';
@@ -55,7 +56,7 @@ export interface AlertFilter {
   silenced?: boolean;
   inhibited?: boolean;
   /** Anchored regex on receiver names. */
-  receiver?: RegExp;
+  receiver?: GoRegexp;
 }
 
 /** Where POST /api/v1/alerts/test went. */

@@ -97,7 +97,7 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     const has = (prefix: string, re: RegExp) => assert.ok(p.some((x) => x.startsWith(prefix) && re.test(x)), `${prefix} ${re} in\n${p.join('\n')}`);
     has('alerting.route.group_interval', /not a valid duration/);
     has('alerting.route.routes[0].matchers[0]', /invalid matcher/);
-    has('alerting.route.routes[1].match_re.service', /invalid regular expression/);
+    has('alerting.route.routes[1].match_re.service', /error parsing regexp: missing closing \): `\^\(\?:db\(\(\)\$`/);
     has('alerting.receivers[0].webhook_configs[0]', /exactly one of url and url_file/);
     has('alerting.time_intervals[0].time_intervals[0].times[0]', /invalid time "9am"/);
     has('alerting.time_intervals[0].time_intervals[0].location', /unknown time zone "Mars\/Olympus"/);

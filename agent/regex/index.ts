@@ -36,12 +36,17 @@ export function compileRegex(expr: string): GoRegexp {
  * A label matcher's regex as Prometheus and Alertmanager compile it:
  * `^(?:re)$`, matching whole values only. Errors name the anchored
  * expression, as theirs do (`error parsing regexp: missing closing ): \`^(?:()$\``).
+ * A pattern that is only valid once wrapped (`a)|(b`) is refused with the
+ * error of the pattern alone, as Prometheus refuses it.
  */
 export function anchoredRegex(re: string): GoRegexp {
   const key = `a:${re}`;
   let compiled = cache.get(key);
   if (!compiled) {
     compiled = GoRegexp.compile(`^(?:${re})$`, fastAnchoredTest(re));
+    // Prometheus also parses the pattern alone, so `a)|(b` (valid once wrapped, and then
+    // unanchored) is refused rather than matching every value that starts with "a".
+    GoRegexp.compile(re);
     cache.set(key, compiled);
   }
   return compiled;

@@ -79,7 +79,7 @@ export function glob(pattern: string): string[] {
   if (!MAGIC.test(pattern)) return existsSync(pattern) ? [pattern] : [];
   const parsed = path.parse(pattern);
   const root = parsed.root;
-  const segments = pattern.slice(root.length).split(/[\\/]+/).filter((s) => s !== '');
+  const segments = pattern.slice(root.length).split(path.sep === '\\' ? /[\\/]+/ : /\/+/).filter((s) => s !== '');
   let candidates = [root || '.'];
   segments.forEach((seg, i) => {
     const last = i === segments.length - 1;

@@ -10,7 +10,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { renderAlertingConfig } from './config-render';
 import { anchoredRegex, type GoRegexp } from '../regex';
 import { parseMatchers, type Matcher } from './matcher';
-import type { AlertFilter, Notifier } from './notifier';
+import { AlertLimitError, type AlertFilter, type Notifier } from './notifier';
 import { compareSilences, silenceMatchesFilter, silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
 import { BUILD_INFO } from '../telemetry/build-info';
 
@@ -145,7 +145,7 @@ export function alertingApiRouter(notifier: Notifier): Router {
       const result = notifier.testAlert(body.labels ?? {}, body.annotations ?? {});
       res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', ...result } });
     } catch (err) {
-      res.status(400).json({ status: 'error', error: (err as Error).message });
+      res.status(err instanceof AlertLimitError ? 429 : 400).json({ status: 'error', error: (err as Error).message });
     }
   });
 

@@ -57,13 +57,13 @@ describe('silences', () => {
   });
 
   it('survive a reopen of alerting.db, and expired ones are dropped after the retention', () => {
-    let s = new Silences(db, clock, 10 * H);
+    let s = new Silences(db, clock, { retentionMs: 10 * H });
     const id = s.upsert(post({ comment: 'persisted' }));
     s.expire(id);
     const kept = s.upsert(post({ endsAt: iso(now + 48 * H) }));
     db.close();
     db = openAlertingDb(dir);
-    s = new Silences(db, clock, 10 * H);
+    s = new Silences(db, clock, { retentionMs: 10 * H });
     assert.equal(s.get(id)?.comment, 'persisted');
     assert.equal(silenceState(s.get(id)!, now), 'expired');
     now += 11 * H;

@@ -10,7 +10,7 @@
  * directory in the way, a full disk) is an error naming the file.
  */
 import Database from 'better-sqlite3';
-import { existsSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
@@ -47,7 +47,32 @@ function firstLine(message: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Refuses a non-empty file without SQLite's header before SQLite opens it:
+ * closing a connection on such a file discards its -wal, which must be kept
+ * with the rest for inspection.
+ */
+function checkHeader(file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return; // missing (created fresh) or unreadable (SQLite reports it, naming the file)
+  }
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n > 0 && !head.subarray(0, n).equals(SQLITE_HEADER.subarray(0, n))) throw new UnusableStateError('file is not a database (no SQLite header)');
+    if (n > 0 && n < SQLITE_HEADER.length) throw new UnusableStateError('file is not a database (truncated header)');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function openAndInit(file: string, init: (db: StateDb) => void): StateDb {
+  checkHeader(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -81,7 +81,7 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     assert.deepEqual(problems('bad-templates.yaml'), [
       'alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
       'alerting.receivers[0].slack_configs[0].text: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
-      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url)',
+      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url, limits)',
     ]);
   });
 

@@ -6,13 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { alertingApiRouter } from '../../../agent/alerting/api';
 import { ConfigError } from '../../../agent/config/load';
 import { capturingLogger, counterValue, testHost } from '../../helpers/test-host';
-import { alert, alertingConfig, startNotifier, type Harness } from './harness';
+import { alert, alertingConfig, startApiServer, startNotifier, type ApiServer, type Harness } from './harness';
 
 const CONFIG = `route:
   receiver: default
@@ -26,31 +22,22 @@ limits:
 
 describe('alerting.limits (silences and alerts)', () => {
   let h: Harness;
-  let server: http.Server;
-  let base = '';
+  let api: ApiServer;
   let lines: Record<string, unknown>[];
 
   beforeEach(async () => {
     lines = [];
     h = await startNotifier(CONFIG, { host: testHost({ logger: capturingLogger(lines) }) });
-    const app = express();
-    app.use(alertingApiRouter(h.notifier));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startApiServer(h.notifier);
   });
   afterEach(async () => {
-    await new Promise((r) => server.close(r));
+    await api.close();
     await h.notifier.shutdown();
     await h.host.cleanup();
   });
 
   const iso = (ms: number) => new Date(ms).toISOString();
-  const json = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const json = (method: string, p: string, body?: unknown) => api.json(method, p, body);
   const silence = (value: string, extra: Record<string, unknown> = {}) => ({
     matchers: [{ name: 'job', value, isRegex: false }], startsAt: iso(h.clock.t), endsAt: iso(h.clock.t + 3600_000), createdBy: 'sre', comment: 'c', ...extra,
   });
@@ -125,7 +112,7 @@ describe('alerting.limits (silences and alerts)', () => {
     for (const v of ['a', 'b', 'c']) await json('POST', '/api/v2/silences', silence(v));
     // Asynchronously: the API answering amtool runs in this process.
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile('amtool', [`--alertmanager.url=${base}`, 'silence', 'add', 'job=d', '--comment=x', '--author=sre', '--duration=1h'],
+      execFile('amtool', [`--alertmanager.url=${api.base}`, 'silence', 'add', 'job=d', '--comment=x', '--author=sre', '--duration=1h'],
         { timeout: 30_000 }, (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr }));
     });
     assert.notEqual(r.code, 0);

@@ -34,6 +34,10 @@ describe('regex: linear time on pathological patterns', () => {
     const ms = elapsedMs(() => { result = engine.instantQuery('up{job=~"(a+)+b"}', 1_000_000); });
     assert.ok(ms < 1000, `query took ${ms} ms`);
     assert.equal(JSON.stringify(result).includes('aaab'), true);
+    // The issue's other reproduction, on every series name.
+    const ms2 = elapsedMs(() => { result = engine.instantQuery('{__name__=~"(.*.*)*X"}', 1_000_000); });
+    assert.ok(ms2 < 1000, `query took ${ms2} ms`);
+    assert.equal(JSON.stringify(result).includes('aaab'), false);
   });
 
   it('keeps at most REGEX_CACHE_ENTRIES compiled patterns', () => {

@@ -4,7 +4,7 @@
  * and Prometheus (`^(?:re)$`), so `a=~"x|y"` never matches "xy"; they are
  * RE2 (agent/regex), so a silence's regex costs linear time per alert.
  */
-import { anchoredRegex } from '../regex';
+import { anchoredRegex, compileRegex } from '../regex';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -15,7 +15,12 @@ export interface Matcher {
 }
 
 const LABEL_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
+/**
+ * Alertmanager's own matcher pattern (pkg/labels/parse.go), run on RE2 as
+ * there: linear in the input, whereas `\s*(.*?)\s*$` backtracks
+ * quadratically in JavaScript on a long run of spaces in a ?filter= value.
+ */
+const MATCHER = compileRegex('^\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(=~|=|!=|!~)\\s*((?s).*?)\\s*$');
 
 export function newMatcher(name: string, type: MatchType, value: string): Matcher {
   if (!LABEL_NAME.test(name)) throw new Error(`invalid label name ${JSON.stringify(name)}`);
@@ -84,7 +89,8 @@ export function parseMatchers(input: string): Matcher[] {
   for (const part of splitTopLevel(text)) {
     const m = MATCHER.exec(part);
     if (!m) throw new Error(`invalid matcher ${JSON.stringify(part)}: expected name, operator (=, !=, =~, !~) and value, e.g. severity="critical"`);
-    out.push(newMatcher(m[1], m[2] as MatchType, unquote(m[3], part)));
+    // All three groups take part in every match of this pattern.
+    out.push(newMatcher(m[1]!, m[2] as MatchType, unquote(m[3]!, part)));
   }
   if (out.length === 0) throw new Error(`invalid matcher ${JSON.stringify(input)}: empty`);
   return out;

@@ -88,4 +88,22 @@ describe('route regex matchers agree with amtool config routes test', function (
     }
     assert.deepEqual(mismatches, []);
   });
+
+  it('refuses invalid route regexes with amtool check-config\'s exact message', () => {
+    for (const bad of ['db((', '[z-a]', 'a(?=b)', 'x{1001}', '\\8', '(?P<>a)', '\\pX']) {
+      const yml = `route:\n  receiver: a\n  routes:\n    - match_re: {job: ${JSON.stringify(bad)}}\n      receiver: a\nreceivers:\n  - name: a\n`;
+      const file = path.join(dir, 'bad.yml');
+      writeFileSync(file, yml);
+      const r = spawnSync(amtool, ['check-config', file], { encoding: 'utf8', timeout: 30_000 });
+      const theirs = /FAILED: (.*)/.exec(r.stdout + r.stderr)?.[1];
+      assert.ok(theirs, r.stdout + r.stderr);
+      let ours = '';
+      try {
+        alertingConfig(yml);
+      } catch (err) {
+        ours = (err as { problems?: { message: string }[] }).problems?.[0]?.message ?? String(err);
+      }
+      assert.equal(ours, theirs, bad);
+    }
+  });
 });

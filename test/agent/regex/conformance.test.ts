@@ -109,7 +109,7 @@ describe('regex: RE2 conformance (Go regexp/syntax)', () => {
       assert.ok(full('\\x41\\x{42}\\103', 'ABC'));
       assert.ok(full('\\t\\n\\f\\r\\v\\a', '\t\n\f\r\v\x07'));
     });
-    it('(?P<name>re) names a group; so does (?<name>re), as in Go >= 1.22 (Prometheus 2.42'\''s Go 1.19 refused it)', () => {
+    it('(?P<name>re) names a group; so does (?<name>re), as in Go >= 1.22 (Go 1.19, under Prometheus 2.42, refused it)', () => {
       assert.equal(anchoredRegex('(?P<major>[0-9]+)\\..*').exec('12.3')?.groups?.major, '12');
       assert.equal(compileRegex('(?<minor>\\d+)$').exec('1.22')?.groups?.minor, '22');
     });

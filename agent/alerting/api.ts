@@ -10,7 +10,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { renderAlertingConfig } from './config-render';
 import { anchoredRegex, type GoRegexp } from '../regex';
 import { parseMatchers, type Matcher } from './matcher';
-import { AlertLimitError, type AlertFilter, type Notifier } from './notifier';
+import { AlertLimitError } from './limits';
+import type { AlertFilter, Notifier } from './notifier';
 import { compareSilences, silenceMatchesFilter, silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
 import { BUILD_INFO } from '../telemetry/build-info';
 

@@ -8,8 +8,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
-import { anchoredRegex } from '../regex';
-import { newMatcher, parseMatchers, type Matcher } from './matcher';
+import { anchoredRegex, newMatcher, parseMatchers, type Matcher } from './matcher';
 import {
   checkLocation, parseDayOfMonthRange, parseMonthRange, parseTimeRange, parseWeekdayRange, parseYearRange,
   type Range, type TimeIntervalSpec,

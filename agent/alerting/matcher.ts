@@ -6,6 +6,9 @@
  */
 import { anchoredRegex, compileRegex } from '../regex';
 
+/** The RE2 matcher regex (agent/regex), for config validation and API filters. */
+export { anchoredRegex };
+
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
 export interface Matcher {

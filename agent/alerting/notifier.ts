@@ -29,7 +29,7 @@ import { Inhibitor } from './inhibit';
 import { NotificationLog } from './nflog';
 import type { Matcher } from './matcher';
 import { matchesAll } from './matcher';
-import { RateLimitedLog } from './limit-log';
+import { NotifierLimits } from './limits';
 import { AlertingMetrics } from './metric';
 import { NotifyPipeline, type ReceiverRuntime } from './pipeline';
 import { Route } from './route';
@@ -80,14 +80,6 @@ export interface GettableAlert {
   status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
 }
 
-/** An alert refused by alerting.limits.max_alerts (the API answers 429). */
-export class AlertLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AlertLimitError';
-  }
-}
-
 /** How often silences and the notification log drop expired entries. */
 const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
 
@@ -111,7 +103,7 @@ export class Notifier implements Component, AlertSink {
   private metrics?: AlertingMetrics;
   private inhibitor?: Inhibitor;
   private startedAt = 0;
-  private readonly limitLog = new RateLimitedLog(() => this.logger, 60_000, () => this.now());
+  private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   private started = false;
   private stopped = false;
 
@@ -154,16 +146,7 @@ export class Notifier implements Component, AlertSink {
     const telemetry: NotifyTelemetry = createNotifyTelemetry(host.meter);
     this.db = openAlertingDb(host.storageDir, { logger: this.logger, meter: host.meter });
     this.nflog = new NotificationLog(this.db);
-    const limits = this.config.limits;
-    this.silenceStore = new Silences(this.db, this.now, {
-      limits: { maxSilences: limits.max_silences, maxSilenceSizeBytes: limits.max_silence_size_bytes },
-      onRefused: (reason, message) => {
-        this.metrics?.silencesRefused.add(1, { reason });
-        this.limitLog.warn(reason, { limit: reason === 'max_silences' ? limits.max_silences : limits.max_silence_size_bytes, err: message },
-          `silence refused: ${message} (raise alerting.limits.${reason} if this is expected)`);
-      },
-      onUnreadable: (id, reason) => this.logger?.warn({ id, reason }, 'skipping an unreadable silence in alerting.db'),
-    });
+    this.silenceStore = new Silences(this.db, this.now, this.limits.silenceOptions());
     this.startedAt = this.now();
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
     const receivers = new Map<string, ReceiverRuntime>();
@@ -177,14 +160,7 @@ export class Notifier implements Component, AlertSink {
       receivers, nflog: this.nflog, silences: this.silenceStore, inhibitor, timeIntervals: intervals, now: this.now,
       externalURL: this.externalURL(), logger: this.logger, signal: this.abort.signal,
     }) : undefined;
-    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers, {
-      maxAlerts: limits.max_alerts,
-      onRefused: (refused) => {
-        this.metrics?.alertsRefused.add(refused.length, { source: 'rules' });
-        this.limitLog.warn('max_alerts', { limit: limits.max_alerts, refused: refused.length, example: refused[0].labels },
-          `new alerts refused: the notifier already keeps ${limits.max_alerts} alerts (alerting.limits.max_alerts); updates of known alerts still pass`);
-      },
-    });
+    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers, this.limits.dispatcherLimits());
     this.dispatcher = dispatcher;
     this.inhibitor = inhibitor;
     this.metrics = new AlertingMetrics(host.meter, {
@@ -294,12 +270,7 @@ export class Notifier implements Component, AlertSink {
       endsAt: new Date(now + this.config.global.resolve_timeout).toISOString(),
     };
     const alert = fromPostable(posted, now, this.config.global.resolve_timeout);
-    if (this.routing && !this.dispatcher.accepts(alert.fingerprint)) {
-      const max = this.config.limits.max_alerts;
-      this.metrics?.alertsRefused.add(1, { source: 'api' });
-      this.limitLog.warn('max_alerts_api', { limit: max }, `test alert refused: the notifier already keeps ${max} alerts (alerting.limits.max_alerts)`);
-      throw new AlertLimitError(`exceeded maximum number of alerts: ${max} (limit: ${max})`);
-    }
+    if (this.routing) this.limits.admitTestAlert(this.dispatcher, alert.fingerprint);
     this.forwarder?.enqueue([{ ...posted, labels: alert.labels }]);
     const routes = this.routing ? this.dispatcher.put([alert])[0] : [];
     return {

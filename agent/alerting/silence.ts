@@ -129,7 +129,8 @@ export type SilenceLimitReason = 'max_silences' | 'max_silence_size_bytes';
 
 export interface SilencesOptions {
   retentionMs?: number;
-  limits?: SilenceLimits;
+  /** Read at every create/update, so a config reload applies at once. */
+  limits?: () => SilenceLimits;
   /** A create or update refused by a limit (the caller counts and logs it). */
   onRefused?: (reason: SilenceLimitReason, message: string) => void;
   /** A row of alerting.db that could not be read back (skipped). */
@@ -142,11 +143,11 @@ export class Silences {
   private readonly putStmt;
   private readonly delStmt;
   private readonly retentionMs: number;
-  private readonly limits: SilenceLimits;
+  private readonly limits: () => SilenceLimits;
 
   constructor(private readonly db: AlertingDb, private readonly now: Clock, private readonly opts: SilencesOptions = {}) {
     this.retentionMs = opts.retentionMs ?? SILENCE_RETENTION_MS;
-    this.limits = opts.limits ?? { maxSilences: 0, maxSilenceSizeBytes: 0 };
+    this.limits = opts.limits ?? (() => ({ maxSilences: 0, maxSilenceSizeBytes: 0 }));
     this.putStmt = db.prepare('INSERT OR REPLACE INTO silences (id, body, ends_at) VALUES (?, ?, ?)');
     this.delStmt = db.prepare('DELETE FROM silences WHERE id = ?');
     for (const row of db.prepare<[], { id: string; body: string }>('SELECT id, body FROM silences').all()) {
@@ -168,7 +169,7 @@ export class Silences {
 
   /** Alertmanager's size check (its message), on the silence as it would be stored. */
   private checkSize(s: Silence): void {
-    const max = this.limits.maxSilenceSizeBytes;
+    const max = this.limits().maxSilenceSizeBytes;
     if (max <= 0) return;
     const n = Buffer.byteLength(JSON.stringify(s));
     if (n > max) this.refuse('max_silence_size_bytes', `silence exceeded maximum size: ${n} bytes (limit: ${max} bytes)`);
@@ -176,7 +177,7 @@ export class Silences {
 
   /** Room for one more silence that is not expired; `replacing` is expired by the same request. */
   private checkCount(now: number, replacing?: Silence): void {
-    const max = this.limits.maxSilences;
+    const max = this.limits().maxSilences;
     if (max <= 0) return;
     let live = 0;
     for (const s of this.byId.values()) if (silenceState(s, now) !== 'expired' && s !== replacing) live++;
@@ -185,7 +186,7 @@ export class Silences {
 
   /** Keeps the total (expired included) within max_silences by dropping the longest-expired first. */
   private evictExpired(now: number): void {
-    const max = this.limits.maxSilences;
+    const max = this.limits().maxSilences;
     if (max <= 0 || this.byId.size <= max) return;
     const expired = [...this.byId.values()].filter((s) => silenceState(s, now) === 'expired').sort((a, b) => a.endsAt - b.endsAt);
     for (const s of expired) {

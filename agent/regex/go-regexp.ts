@@ -67,7 +67,9 @@ export class GoRegexp {
    */
   replaceAll(src: string, template: string): string {
     const m = this.re.matcher(src);
-    const groups: MatchGroups = { group: (i) => m.group(i) ?? undefined, names: this.names };
+    const count = m.groupCount();
+    // Go expands a group number beyond the pattern's groups to nothing; re2js would throw.
+    const groups: MatchGroups = { group: (i) => (i <= count ? m.group(i) ?? undefined : undefined), names: this.names };
     let out = '';
     let lastMatchEnd = 0;
     let searchPos = 0;

@@ -8,6 +8,9 @@ describe('regex: Go ReplaceAllString and Expand', () => {
     // "$1x" names group "1x", which does not exist: empty, as in Go.
     assert.equal(replaceAllString('(a)', 'a', '$1x'), '');
     assert.equal(replaceAllString('a', 'a', '$$'), '$');
+    // Groups the pattern does not have expand to nothing.
+    assert.equal(replaceAllString('(a)', 'a', '[$5]'), '[]');
+    assert.equal(replaceAllString('a', 'a', '[$1${2}$x]'), '[]');
     // A $ without a name is kept; a leading zero makes a name, not a number.
     assert.equal(replaceAllString('(a)', 'a', '$-${}$01'), '$-${}');
     // Names are letters and digits in Unicode's sense (Go's unicode.IsLetter).

@@ -8,7 +8,9 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { renderAlertingConfig } from './config-render';
-import { anchoredRegex, parseMatchers, type Matcher } from './matcher';
+import { anchoredRegex, type GoRegexp } from '../regex';
+import { parseMatchers, type Matcher } from './matcher';
+import { AlertLimitError } from './limits';
 import type { AlertFilter, Notifier } from './notifier';
 import { compareSilences, silenceMatchesFilter, silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
 import { BUILD_INFO } from '../telemetry/build-info';
@@ -58,7 +60,7 @@ function boolParam(q: unknown, name: string): boolean | undefined {
 
 function alertFilter(req: Request): AlertFilter {
   const q = req.query;
-  let receiver: RegExp | undefined;
+  let receiver: GoRegexp | undefined;
   if (typeof q.receiver === 'string' && q.receiver !== '') {
     try {
       receiver = anchoredRegex(q.receiver);
@@ -144,7 +146,7 @@ export function alertingApiRouter(notifier: Notifier): Router {
       const result = notifier.testAlert(body.labels ?? {}, body.annotations ?? {});
       res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', ...result } });
     } catch (err) {
-      res.status(400).json({ status: 'error', error: (err as Error).message });
+      res.status(err instanceof AlertLimitError ? 429 : 400).json({ status: 'error', error: (err as Error).message });
     }
   });
 

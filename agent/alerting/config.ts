@@ -1,8 +1,8 @@
 /**
  * alerting: Alertmanager's alertmanager.yml, loaded unchanged for the
  * supported subset (global, route, receivers, inhibit_rules, time_intervals),
- * plus Lookout's own `alertmanagers:` (forward alerts to real Alertmanagers)
- * and `external_url`. Keys Alertmanager knows but Lookout does not implement
+ * plus Lookout's own `alertmanagers:` (forward alerts to real Alertmanagers),
+ * `external_url` and `limits` (Alertmanager's silence limits flags). Keys Alertmanager knows but Lookout does not implement
  * are refused by name with the list of what is supported, so a config never
  * silently loses a notification channel.
  */
@@ -300,6 +300,22 @@ export const alertmanagerTargetSchema = z.strictObject({
   headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), secret(z.string())).default({}),
 });
 
+/**
+ * Lookout: bounds on what the API and rule evaluation can make the notifier
+ * keep (Alertmanager's --silences.max-silences and
+ * --silences.max-silence-size-bytes command-line flags, plus a bound on
+ * stored alerts). 0 means no limit, as in Alertmanager.
+ */
+export const alertingLimitsSchema = z.strictObject({
+  /** Silences not yet expired (active + pending); expired ones are evicted oldest first to make room. */
+  max_silences: z.number().int().min(0).default(1000),
+  /** One silence's size: its JSON as stored in alerting.db, in bytes. */
+  max_silence_size_bytes: z.number().int().min(0).default(8192),
+  /** Alerts the dispatcher keeps (firing and recently resolved), from rule evaluation and POST /api/v1/alerts/test. */
+  max_alerts: z.number().int().min(0).default(10_000),
+});
+export type AlertingLimits = z.infer<typeof alertingLimitsSchema>;
+
 // ---- the whole section ----
 
 function walkRoutes(r: RouteConfig, path: (string | number)[], visit: (r: RouteConfig, path: (string | number)[]) => void): void {
@@ -317,7 +333,9 @@ export const alertingConfigSchema = z.strictObject({
   alertmanagers: z.array(alertmanagerTargetSchema).default([]),
   /** Lookout: the URL links in notifications point to (Alertmanager's --web.external-url). */
   external_url: urlSchema.optional(),
-  ...refuse(['templates', 'mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'alertmanagers', 'external_url']),
+  /** Lookout: limits on silences and stored alerts (Alertmanager has them as command-line flags). */
+  limits: alertingLimitsSchema.prefault({}),
+  ...refuse(['templates', 'mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'alertmanagers', 'external_url', 'limits']),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   c.receivers.forEach((r, i) => {

@@ -1,25 +1,23 @@
 /**
  * The alerting state file, alerting.db under the component's storage dir:
  * the notification log and silences, so a restart neither re-sends what was
- * already sent within repeat_interval nor forgets silences.
+ * already sent within repeat_interval nor forgets silences. A corrupt file
+ * is moved aside and replaced (agent/statedb), so it never stops the agent.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Meter } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { openStateDb, type StateDb } from '../statedb/open-state-db';
 
-export type AlertingDb = Database.Database;
+export type AlertingDb = StateDb;
 
-export function openAlertingDb(storageDir: string): AlertingDb {
-  mkdirSync(storageDir, { recursive: true });
-  const file = path.join(storageDir, 'alerting.db');
-  let db: AlertingDb;
-  try {
-    db = new Database(file);
-  } catch (err) {
-    throw new Error(`cannot open alerting state ${file}: ${(err as Error).message} (check storage.dir permissions)`);
-  }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+export interface AlertingDbOptions {
+  logger?: Logger;
+  meter?: Meter;
+}
+
+function createSchema(db: AlertingDb): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS nflog (
       group_key TEXT NOT NULL,
@@ -37,5 +35,13 @@ export function openAlertingDb(storageDir: string): AlertingDb {
       ends_at INTEGER NOT NULL
     );
   `);
-  return db;
+}
+
+export function openAlertingDb(storageDir: string, opts: AlertingDbOptions = {}): AlertingDb {
+  try {
+    mkdirSync(storageDir, { recursive: true });
+  } catch (err) {
+    throw new Error(`cannot create the alerting state directory ${storageDir}: ${(err as Error).message} (check storage.dir permissions)`);
+  }
+  return openStateDb(path.join(storageDir, 'alerting.db'), { name: 'alerting', init: createSchema, ...opts });
 }

@@ -14,6 +14,13 @@ import type { Clock, Timers } from './timer';
 /** How long a resolved alert stays visible (API, inhibition bookkeeping) after it left every group. */
 const RESOLVED_RETENTION_MS = 15 * 60_000;
 
+export interface DispatcherLimits {
+  /** Alerts kept (firing and recently resolved); 0 = no limit. */
+  maxAlerts: number;
+  /** Called with the alerts a put() refused because the store was full. */
+  onRefused?: (refused: Alert[]) => void;
+}
+
 export class Dispatcher {
   private readonly store = new Map<string, Alert>();
   private readonly groups = new Map<string, AggregationGroup>();
@@ -25,13 +32,33 @@ export class Dispatcher {
     private readonly pipeline: NotifyPipeline | undefined,
     private readonly now: Clock,
     private readonly timers: Timers,
+    private readonly limits: DispatcherLimits = { maxAlerts: 0 },
   ) {}
 
-  /** Stores the alerts and routes them; returns the routes each went to. */
+  /**
+   * Whether an alert with this fingerprint would be stored: known alerts
+   * always are (updates and resolutions must never be lost); a new one when
+   * there is room, after evicting resolved alerts no group holds any more.
+   */
+  accepts(fingerprint: string, evict = true): boolean {
+    const max = this.limits.maxAlerts;
+    if (max <= 0 || this.store.size < max || this.store.has(fingerprint)) return true;
+    if (evict) this.gc(true);
+    return this.store.size < max;
+  }
+
+  /** Stores the alerts and routes them; returns the routes each went to (none for an alert refused by max_alerts). */
   put(alerts: Alert[]): Route[][] {
     const out: Route[][] = [];
+    const refused: Alert[] = [];
     for (const a of alerts) {
       const old = this.store.get(a.fingerprint);
+      // One eviction pass per batch: a flood of new alerts into a full store stays O(batch + store).
+      if (!old && !this.accepts(a.fingerprint, refused.length === 0)) {
+        refused.push(a);
+        out.push([]);
+        continue;
+      }
       const merged = old ? mergeAlert(old, a) : a;
       this.store.set(a.fingerprint, merged);
       const routes = this.root ? this.root.match(merged.labels) : [];
@@ -40,6 +67,7 @@ export class Dispatcher {
       for (const route of routes) this.group(route, merged.labels).insert(merged);
     }
     this.gc();
+    if (refused.length) this.limits.onRefused?.(refused);
     return out;
   }
 
@@ -71,12 +99,12 @@ export class Dispatcher {
     return [...this.groups.values()];
   }
 
-  /** Drops resolved alerts no group holds any more, after a grace period. */
-  gc(): void {
+  /** Drops resolved alerts no group holds any more, after a grace period (at once when `full`). */
+  gc(full = false): void {
     const now = this.now();
     let held: Set<string> | undefined;
     for (const [fp, a] of this.store) {
-      if (!isResolved(a, now) || a.endsAt > now - RESOLVED_RETENTION_MS) continue;
+      if (!isResolved(a, now) || (!full && a.endsAt > now - RESOLVED_RETENTION_MS)) continue;
       held ??= new Set(this.groupsList().flatMap((g) => g.list().map((x) => x.fingerprint)));
       if (!held.has(fp)) this.store.delete(fp);
     }

@@ -1,8 +1,14 @@
 /**
  * Label matchers in Alertmanager's syntax: `severity="critical"`, `a=~"x|y"`,
  * `b!=c`, `{a="1", b!~"2"}`. Regexes are fully anchored, as in Alertmanager
- * and Prometheus (`^(?:re)$`), so `a=~"x|y"` never matches "xy".
+ * and Prometheus (`^(?:re)$`), so `a=~"x|y"` never matches "xy"; they are
+ * RE2 (agent/regex), so a silence's regex costs linear time per alert.
  */
+import { anchoredRegex, compileRegex } from '../regex';
+
+/** The RE2 matcher regex (agent/regex), for config validation and API filters. */
+export { anchoredRegex };
+
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
 export interface Matcher {
@@ -12,24 +18,12 @@ export interface Matcher {
 }
 
 const LABEL_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
-
-const regexCache = new Map<string, RegExp>();
-
-/** The anchored regex for a matcher value; throws with the pattern on a bad regex. */
-export function anchoredRegex(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 's');
-    } catch (err) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
-    }
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
+/**
+ * Alertmanager's own matcher pattern (pkg/labels/parse.go), run on RE2 as
+ * there: linear in the input, whereas `\s*(.*?)\s*$` backtracks
+ * quadratically in JavaScript on a long run of spaces in a ?filter= value.
+ */
+const MATCHER = compileRegex('^\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(=~|=|!=|!~)\\s*((?s).*?)\\s*$');
 
 export function newMatcher(name: string, type: MatchType, value: string): Matcher {
   if (!LABEL_NAME.test(name)) throw new Error(`invalid label name ${JSON.stringify(name)}`);
@@ -98,7 +92,8 @@ export function parseMatchers(input: string): Matcher[] {
   for (const part of splitTopLevel(text)) {
     const m = MATCHER.exec(part);
     if (!m) throw new Error(`invalid matcher ${JSON.stringify(part)}: expected name, operator (=, !=, =~, !~) and value, e.g. severity="critical"`);
-    out.push(newMatcher(m[1], m[2] as MatchType, unquote(m[3], part)));
+    // All three groups take part in every match of this pattern.
+    out.push(newMatcher(m[1]!, m[2] as MatchType, unquote(m[3]!, part)));
   }
   if (out.length === 0) throw new Error(`invalid matcher ${JSON.stringify(input)}: empty`);
   return out;

@@ -19,6 +19,10 @@ export interface AlertingMetricSources {
 export class AlertingMetrics {
   readonly received: Counter;
   readonly invalid: Counter;
+  /** Silence creations/updates refused by alerting.limits, by reason. */
+  readonly silencesRefused: Counter;
+  /** New alerts refused because the dispatcher holds alerting.limits.max_alerts. */
+  readonly alertsRefused: Counter;
   private readonly observables: Observable[];
   private readonly callback: BatchObservableCallback;
 
@@ -28,6 +32,12 @@ export class AlertingMetrics {
     });
     this.invalid = meter.createCounter('lookout_alerts_invalid_total', {
       description: 'Alerts received that were invalid and dropped.',
+    });
+    this.silencesRefused = meter.createCounter('lookout_silences_refused_total', {
+      description: 'Silence creations or updates refused by a limit, by reason (max_silences, max_silence_size_bytes).',
+    });
+    this.alertsRefused = meter.createCounter('lookout_alerts_refused_total', {
+      description: 'New alerts refused because the notifier already keeps alerting.limits.max_alerts alerts, by source (rules, api).',
     });
     const alerts = meter.createObservableGauge('lookout_alerts', { description: 'Alerts not yet resolved, by state (active or suppressed).' });
     const groups = meter.createObservableGauge('lookout_dispatcher_aggregation_groups', { description: 'Aggregation groups currently held by the dispatcher.' });

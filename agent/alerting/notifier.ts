@@ -9,6 +9,7 @@
  * alerting.db under the host's storage dir.
  */
 import type { Logger } from 'pino';
+import type { GoRegexp } from '../regex';
 import type { Component, Host } from '../component/component';
 import { Delivery, DEFAULT_DELIVERY, type DeliverySettings } from '../notify/delivery';
 import { EmailIntegration } from '../notify/email';
@@ -28,6 +29,7 @@ import { Inhibitor } from './inhibit';
 import { NotificationLog } from './nflog';
 import type { Matcher } from './matcher';
 import { matchesAll } from './matcher';
+import { NotifierLimits } from './limits';
 import { AlertingMetrics } from './metric';
 import { NotifyPipeline, type ReceiverRuntime } from './pipeline';
 import { Route } from './route';
@@ -55,7 +57,7 @@ export interface AlertFilter {
   silenced?: boolean;
   inhibited?: boolean;
   /** Anchored regex on receiver names. */
-  receiver?: RegExp;
+  receiver?: GoRegexp;
 }
 
 /** Where POST /api/v1/alerts/test went. */
@@ -102,6 +104,7 @@ export class Notifier implements Component, AlertSink {
   private inhibitor?: Inhibitor;
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
+  private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   private started = false;
   private stopped = false;
 
@@ -142,9 +145,9 @@ export class Notifier implements Component, AlertSink {
     this.started = true;
     this.logger = host.logger.child({ component: this.id });
     const telemetry: NotifyTelemetry = createNotifyTelemetry(host.meter);
-    this.db = openAlertingDb(host.storageDir);
+    this.db = openAlertingDb(host.storageDir, { logger: this.logger, meter: host.meter });
     this.nflog = new NotificationLog(this.db);
-    this.silenceStore = new Silences(this.db, this.now);
+    this.silenceStore = new Silences(this.db, this.now, this.limits.silenceOptions());
     this.startedAt = this.now();
     this.telemetry = telemetry;
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
@@ -171,7 +174,7 @@ export class Notifier implements Component, AlertSink {
       receivers, nflog: this.nflog!, silences: this.silenceStore!, inhibitor, timeIntervals: intervals, now: this.now,
       externalURL: this.externalURL(), logger: this.logger!, signal: this.abort.signal,
     }) : undefined;
-    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
+    dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers, this.limits.dispatcherLimits());
     this.dispatcher = dispatcher;
     this.inhibitor = inhibitor;
     return receivers;
@@ -295,6 +298,7 @@ export class Notifier implements Component, AlertSink {
       endsAt: new Date(now + this.config.global.resolve_timeout).toISOString(),
     };
     const alert = fromPostable(posted, now, this.config.global.resolve_timeout);
+    if (this.routing) this.limits.admitTestAlert(this.dispatcher, alert.fingerprint);
     this.forwarder?.enqueue([{ ...posted, labels: alert.labels }]);
     const routes = this.routing ? this.dispatcher.put([alert])[0] : [];
     return {

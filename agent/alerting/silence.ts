@@ -119,19 +119,86 @@ function time(text: string, what: string): number {
   return t;
 }
 
+/** Alertmanager's --silences.max-silences and --silences.max-silence-size-bytes; 0 = no limit. */
+export interface SilenceLimits {
+  maxSilences: number;
+  maxSilenceSizeBytes: number;
+}
+
+export type SilenceLimitReason = 'max_silences' | 'max_silence_size_bytes';
+
+export interface SilencesOptions {
+  retentionMs?: number;
+  /** Read at every create/update, so a config reload applies at once. */
+  limits?: () => SilenceLimits;
+  /** A create or update refused by a limit (the caller counts and logs it). */
+  onRefused?: (reason: SilenceLimitReason, message: string) => void;
+  /** A row of alerting.db that could not be read back (skipped). */
+  onUnreadable?: (id: string, reason: string) => void;
+}
+
 export class Silences {
   private readonly byId = new Map<string, Silence>();
   private readonly compiled = new Map<string, Matcher[]>();
   private readonly putStmt;
   private readonly delStmt;
+  private readonly retentionMs: number;
+  private readonly limits: () => SilenceLimits;
 
-  constructor(private readonly db: AlertingDb, private readonly now: Clock, private readonly retentionMs = SILENCE_RETENTION_MS) {
+  constructor(private readonly db: AlertingDb, private readonly now: Clock, private readonly opts: SilencesOptions = {}) {
+    this.retentionMs = opts.retentionMs ?? SILENCE_RETENTION_MS;
+    this.limits = opts.limits ?? (() => ({ maxSilences: 0, maxSilenceSizeBytes: 0 }));
     this.putStmt = db.prepare('INSERT OR REPLACE INTO silences (id, body, ends_at) VALUES (?, ?, ?)');
     this.delStmt = db.prepare('DELETE FROM silences WHERE id = ?');
-    for (const row of db.prepare<[], { body: string }>('SELECT body FROM silences').all()) {
-      const s = JSON.parse(row.body) as Silence;
-      this.remember(s);
+    for (const row of db.prepare<[], { id: string; body: string }>('SELECT id, body FROM silences').all()) {
+      try {
+        this.remember(JSON.parse(row.body) as Silence);
+      } catch (err) {
+        // An unreadable row (hand-edited, or a matcher an older version accepted) loses that silence, not the agent.
+        this.byId.delete(row.id);
+        this.compiled.delete(row.id);
+        opts.onUnreadable?.(row.id, (err as Error).message);
+      }
     }
+  }
+
+  private refuse(reason: SilenceLimitReason, message: string): never {
+    this.opts.onRefused?.(reason, message);
+    throw new SilenceError(message, 400);
+  }
+
+  /** Alertmanager's size check (its message), on the silence as it would be stored. */
+  private checkSize(s: Silence): void {
+    const max = this.limits().maxSilenceSizeBytes;
+    if (max <= 0) return;
+    const n = Buffer.byteLength(JSON.stringify(s));
+    if (n > max) this.refuse('max_silence_size_bytes', `silence exceeded maximum size: ${n} bytes (limit: ${max} bytes)`);
+  }
+
+  /** Room for one more silence that is not expired; `replacing` is expired by the same request. */
+  private checkCount(now: number, replacing?: Silence): void {
+    const max = this.limits().maxSilences;
+    if (max <= 0) return;
+    let live = 0;
+    for (const s of this.byId.values()) if (silenceState(s, now) !== 'expired' && s !== replacing) live++;
+    if (live >= max) this.refuse('max_silences', `exceeded maximum number of silences: ${live} (limit: ${max})`);
+  }
+
+  /** Keeps the total (expired included) within max_silences by dropping the longest-expired first. */
+  private evictExpired(now: number): void {
+    const max = this.limits().maxSilences;
+    if (max <= 0 || this.byId.size <= max) return;
+    const expired = [...this.byId.values()].filter((s) => silenceState(s, now) === 'expired').sort((a, b) => a.endsAt - b.endsAt);
+    for (const s of expired) {
+      if (this.byId.size <= max) break;
+      this.drop(s.id);
+    }
+  }
+
+  private drop(id: string): void {
+    this.byId.delete(id);
+    this.compiled.delete(id);
+    this.delStmt.run(id);
   }
 
   private remember(s: Silence): void {
@@ -166,20 +233,25 @@ export class Silences {
     const endsAt = time(p.endsAt, 'endsAt');
     if (endsAt <= startsAt) throw new SilenceError('Failed to create silence: start time must be before end time', 400);
     if (endsAt <= now) throw new SilenceError("Failed to create silence: end time can't be in the past", 400);
-    if (p.id) {
-      const old = this.byId.get(p.id);
-      if (!old) throw new SilenceError(`silence ${p.id} not found`, 404);
-      if (canUpdate(old, matchers, startsAt, endsAt, now)) {
-        this.persist({ ...old, matchers, startsAt, endsAt, createdBy: p.createdBy, comment: p.comment, updatedAt: now });
-        return old.id;
-      }
-      if (silenceState(old, now) !== 'expired') this.expireAt(old, now);
+    const fields = { matchers, createdBy: p.createdBy, comment: p.comment, updatedAt: now };
+    const old = p.id ? this.byId.get(p.id) : undefined;
+    if (p.id && !old) throw new SilenceError(`silence ${p.id} not found`, 404);
+    if (old && canUpdate(old, matchers, startsAt, endsAt, now)) {
+      const updated = { ...old, ...fields, startsAt, endsAt };
+      this.checkSize(updated);
+      this.persist(updated);
+      return old.id;
     }
     // A silence never starts in the past: what happened before it was created was not silenced.
     if (startsAt < now) startsAt = now;
-    const id = randomUUID();
-    this.persist({ id, matchers, startsAt, endsAt, createdBy: p.createdBy, comment: p.comment, updatedAt: now });
-    return id;
+    const created: Silence = { id: randomUUID(), ...fields, startsAt, endsAt };
+    // Limits first: a refused replacement leaves the old silence as it was.
+    this.checkSize(created);
+    this.checkCount(now, old);
+    if (old && silenceState(old, now) !== 'expired') this.expireAt(old, now);
+    this.persist(created);
+    this.evictExpired(now);
+    return created.id;
   }
 
   expire(id: string): void {
@@ -219,9 +291,7 @@ export class Silences {
     let n = 0;
     for (const s of [...this.byId.values()]) {
       if (s.endsAt < cutoff) {
-        this.byId.delete(s.id);
-        this.compiled.delete(s.id);
-        this.delStmt.run(s.id);
+        this.drop(s.id);
         n++;
       }
     }

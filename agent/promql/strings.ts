@@ -36,7 +36,7 @@ export function unquote(text: string): string {
     } else if (e === 'x' || e === 'u' || e === 'U') {
       const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
       const hex = body.slice(i + 1, i + 1 + len);
-      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new Error('invalid syntax');
+      if (hex.length !== len || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('invalid syntax');
       const code = parseInt(hex, 16);
       if (e === 'x') out += String.fromCharCode(code);
       else {

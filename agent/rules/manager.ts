@@ -100,7 +100,7 @@ export class RuleManager implements Component {
 
     if (this.opts.persist !== false) {
       mkdirSync(host.storageDir, { recursive: true });
-      this.stateStore = new AlertStateStore(path.join(host.storageDir, 'rules.db'));
+      this.stateStore = new AlertStateStore(path.join(host.storageDir, 'rules.db'), { logger: this.logger, meter: host.meter });
       this.restoreState();
     }
     this.registerMetrics(host);

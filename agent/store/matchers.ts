@@ -4,7 +4,7 @@
  * selects series without `a`.
  */
 import type { LabelMatcher } from './types';
-import { anchoredRegex } from './regex';
+import { anchoredRegex } from '../regex';
 
 export type ValuePredicate = (value: string) => boolean;
 

@@ -49,7 +49,7 @@ export function goUnquote(lit: string): string {
       case 'x': case 'u': case 'U': {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = body.slice(i + 1, i + 1 + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new Error('invalid syntax');
+        if (hex.length !== len || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('invalid syntax');
         const code = parseInt(hex, 16);
         if (e === 'x') out += Buffer.from([code]).toString('latin1');
         else out += String.fromCodePoint(code);

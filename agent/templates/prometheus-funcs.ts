@@ -9,7 +9,8 @@ import type { VectorSample } from '../promql/types';
 import { parseDuration as parsePromDuration } from '../config/duration';
 import { fn, FuncError, type FuncMap } from './funcs';
 import { queryEscape } from './builtins';
-import { goBackquote, goMatch, goReplaceAll } from './goregexp';
+import { goQuote } from './gofmt';
+import { matchString, replaceAllString } from '../regex';
 import {
   floatToTimeMs, humanize, humanize1024, humanizeDuration, humanizePercentage, humanizeTimestamp,
 } from './humanize';
@@ -32,6 +33,19 @@ export function makeSample(s: VectorSample): GoPointer {
 
 export function queryResult(samples: GoPointer[]): GoSlice {
   return new GoSlice(QUERY_RESULT_TYPE, samples, SAMPLE_TYPE);
+}
+
+/**
+ * Go regexp's quote(), naming the pattern in MustCompile's panic: back-quoted
+ * when strconv.CanBackquote allows (no back-quote, no control character but
+ * tab, no BOM), else strconv.Quote.
+ */
+function regexpQuote(s: string): string {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '`' || c === 0x7f || c === 0xfeff || (c < 0x20 && c !== 0x09)) return goQuote(s);
+  }
+  return '`' + s + '`';
 }
 
 function sampleStruct(p: GoValue): GoStruct {
@@ -148,11 +162,11 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): FuncMap {
       'map[string]interface {}', new Map(a.map((v, i) => [`arg${i}`, v])), undefined,
     ), 'any'),
     reReplaceAll: fn(['string', 'string', 'string'], (pattern: string, repl: string, text: string) => {
-      try { return goReplaceAll(pattern, repl, text); } catch (err) { throw new FuncError(`regexp: Compile(${goBackquote(pattern)}): ${(err as Error).message}`); }
+      try { return replaceAllString(pattern, text, repl); } catch (err) { throw new FuncError(`regexp: Compile(${regexpQuote(pattern)}): ${(err as Error).message}`); }
     }),
     safeHtml: fn(['string'], (text: string) => new GoNamedString('template.HTML', text)),
     match: fn(['string', 'string'], (pattern: string, s: string) => {
-      try { return goMatch(pattern, s); } catch (err) { throw new FuncError((err as Error).message); }
+      try { return matchString(pattern, s); } catch (err) { throw new FuncError((err as Error).message); }
     }),
     title: fn(['string'], goTitle),
     toUpper: fn(['string'], (s: string) => [...s].map(upperRune).join('')),

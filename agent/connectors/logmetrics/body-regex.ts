@@ -1,19 +1,13 @@
 /**
- * body_regex: a search (not anchored) in the log body's text, in RE2
- * spelling as Prometheus users write it; a leading (?i) / (?s) / (?m) flag
- * group becomes the JavaScript flag.
+ * body_regex: a search (not anchored) in the log body's text, in Go's RE2
+ * syntax as Prometheus users write it (`(?i)timeout`, `(?P<code>\d+)`),
+ * linear in the body's length whatever the pattern.
  */
-export function bodyRegex(re: string): RegExp {
-  let src = re;
-  let flags = '';
-  const group = /^\(\?([ism]+)\)/.exec(src);
-  if (group) {
-    for (const f of new Set(group[1])) flags += f;
-    src = src.slice(group[0].length);
-  }
-  try {
-    return new RegExp(src.replace(/\(\?P</g, '(?<'), flags);
-  } catch (err) {
-    throw new Error(`error parsing regexp: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
-  }
+import { compileRegex, type GoRegexp } from '../../regex';
+
+export type BodyRegex = GoRegexp;
+
+/** Compiles a body_regex; throws RegexSyntaxError (`error parsing regexp: ...`). */
+export function bodyRegex(re: string): BodyRegex {
+  return compileRegex(re);
 }

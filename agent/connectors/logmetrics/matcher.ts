@@ -6,14 +6,14 @@
 import type { KeyValue, LogRecord } from '../../otlp/model';
 import { anyValueToString, attributeString } from '../../otlp/values';
 import { anchoredRegex } from '../../store/regex';
-import { bodyRegex } from './body-regex';
+import { bodyRegex, type BodyRegex } from './body-regex';
 import type { CounterConfig } from './config';
 
 type ValueTest = (v: string) => boolean;
 
 export class RecordMatcher {
   private readonly attributes: [string, ValueTest][];
-  private readonly body?: RegExp;
+  private readonly body?: BodyRegex;
   private readonly severityMin?: number;
 
   constructor(match: CounterConfig['match']) {

@@ -1,47 +1,15 @@
 /**
- * label_replace and label_join. Replacement templates follow Go's
- * regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; a bare `$name`
- * takes the longest run of letters, digits and underscores (so `$1x` names
- * group "1x", which does not exist and expands to nothing).
+ * label_replace and label_join. The regex is anchored RE2 and the
+ * replacement follows Go's regexp.Expand, both from agent/regex.
  */
 import type { Labels } from '../../store/types';
-import { anchoredRegex } from '../../store/regex';
+import { anchoredRegex, type GoRegexp } from '../../regex';
 import { LABEL_NAME_RE } from '../strings';
 import { sortedLabels } from '../labels';
 
-function expandTemplate(template: string, match: RegExpExecArray): string {
-  let out = '';
-  let i = 0;
-  while (i < template.length) {
-    const dollar = template.indexOf('$', i);
-    if (dollar < 0) break;
-    out += template.slice(i, dollar);
-    i = dollar + 1;
-    if (template[i] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    const ref = /^(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/.exec(template.slice(i));
-    if (!ref) {
-      out += '$';
-      continue;
-    }
-    i += ref[0].length;
-    const name = ref[1] ?? ref[2];
-    if (/^[0-9]+$/.test(name) && !(name.length > 1 && name[0] === '0')) {
-      const num = Number(name);
-      if (num < 1e8 && num < match.length) out += match[num] ?? '';
-    } else if (match.groups && name in match.groups) {
-      out += match.groups[name] ?? '';
-    }
-  }
-  return out + template.slice(i);
-}
-
 /** A function applying label_replace(…, dst, replacement, src, regex) to one label set. */
 export function labelReplacer(dst: string, replacement: string, src: string, regex: string): (l: Labels) => Labels {
-  let re: RegExp;
+  let re: GoRegexp;
   try {
     re = anchoredRegex(regex);
   } catch {
@@ -51,7 +19,7 @@ export function labelReplacer(dst: string, replacement: string, src: string, reg
   return (l) => {
     const m = re.exec(l[src] ?? '');
     if (!m) return l;
-    const value = expandTemplate(replacement, m);
+    const value = re.expand(replacement, m);
     const out: Labels = { ...l };
     delete out[dst];
     if (value !== '') out[dst] = value;

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { alertingApiRouter } from '../../../agent/alerting/api';
 import { Recorder } from '../notify/recorder';
-import { advance, alert, startNotifier, type Harness } from './harness';
+import { advance, alert, startApiServer, startNotifier, type ApiServer, type Harness } from './harness';
 
 describe('alerting API (Alertmanager API v2)', () => {
   let rec: Recorder;
   let h: Harness;
-  let server: http.Server;
-  let base = '';
+  let api: ApiServer;
 
   beforeEach(async () => {
     rec = await new Recorder().start();
@@ -21,24 +16,16 @@ describe('alerting API (Alertmanager API v2)', () => {
 receivers:
   - {name: default, webhook_configs: [{url: "${rec.url}/default"}]}
   - {name: dba, webhook_configs: [{url: "${rec.url}/dba"}]}`);
-    const app = express();
-    app.use(alertingApiRouter(h.notifier));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startApiServer(h.notifier);
   });
   afterEach(async () => {
-    await new Promise((r) => server.close(r));
+    await api.close();
     await h.notifier.shutdown();
     await h.host.cleanup();
     await rec.stop();
   });
 
-  const json = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const json = (method: string, p: string, body?: unknown) => api.json(method, p, body);
 
   it('creates, lists, gets, updates and expires silences in API v2 shape', async () => {
     const iso = (ms: number) => new Date(ms).toISOString();

@@ -81,7 +81,7 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     assert.deepEqual(problems('bad-templates.yaml'), [
       'alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
       'alerting.receivers[0].slack_configs[0].text: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
-      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url)',
+      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url, limits)',
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     const has = (prefix: string, re: RegExp) => assert.ok(p.some((x) => x.startsWith(prefix) && re.test(x)), `${prefix} ${re} in\n${p.join('\n')}`);
     has('alerting.route.group_interval', /not a valid duration/);
     has('alerting.route.routes[0].matchers[0]', /invalid matcher/);
-    has('alerting.route.routes[1].match_re.service', /invalid regular expression/);
+    has('alerting.route.routes[1].match_re.service', /error parsing regexp: missing closing \): `\^\(\?:db\(\(\)\$`/);
     has('alerting.receivers[0].webhook_configs[0]', /exactly one of url and url_file/);
     has('alerting.time_intervals[0].time_intervals[0].times[0]', /invalid time "9am"/);
     has('alerting.time_intervals[0].time_intervals[0].location', /unknown time zone "Mars\/Olympus"/);

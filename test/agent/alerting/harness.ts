@@ -2,6 +2,9 @@
  * Builds a Notifier from Alertmanager-style YAML (wrapped as `alerting:` and
  * loaded through the real config loader) on a fake clock and a test host.
  */
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { alertingApiRouter } from '../../../agent/alerting/api';
 import { parseConfigText } from '../../../agent/config/load';
 import { Notifier, type NotifierOptions } from '../../../agent/alerting/notifier';
 import type { PostableAlert } from '../../../agent/alerting/types';
@@ -40,4 +43,29 @@ export function alert(labels: Record<string, string>, clock: FakeClock, extra: P
 export async function advance(h: Harness, ms: number): Promise<void> {
   h.clock.advance(ms);
   await h.notifier.settled();
+}
+
+export interface ApiServer {
+  base: string;
+  /** A JSON request to the API; the answer's status and parsed body. */
+  json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>;
+}
+
+/** Serves alertingApiRouter(notifier) on a free loopback port. */
+export async function startApiServer(notifier: Notifier): Promise<ApiServer> {
+  const app = express();
+  app.use(alertingApiRouter(notifier));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    async json(method, p, body) {
+      const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

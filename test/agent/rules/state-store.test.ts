@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,11 +46,17 @@ describe('alert state store (rules.db)', () => {
     s.close();
   });
 
-  it('refuses a database from a newer schema with a way out', () => {
+  it('moves a database from a newer schema aside and starts afresh, rather than stop the agent', () => {
     const file = path.join(dir, 'rules.db');
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    assert.throws(() => new AlertStateStore(file), /schema version 99.*move the file aside/);
+    const s = new AlertStateStore(file, { now: () => Date.parse('2026-12-02T09:30:00Z') });
+    assert.equal(s.load('f;g'), undefined);
+    s.close();
+    assert.ok(existsSync(`${file}.corrupt-2026-12-02T09-30-00-000Z`));
+    const kept = new Database(`${file}.corrupt-2026-12-02T09-30-00-000Z`);
+    assert.equal(kept.pragma('user_version', { simple: true }), 99, 'the set-aside file is the original');
+    kept.close();
   });
 });

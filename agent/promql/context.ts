@@ -94,14 +94,41 @@ export function runToCompletion<T>(steps: Steps<T>): T {
   }
 }
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Queries waiting for their next slice, released one per event-loop
+ * iteration: however many queries run, I/O (OTLP, /healthz) gets a turn
+ * after every single slice, not after one slice of each query.
+ */
+const waiting: (() => void)[] = [];
+let pumping = false;
+
+function pump(): void {
+  waiting.shift()?.();
+  if (waiting.length > 0) setImmediate(pump);
+  else pumping = false;
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
+}
 
 /** Runs steps, giving the event loop a turn at every yield; rejects with timeout/canceled when the context says so. */
 export async function runCooperatively<T>(steps: Steps<T>, ctx: QueryContext): Promise<T> {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await turn();
-    ctx.resumed();
+  try {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      await turn();
+      ctx.resumed();
+    }
+  } finally {
+    // Stopped between slices (timeout, abort): let the generator run its finally blocks.
+    steps.return(undefined as T);
   }
 }

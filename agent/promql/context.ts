@@ -108,7 +108,8 @@ function pump(): void {
   else pumping = false;
 }
 
-function turn(): Promise<void> {
+/** Resolves at this caller's next turn of the event loop, after I/O had one (fair among all waiting callers). */
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => {
     waiting.push(resolve);
     if (!pumping) {
@@ -124,7 +125,7 @@ export async function runCooperatively<T>(steps: Steps<T>, ctx: QueryContext): P
     for (;;) {
       const r = steps.next();
       if (r.done) return r.value;
-      await turn();
+      await nextTurn();
       ctx.resumed();
     }
   } finally {

@@ -22,7 +22,7 @@ import type { Engine } from '../promql/types';
 import type { MemoryStore } from '../store';
 import { SignalRouter } from './signal-router';
 import { StoreComponent } from '../store';
-import { renderExposition } from '../exposition';
+import { expositionChunks } from '../exposition';
 import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { PrometheusApiComponent } from '../api/prometheus';
@@ -59,7 +59,8 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   // them) and the rules' ALERTS state, which a central Prometheus computes for its own rules.
   const notExposed = (labels: Record<string, string>) =>
     labels.job === SELF_JOB || labels.__name__ === 'ALERTS' || labels.__name__ === 'ALERTS_FOR_STATE';
-  components.push(new MetricsSource('exposition/store', () => renderExposition(store, { exclude: notExposed })));
+  // Streamed in chunks with event-loop turns between slices: large stores never block ingestion.
+  components.push(new MetricsSource('exposition/store', () => expositionChunks(store, { exclude: notExposed })));
   components.push(new PrometheusApiComponent({
     engine, querier: store, metadata: store, buildInfo: { version: '2.42.0', revision: `lookout-${BUILD_INFO.version}` },
   }, config.query));

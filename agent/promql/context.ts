@@ -9,8 +9,15 @@
  */
 import { QueryError } from './types';
 
-/** Work between two clock reads: small enough that a slice overruns by well under a millisecond. */
-const CHECK_EVERY = 64;
+/**
+ * Units of work between two clock reads. Units differ in cost (a binary
+ * search, a regex match against a label value), so the stride adapts:
+ * it shrinks when a stretch took long and grows while they are quick,
+ * keeping clock reads both cheap and frequent enough (~0.1-0.5 ms apart).
+ */
+const MAX_STRIDE = 256;
+const STRETCH_LONG_MS = 0.5;
+const STRETCH_SHORT_MS = 0.1;
 
 export interface QueryLimits {
   /** Absolute deadline on performance.now()'s clock; Infinity for none. */
@@ -34,13 +41,16 @@ export class QueryContext {
   samples = 0;
   private sliceEnd: number;
   private n = 0;
+  private stride = 16;
+  private lastCheck: number;
 
   constructor(limits: QueryLimits = {}) {
     this.deadline = limits.deadline ?? Infinity;
     this.signal = limits.signal;
     this.sliceMs = limits.sliceMs ?? DEFAULT_SLICE_MS;
     this.maxSamples = limits.maxSamples ?? Infinity;
-    this.sliceEnd = performance.now() + this.sliceMs;
+    this.lastCheck = performance.now();
+    this.sliceEnd = this.lastCheck + this.sliceMs;
   }
 
   /**
@@ -48,9 +58,13 @@ export class QueryContext {
    * aborted; returns true when the time slice is used up (the caller yields).
    */
   due(): boolean {
-    if (++this.n < CHECK_EVERY) return false;
+    if (++this.n < this.stride) return false;
     this.n = 0;
     const now = performance.now();
+    const stretch = now - this.lastCheck;
+    this.lastCheck = now;
+    if (stretch > STRETCH_LONG_MS) this.stride = Math.max(1, this.stride >> 2);
+    else if (stretch < STRETCH_SHORT_MS && this.stride < MAX_STRIDE) this.stride <<= 1;
     this.check(now);
     return now >= this.sliceEnd;
   }
@@ -66,6 +80,7 @@ export class QueryContext {
     this.n = 0;
     const now = performance.now();
     this.check(now);
+    this.lastCheck = now;
     this.sliceEnd = now + this.sliceMs;
   }
 

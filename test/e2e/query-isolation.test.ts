@@ -1,0 +1,151 @@
+/**
+ * Issue 8, item 1, against the real binary: pathological PromQL queries
+ * (a backtracking regex over 10 000 metric names, a 1 ms subquery over
+ * 10 000 series) run while /healthz and OTLP are served promptly; the
+ * queries stop at their timeout with Prometheus' error JSON; a client that
+ * disconnects cancels its query; SIGTERM during a running query exits
+ * within the shutdown timeout.
+ *
+ * Independent of the regex engine: with a backtracking engine each match
+ * of a 9-character name takes about a millisecond (short) but 10 000 of
+ * them take far longer than the timeout; with RE2 the regex query simply
+ * answers at once. The subquery times out either way.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startAgent, type AgentProcess } from '../helpers/agent-process';
+import { waitFor } from '../helpers/wait';
+
+const SERIES = 10_000;
+const HEALTHZ_BOUND_MS = 200;
+
+function gauge(name: string, points: { attrs: Record<string, string>; value: number }[], timeNs: string) {
+  return {
+    name,
+    gauge: {
+      dataPoints: points.map((p) => ({
+        asDouble: p.value,
+        timeUnixNano: timeNs,
+        attributes: Object.entries(p.attrs).map(([key, v]) => ({ key, value: { stringValue: v } })),
+      })),
+    },
+  };
+}
+
+function metricsBody(metrics: unknown[]): string {
+  return JSON.stringify({
+    resourceMetrics: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] },
+      scopeMetrics: [{ scope: { name: 'test' }, metrics }],
+    }],
+  });
+}
+
+async function postMetrics(agent: AgentProcess, body: string): Promise<number> {
+  const res = await fetch(`${agent.otlpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** 9-character names: short matches for a backtracking engine, ~1 ms each. */
+function metricName(i: number): string {
+  return 'm' + i.toString(36).padStart(8, 'a');
+}
+
+async function metricValue(agent: AgentProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+describe('e2e: queries never stall the agent (issue 8)', function () {
+  this.timeout(120_000);
+  let agent: AgentProcess;
+
+  before(async () => {
+    agent = await startAgent({ service: { shutdown_timeout: '5s' }, store: { max_series: 50_000 } });
+    const nowNs = `${Date.now()}000000`;
+    for (let b = 0; b < SERIES; b += 2000) {
+      const xs = [];
+      for (let i = b; i < b + 2000; i++) xs.push({ attrs: { i: String(i) }, value: i });
+      const names = [];
+      for (let i = b; i < b + 2000; i++) names.push(gauge(metricName(i), [{ attrs: {}, value: 1 }], nowNs));
+      assert.equal(await postMetrics(agent, metricsBody([gauge('x', xs, nowNs), ...names])), 200);
+    }
+    await waitFor(async () => {
+      const r = await (await fetch(`${agent.adminUrl}/api/v1/query?query=count(x)`)).json() as { data: { result: { value: [number, string] }[] } };
+      return r.data.result[0]?.value[1] === String(SERIES);
+    }, { what: 'the 10 000 series of x' });
+  });
+
+  after(async () => {
+    if (agent.child.exitCode === null) await agent.stop();
+  });
+
+  it('serves /healthz and OTLP while slow queries run; the queries time out with Prometheus\' error', async () => {
+    const query = async (q: string) => {
+      const t0 = performance.now();
+      const res = await fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent(q)}&timeout=2s`);
+      return { status: res.status, json: await res.json() as { status: string; errorType?: string; error?: string }, ms: performance.now() - t0 };
+    };
+    const redos = query('{__name__=~"(.*.*)*X"}');
+    const subquery = query('count_over_time(x[1h:1ms])');
+    let done = false;
+    void Promise.allSettled([redos, subquery]).then(() => { done = true; });
+
+    const latencies: number[] = [];
+    const otlp: number[] = [];
+    let n = 0;
+    while (!done) {
+      const t0 = performance.now();
+      const res = await fetch(`${agent.adminUrl}/healthz`);
+      await res.text();
+      assert.equal(res.status, 200);
+      latencies.push(performance.now() - t0);
+      if (n++ % 5 === 0) {
+        const t1 = performance.now();
+        assert.equal(await postMetrics(agent, metricsBody([gauge('during_queries', [{ attrs: {}, value: n }], `${Date.now()}000000`)])), 200);
+        otlp.push(performance.now() - t1);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [r1, r2] = await Promise.all([redos, subquery]);
+    latencies.sort((a, b) => a - b);
+    if (process.env.LOOKOUT_E2E_VERBOSE) console.log(`healthz n=${latencies.length} p50=${latencies[latencies.length >> 1].toFixed(1)} max=${latencies[latencies.length - 1].toFixed(1)} otlp max=${Math.max(...otlp).toFixed(1)} redos=${r1.status}/${r1.ms.toFixed(0)}ms subquery=${r2.status}/${r2.json.errorType}/${r2.ms.toFixed(0)}ms`);
+    const max = latencies[latencies.length - 1];
+    assert.ok(latencies.length >= 10, `only ${latencies.length} health checks ran`);
+    assert.ok(max < HEALTHZ_BOUND_MS, `/healthz took up to ${max.toFixed(0)} ms (p50 ${latencies[latencies.length >> 1].toFixed(0)} ms)`);
+    assert.ok(Math.max(...otlp) < 2 * HEALTHZ_BOUND_MS, `an OTLP POST took ${Math.max(...otlp).toFixed(0)} ms`);
+
+    // The subquery stops at its timeout, or earlier at max_samples: both are a quick, typed refusal.
+    assert.equal(r2.json.status, 'error');
+    if (r2.json.errorType === 'timeout') assert.equal(r2.status, 503);
+    else assert.deepEqual([r2.status, r2.json.errorType], [422, 'execution'], JSON.stringify(r2.json));
+    assert.ok(r2.ms < 2000 + 1500, `the subquery answered after ${r2.ms.toFixed(0)} ms`);
+    // The regex query times out (backtracking engine) or answers (RE2), in time either way.
+    assert.ok(r1.ms < 2000 + 1500, `the regex query answered after ${r1.ms.toFixed(0)} ms`);
+    if (r1.status !== 200) assert.deepEqual([r1.status, r1.json.errorType], [503, 'timeout'], JSON.stringify(r1.json));
+    assert.ok(await metricValue(agent, 'lookout_query_timeouts_total') >= (r2.json.errorType === 'timeout' ? 1 : 0) + (r1.status === 503 ? 1 : 0));
+  });
+
+  it('cancels the query of a client that disconnects', async () => {
+    const before = await metricValue(agent, 'lookout_query_canceled_total');
+    const req = http.get(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('max_over_time(sum(x)[1h:1ms])')}`);
+    req.on('error', () => undefined);
+    await waitFor(async () => await metricValue(agent, 'lookout_queries_in_flight') === 1, { what: 'the query to run' });
+    req.destroy();
+    await waitFor(async () => await metricValue(agent, 'lookout_queries_in_flight') === 0, { timeoutMs: 3000, what: 'the query to stop' });
+    assert.equal(await metricValue(agent, 'lookout_query_canceled_total'), before + 1);
+  });
+
+  it('exits on SIGTERM within the shutdown timeout while a query runs', async () => {
+    const running = fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('max_over_time(sum(x)[1h:1ms])')}`).catch(() => undefined);
+    await waitFor(async () => await metricValue(agent, 'lookout_queries_in_flight') === 1, { what: 'the query to run' });
+    const t0 = performance.now();
+    const code = await agent.stop();
+    const took = performance.now() - t0;
+    assert.equal(code, 0, agent.output().slice(-2000));
+    assert.ok(took < 5000, `exit took ${took.toFixed(0)} ms`);
+    await running;
+  });
+});

@@ -8,6 +8,8 @@ import { run as exporter } from './exporters/otlp/exporter.bench';
 import { run as spanmetrics } from './connectors/spanmetrics.bench';
 import { run as store } from './store/store.bench';
 import { run as engine } from './promql/engine.bench';
+import { run as exposition } from './promql/exposition.bench';
+import { run as isolation } from './promql/isolation.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
   await store();
   console.log('\n== PromQL engine ==');
   await engine();
+  console.log('\n== /metrics exposition ==');
+  await exposition();
+  console.log('\n== query isolation (agent process) ==');
+  await isolation(Math.max(seconds, 20));
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -15,48 +15,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startAgent, type AgentProcess } from '../helpers/agent-process';
 import { waitFor } from '../helpers/wait';
+import {
+  agentMetric as metricValue, gauge, HEAVY_QUERY, loadPathologicalSeries, metricsBody, postMetrics, REDOS_QUERY, SUBQUERY,
+} from '../helpers/pathological-load';
 
-const SERIES = 10_000;
 const HEALTHZ_BOUND_MS = 200;
-
-function gauge(name: string, points: { attrs: Record<string, string>; value: number }[], timeNs: string) {
-  return {
-    name,
-    gauge: {
-      dataPoints: points.map((p) => ({
-        asDouble: p.value,
-        timeUnixNano: timeNs,
-        attributes: Object.entries(p.attrs).map(([key, v]) => ({ key, value: { stringValue: v } })),
-      })),
-    },
-  };
-}
-
-function metricsBody(metrics: unknown[]): string {
-  return JSON.stringify({
-    resourceMetrics: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] },
-      scopeMetrics: [{ scope: { name: 'test' }, metrics }],
-    }],
-  });
-}
-
-async function postMetrics(agent: AgentProcess, body: string): Promise<number> {
-  const res = await fetch(`${agent.otlpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-/** 9-character names: short matches for a backtracking engine, ~1 ms each. */
-function metricName(i: number): string {
-  return 'm' + i.toString(36).padStart(8, 'a');
-}
-
-async function metricValue(agent: AgentProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : 0;
-}
 
 describe('e2e: queries never stall the agent (issue 8)', function () {
   this.timeout(120_000);
@@ -64,18 +27,7 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
 
   before(async () => {
     agent = await startAgent({ service: { shutdown_timeout: '5s' }, store: { max_series: 50_000 } });
-    const nowNs = `${Date.now()}000000`;
-    for (let b = 0; b < SERIES; b += 2000) {
-      const xs = [];
-      for (let i = b; i < b + 2000; i++) xs.push({ attrs: { i: String(i) }, value: i });
-      const names = [];
-      for (let i = b; i < b + 2000; i++) names.push(gauge(metricName(i), [{ attrs: {}, value: 1 }], nowNs));
-      assert.equal(await postMetrics(agent, metricsBody([gauge('x', xs, nowNs), ...names])), 200);
-    }
-    await waitFor(async () => {
-      const r = await (await fetch(`${agent.adminUrl}/api/v1/query?query=count(x)`)).json() as { data: { result: { value: [number, string] }[] } };
-      return r.data.result[0]?.value[1] === String(SERIES);
-    }, { what: 'the 10 000 series of x' });
+    await loadPathologicalSeries(agent);
   });
 
   after(async () => {
@@ -88,8 +40,8 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
       const res = await fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent(q)}&timeout=2s`);
       return { status: res.status, json: await res.json() as { status: string; errorType?: string; error?: string }, ms: performance.now() - t0 };
     };
-    const redos = query('{__name__=~"(.*.*)*X"}');
-    const subquery = query('count_over_time(x[1h:1ms])');
+    const redos = query(REDOS_QUERY);
+    const subquery = query(SUBQUERY);
     let done = false;
     void Promise.allSettled([redos, subquery]).then(() => { done = true; });
 
@@ -130,7 +82,7 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
 
   it('cancels the query of a client that disconnects', async () => {
     const before = await metricValue(agent, 'lookout_query_canceled_total');
-    const req = http.get(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('max_over_time(sum(x)[1h:1ms])')}`);
+    const req = http.get(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent(HEAVY_QUERY)}`);
     req.on('error', () => undefined);
     await waitFor(async () => await metricValue(agent, 'lookout_queries_in_flight') === 1, { what: 'the query to run' });
     req.destroy();
@@ -139,7 +91,7 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
   });
 
   it('exits on SIGTERM within the shutdown timeout while a query runs', async () => {
-    const running = fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('max_over_time(sum(x)[1h:1ms])')}`).catch(() => undefined);
+    const running = fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent(HEAVY_QUERY)}`).catch(() => undefined);
     await waitFor(async () => await metricValue(agent, 'lookout_queries_in_flight') === 1, { what: 'the query to run' });
     const t0 = performance.now();
     const code = await agent.stop();

@@ -18,8 +18,9 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Logger } from 'pino';
 import type { Engine, QueryOptions, QueryValue } from '../../promql/types';
 import type { QueryGate } from '../../promql/query-gate';
+import { QueryContext, runCooperatively } from '../../promql/context';
 import type { QueryTelemetry } from './telemetry';
-import type { Labels, MetricMetadata, Querier } from '../../store/types';
+import type { Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
 import { ApiError, STATUS_OF, toApiError } from './errors';
 import {
   errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
@@ -148,7 +149,7 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     return limited(req, signal, (q) => engine.rangeQueryAsync(query, start, end, Math.max(1, Math.floor(step)), q));
   });
 
-  both('/api/v1/series', (req) => {
+  both('/api/v1/series', async (req, signal) => {
     const match = formValues(req, 'match[]');
     if (match.length === 0) throw new ApiError('bad_data', 'no match[] parameter provided');
     const start = timeParam(req, 'start', MIN_TIME);
@@ -156,8 +157,15 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     const limit = limitParam(req, 'limit');
     const sets = matchSets(match);
     const seen = new Map<string, Labels>();
+    // Like a query: sliced (regex matching over many values, decoding many series), under query.timeout.
+    const ctx = new QueryContext({ deadline: performance.now() + engine.timeoutMs, signal });
+    // Only whether a series has samples in the window matters: one reused buffer, whatever the window.
+    const scratch = new ReusedScratch();
     for (const matchers of sets) {
-      for (const s of querier.select(matchers, start, end)) {
+      const selected = querier.selectSteps
+        ? await runCooperatively(querier.selectSteps(matchers, start, end, scratch, () => ctx.due()), ctx)
+        : querier.select(matchers, start, end, scratch);
+      for (const s of selected) {
         if (s.t.length === 0) continue;
         seen.set(seriesKey(s.labels), s.labels);
       }
@@ -240,6 +248,15 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   });
 
   return router;
+}
+
+/** Scratch memory that hands out the same buffer again: for callers that only look at how many samples there are. */
+class ReusedScratch implements SampleScratch {
+  private buf = new Float64Array(1024);
+  reserve(n: number): Float64Array {
+    if (this.buf.length < n) this.buf = new Float64Array(n);
+    return this.buf.subarray(0, n);
+  }
 }
 
 function requiredTime(req: Request, name: string): number {

@@ -26,7 +26,7 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
   let agent: AgentProcess;
 
   before(async () => {
-    agent = await startAgent({ service: { shutdown_timeout: '5s' }, store: { max_series: 50_000 } });
+    agent = await startAgent({ service: { shutdown_timeout: '5s' } });
     await loadPathologicalSeries(agent);
   });
 

@@ -75,14 +75,14 @@ export class RuleManager implements Component {
   private stopped = false;
   private readonly clock: Clock;
   private counters: {
-    transitions?: Counter; evaluations?: Counter; failures?: Counter; missed?: Counter; refused?: Counter;
+    transitions?: Counter; evaluations?: Counter; failures?: Counter; missed?: Counter; refused?: Counter; timeouts?: Counter;
   } = {};
   private readonly refusedWarned = new Set<string>();
   /** Aborts running evaluations at shutdown. */
   private readonly stopping = new AbortController();
   /** Evaluations in progress, awaited by shutdown before the state store closes. */
   private readonly running = new Set<Promise<void>>();
-  /** Last time an overrun was logged, per group (one line per group per minute). */
+  /** Last time a rate-limited warning was logged, per kind and group (one line per minute). */
   private readonly overrunLogged = new Map<string, number>();
 
   constructor(private readonly opts: RuleManagerOptions) {
@@ -184,11 +184,16 @@ export class RuleManager implements Component {
   }
 
   private logOverrun(g: Group, missed: number): void {
-    const now = this.clock.now();
-    if (now - (this.overrunLogged.get(g.key) ?? -Infinity) < 60_000) return;
-    this.overrunLogged.set(g.key, now);
-    this.logger?.warn({ group: g.name, missed, last_duration_s: g.evaluationTime, interval_ms: g.interval },
+    this.warnRateLimited(`missed;${g.key}`, { group: g.name, missed, last_duration_s: g.evaluationTime, interval_ms: g.interval },
       'rule group evaluation overran its interval; iterations skipped (lookout_rule_group_iterations_missed_total)');
+  }
+
+  /** At most one line per key per minute. */
+  private warnRateLimited(key: string, obj: object, msg: string): void {
+    const now = this.clock.now();
+    if (now - (this.overrunLogged.get(key) ?? -Infinity) < 60_000) return;
+    this.overrunLogged.set(key, now);
+    this.logger?.warn(obj, msg);
   }
 
   /** Evaluates one group at ts and persists its alert state (also used by tests). */
@@ -209,12 +214,19 @@ export class RuleManager implements Component {
         }
       },
     });
+    const timedOut: string[] = [];
     for (const r of g.rules) {
       this.counters.evaluations?.add(1, { rule_group: g.key });
       if (r.health === 'err') {
         this.counters.failures?.add(1, { rule_group: g.key });
-        this.logger?.warn({ group: g.name, rule: r.name, err: r.lastError }, 'evaluating rule failed');
+        if (r.lastError?.startsWith('query timed out')) timedOut.push(r.name);
+        else this.logger?.warn({ group: g.name, rule: r.name, err: r.lastError }, 'evaluating rule failed');
       }
+    }
+    if (timedOut.length > 0) {
+      this.counters.timeouts?.add(1, { rule_group: g.key });
+      this.warnRateLimited(`timeout;${g.key}`, { group: g.name, rules: timedOut, interval_ms: g.interval },
+        'rule group evaluation hit its deadline (the group interval); the rules listed failed with a timeout');
     }
     if (this.stateStore && !this.stopped) {
       try {
@@ -258,6 +270,9 @@ export class RuleManager implements Component {
       failures: m.createCounter('lookout_rule_evaluation_failures', { description: 'Rule evaluations that failed, per group.' }),
       missed: m.createCounter('lookout_rule_group_iterations_missed', {
         description: 'Group evaluations skipped because the previous one ran late.',
+      }),
+      timeouts: m.createCounter('lookout_rule_group_timeouts', {
+        description: 'Group evaluations cut short by their deadline (the group interval).',
       }),
       refused: m.createCounter('lookout_rule_samples_refused', {
         description: 'Rule result samples the store refused (out of order or series limit).',

@@ -62,6 +62,29 @@ describe('rule evaluation deadline', function () {
     assert.equal(ok.rules[0].health, 'ok', ok.rules[0].lastError);
   });
 
+  it('counts a group cut short by its deadline', async () => {
+    const host = makeHost();
+    try {
+      writeFileSync(path.join(host.storageDir, 'slow.rules.yaml'), `groups:\n  - name: slow\n    interval: 1s\n    rules:\n      - record: slow:max\n        expr: ${HEAVY}\n`);
+      const clock = { ...systemClock, setTimeout: (fn: () => void | Promise<void>) => systemClock.setTimeout(fn, 0) };
+      const m = new RuleManager({
+        config: rulesConfigSchema.parse({ files: ['slow.rules.yaml'], default_pack: { enabled: false } }),
+        baseDir: host.storageDir, query, clock, mountApi: false, persist: false,
+      });
+      await m.start(host);
+      try {
+        await waitFor(async () => await host.counter('lookout_rule_group_timeouts') >= 1, { timeoutMs: 5000, what: 'a group timeout' });
+        const rule = m.groups()[0].rules[0];
+        assert.match(rule.lastError!, /query timed out/);
+        assert.ok(rule.evaluationTime >= 0.95 && rule.evaluationTime < 2, `evaluation took ${rule.evaluationTime} s`);
+      } finally {
+        await m.shutdown();
+      }
+    } finally {
+      await host.cleanup();
+    }
+  });
+
   it('shutdown cancels a running evaluation at once', async () => {
     const host = makeHost();
     try {

@@ -19,7 +19,15 @@ import {
   agentMetric as metricValue, gauge, HEAVY_QUERY, loadPathologicalSeries, metricsBody, postMetrics, REDOS_QUERY, SUBQUERY,
 } from '../helpers/pathological-load';
 
-const HEALTHZ_BOUND_MS = 200;
+/**
+ * Bounds for /healthz while the queries run. Unprotected, every check in
+ * that window waits for a whole query (2 s and more); protected, a check
+ * waits for at most one 10 ms slice plus the machine's own noise (CI VMs are
+ * shared, so single checks can stall for scheduling or GC: the maximum gets
+ * a looser bound than the bulk).
+ */
+const HEALTHZ_P90_MS = 200;
+const HEALTHZ_MAX_MS = 1000;
 
 describe('e2e: queries never stall the agent (issue 8)', function () {
   this.timeout(120_000);
@@ -66,8 +74,10 @@ describe('e2e: queries never stall the agent (issue 8)', function () {
     if (process.env.LOOKOUT_E2E_VERBOSE) console.log(`healthz n=${latencies.length} p50=${latencies[latencies.length >> 1].toFixed(1)} max=${latencies[latencies.length - 1].toFixed(1)} otlp max=${Math.max(...otlp).toFixed(1)} redos=${r1.status}/${r1.ms.toFixed(0)}ms subquery=${r2.status}/${r2.json.errorType}/${r2.ms.toFixed(0)}ms`);
     const max = latencies[latencies.length - 1];
     assert.ok(latencies.length >= 10, `only ${latencies.length} health checks ran`);
-    assert.ok(max < HEALTHZ_BOUND_MS, `/healthz took up to ${max.toFixed(0)} ms (p50 ${latencies[latencies.length >> 1].toFixed(0)} ms)`);
-    assert.ok(Math.max(...otlp) < 2 * HEALTHZ_BOUND_MS, `an OTLP POST took ${Math.max(...otlp).toFixed(0)} ms`);
+    const p90 = latencies[Math.floor(latencies.length * 0.9)];
+    assert.ok(p90 < HEALTHZ_P90_MS && max < HEALTHZ_MAX_MS,
+      `/healthz p90 ${p90.toFixed(0)} ms, max ${max.toFixed(0)} ms (p50 ${latencies[latencies.length >> 1].toFixed(0)} ms)`);
+    assert.ok(Math.max(...otlp) < HEALTHZ_MAX_MS, `an OTLP POST took ${Math.max(...otlp).toFixed(0)} ms`);
 
     // The subquery stops at its timeout, or earlier at max_samples: both are a quick, typed refusal.
     assert.equal(r2.json.status, 'error');

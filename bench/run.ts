@@ -9,6 +9,8 @@ import { run as spanmetrics } from './connectors/spanmetrics.bench';
 import { run as store } from './store/store.bench';
 import { run as engine } from './promql/engine.bench';
 import { run as regex } from './regex/matcher.bench';
+import { run as exposition } from './promql/exposition.bench';
+import { run as isolation } from './promql/isolation.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -24,6 +26,10 @@ async function main(): Promise<void> {
   await engine();
   console.log('\n== regex engines (matchers, ReDoS, body search) ==');
   await regex(seconds / 3);
+  console.log('\n== /metrics exposition ==');
+  await exposition();
+  console.log('\n== query isolation (agent process) ==');
+  await isolation(Math.max(seconds, 20));
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -108,13 +108,11 @@ export class AdminServer {
       res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'OK\n' : `not ready: ${reason}\n`);
     });
     app.get('/metrics', (_req, res) => {
-      this.metrics.render().then(
-        (text) => res.type('text/plain; version=0.0.4; charset=utf-8').send(text),
-        (err: Error) => {
-          this.logger.error({ err }, 'rendering /metrics failed');
-          res.status(500).type('text/plain').send(`rendering metrics failed: ${err.message}\n`);
-        },
-      );
+      streamMetrics(this.metrics, res).catch((err: Error) => {
+        this.logger.error({ err }, 'rendering /metrics failed');
+        if (!res.headersSent) res.status(500).type('text/plain').send(`rendering metrics failed: ${err.message}\n`);
+        else res.destroy(err);
+      });
     });
     app.get('/api/v1/status/config', (_req, res) => {
       if (!this.statusConfig) { res.status(503).json({ status: 'error', errorType: 'unavailable', error: 'config not loaded yet' }); return; }
@@ -165,4 +163,19 @@ export class AdminServer {
       setTimeout(() => { s.closeAllConnections(); }, 1000).unref();
     });
   }
+}
+
+/** Writes the /metrics body chunk by chunk, waiting for the client to drain (a slow scraper holds one chunk, not the body). */
+async function streamMetrics(metrics: SelfMetrics, res: express.Response): Promise<void> {
+  let started = false;
+  for await (const chunk of metrics.renderChunks()) {
+    if (res.destroyed) return;
+    if (!started) {
+      res.status(200).type('text/plain; version=0.0.4; charset=utf-8');
+      started = true;
+    }
+    if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+  }
+  if (!started) res.status(200).type('text/plain; version=0.0.4; charset=utf-8');
+  res.end();
 }

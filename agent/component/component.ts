@@ -16,7 +16,7 @@ export interface Host {
   /** An express router mounted on the admin server, for component APIs. */
   adminRouter: Router;
   /** Adds a Prometheus text-format source appended to the admin /metrics output. */
-  registerMetricsSource(source: () => string | Promise<string>): void;
+  registerMetricsSource(source: () => string | Promise<string> | AsyncIterable<string>): void;
   /** Directory for the component's durable state (under storage.dir). */
   storageDir: string;
   /** Components reach each other by id ("store", "rules", ...), registered in start order. */

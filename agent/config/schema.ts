@@ -8,6 +8,7 @@ import { durationSchema } from './duration';
 import { otlpReceiverConfigSchema } from '../receivers/otlp/config';
 import { otlpExporterConfigSchema } from '../exporters/otlp/config';
 import { storeConfigSchema } from '../store/config';
+import { queryConfigSchema } from '../promql/config';
 import { spanmetricsConfigSchema } from '../connectors/spanmetrics/config';
 import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
@@ -27,6 +28,7 @@ export const configSchema = z.strictObject({
     logmetrics: logmetricsConfigSchema.prefault({}),
   }).prefault({}),
   store: storeConfigSchema.prefault({}),
+  query: queryConfigSchema.prefault({}),
   rules: rulesConfigSchema.prefault({}),
   alerting: alertingConfigSchema.prefault({}),
   admin: adminConfigSchema.prefault({}),

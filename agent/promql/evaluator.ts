@@ -24,13 +24,12 @@ import type { Window } from './functions/window';
 import { dropMetricName, EMPTY_LABELS, labelsKey, sortByLabels, sortedLabels } from './labels';
 import { QueryError } from './types';
 import type { RangeSlice, RangeValue, Sample, Value } from './values';
+import { QueryContext, type Steps } from './context';
 
 export interface EvalOptions {
   lookbackDeltaMs: number;
   /** Step of subqueries written without one (`x[1h:]`): Prometheus' global evaluation_interval. */
   defaultSubqueryStepMs: number;
-  /** Upper bound on samples fetched for one query (memory guard). */
-  maxSamples: number;
 }
 
 type RangeFn = (w: Window, scalars: number[]) => number | undefined;
@@ -126,12 +125,13 @@ export class Evaluator {
     private readonly start: number,
     private readonly end: number,
     private readonly opts: EvalOptions,
+    /** Deadline, abort signal, sample budget and time slice of this query. */
+    private readonly ctx: QueryContext,
     /** Memory for decoded samples, owned by the engine and valid for this evaluation. */
     private readonly scratch?: SampleScratch,
   ) {
     this.dropped = start !== end ? new Map() : undefined;
     this.markInvariant(root);
-    this.preselect();
   }
 
   private dropName(l: Labels): Labels {
@@ -141,8 +141,8 @@ export class Evaluator {
     return out;
   }
 
-  /** Evaluates the root at one time. */
-  evalAt(ts: number): Value {
+  /** Evaluates the root at one time; call prepare() first. */
+  evalAt(ts: number): Steps<Value> {
     return this.eval(this.root, ts);
   }
 
@@ -202,7 +202,7 @@ export class Evaluator {
   }
 
   /** Fetches every selector's series once, over all the times the query can look at. */
-  private preselect(): void {
+  *prepare(): Steps<void> {
     const windows = new Map<VectorSelector, [number, number]>();
     const visit = (e: Expr, lo: number, hi: number): void => {
       switch (e.kind) {
@@ -235,43 +235,43 @@ export class Evaluator {
       }
     };
     visit(this.root, this.start, this.end);
-    let total = 0;
     for (const [sel, [mint, maxt]] of windows) {
-      const selected = this.querier.select(sel.matchers, mint, maxt, this.scratch);
+      const selected = this.querier.selectSteps
+        ? yield* this.querier.selectSteps(sel.matchers, mint, maxt, this.scratch, () => this.ctx.due())
+        : this.querier.select(sel.matchers, mint, maxt, this.scratch);
       const series = this.querier.sortedByLabels ? selected : sortByLabels(selected, (s) => s.labels);
+      let total = 0;
       for (const s of series) total += s.t.length;
-      if (total > this.opts.maxSamples) {
-        throw new QueryError(`query processing would load too many samples into memory in query execution (more than ${this.opts.maxSamples})`, 'execution');
-      }
+      this.ctx.addSamples(total);
       this.selections.set(sel, series);
     }
   }
 
   // ---- evaluation ----
 
-  private eval(e: Expr, ts: number): Value {
+  private *eval(e: Expr, ts: number): Steps<Value> {
     if (this.invariant.has(e)) {
       const hit = this.invariantCache.get(e);
       if (hit) return hit;
-      const v = this.evalUncached(e, ts);
+      const v = yield* this.evalUncached(e, ts);
       this.invariantCache.set(e, v);
       return v;
     }
-    return this.evalUncached(e, ts);
+    return yield* this.evalUncached(e, ts);
   }
 
-  private evalUncached(e: Expr, ts: number): Value {
+  private *evalUncached(e: Expr, ts: number): Steps<Value> {
     switch (e.kind) {
       case 'number': return { type: 'scalar', value: e.value };
       case 'string': return { type: 'string', value: e.value };
-      case 'paren': return this.eval(e.expr, ts);
-      case 'vector': return { type: 'vector', samples: this.selectVector(e, ts, false) };
-      case 'matrix': case 'subquery': return this.range(e, ts);
-      case 'call': return this.call(e, ts);
-      case 'aggregate': return this.aggregate(e, ts);
-      case 'binary': return this.binary(e, ts);
+      case 'paren': return yield* this.eval(e.expr, ts);
+      case 'vector': return { type: 'vector', samples: yield* this.selectVector(e, ts, false) };
+      case 'matrix': case 'subquery': return yield* this.range(e, ts);
+      case 'call': return yield* this.call(e, ts);
+      case 'aggregate': return yield* this.aggregate(e, ts);
+      case 'binary': return yield* this.binary(e, ts);
       case 'unary': {
-        const v = this.eval(e.expr, ts);
+        const v = yield* this.eval(e.expr, ts);
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
         if (v.type !== 'vector') throw new QueryError(`unary minus on ${v.type}`, 'execution');
@@ -282,14 +282,14 @@ export class Evaluator {
     }
   }
 
-  private vector(e: Expr, ts: number): Sample[] {
-    const v = this.eval(e, ts);
+  private *vector(e: Expr, ts: number): Steps<Sample[]> {
+    const v = yield* this.eval(e, ts);
     if (v.type !== 'vector') throw new QueryError(`expected instant vector, got ${v.type}`, 'execution');
     return v.samples;
   }
 
-  private scalar(e: Expr, ts: number): number {
-    const v = this.eval(e, ts);
+  private *scalar(e: Expr, ts: number): Steps<number> {
+    const v = yield* this.eval(e, ts);
     if (v.type !== 'scalar') throw new QueryError(`expected scalar, got ${v.type}`, 'execution');
     return v.value;
   }
@@ -304,12 +304,13 @@ export class Evaluator {
    * The newest sample at or before the reference time, within the lookback
    * delta, unless a staleness marker came after it.
    */
-  private selectVector(e: VectorSelector, ts: number, forTimestamp: boolean): Sample[] {
+  private *selectVector(e: VectorSelector, ts: number, forTimestamp: boolean): Steps<Sample[]> {
     let ref = ts - e.offset;
     if (e.at) ref = forTimestamp ? this.atTime(e.at) : this.atTime(e.at) - e.offset;
     const minT = ref - this.opts.lookbackDeltaMs;
     const out: Sample[] = [];
     for (const s of this.selections.get(e)!) {
+      if (this.ctx.due()) yield;
       const idx = upperBound(s.t, ref) - 1;
       if (idx < 0) continue;
       const t = s.t[idx];
@@ -323,13 +324,14 @@ export class Evaluator {
     return out;
   }
 
-  private range(e: MatrixSelector | SubqueryExpr, ts: number): RangeValue {
+  private *range(e: MatrixSelector | SubqueryExpr, ts: number): Steps<RangeValue> {
     if (e.kind === 'matrix') {
       const sel = e.selector;
       const ref = (sel.at ? this.atTime(sel.at) : ts) - sel.offset;
       const rangeStart = ref - e.range;
       const series: RangeSlice[] = [];
       for (const s of this.selections.get(sel)!) {
+        if (this.ctx.due()) yield;
         const lo = lowerBound(s.t, rangeStart);
         const hi = upperBound(s.t, ref, lo);
         if (hi > lo) series.push({ metric: s.labels, t: s.t, v: s.v, lo, hi });
@@ -340,17 +342,31 @@ export class Evaluator {
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
     const bySeries = new Map<string, { metric: Labels; t: number[]; v: number[] }>();
+    // Label objects repeat from step to step: their keys are computed once.
+    const keys = new Map<Labels, string>();
+    // Only a range query revisits inner steps; an instant query would just hold them twice.
     let cache = this.subqueryCache.get(e);
-    if (!cache) this.subqueryCache.set(e, (cache = new Map()));
+    if (!cache && this.start !== this.end) this.subqueryCache.set(e, (cache = new Map()));
+    let held = 0;
     // Inner steps are the multiples of the step inside [ref - range, ref].
     for (let t = Math.ceil(rangeStart / step) * step; t <= ref; t += step) {
-      let inner = cache.get(t);
+      if (this.ctx.due()) yield;
+      let inner = cache?.get(t);
       if (!inner) {
-        inner = this.vector(e.expr, t);
-        cache.set(t, inner);
+        inner = yield* this.vector(e.expr, t);
+        if (cache) {
+          // Memoised inner vectors stay for the whole query: they count for good.
+          this.ctx.addSamples(inner.length);
+          cache.set(t, inner);
+        }
       }
+      // The points a subquery materialises count against the sample budget while they are held, as in Prometheus.
+      this.ctx.addSamples(inner.length);
+      held += inner.length;
       for (const s of inner) {
-        const key = labelsKey(s.metric);
+        if (this.ctx.due()) yield;
+        let key = keys.get(s.metric);
+        if (key === undefined) keys.set(s.metric, (key = labelsKey(s.metric)));
         let acc = bySeries.get(key);
         if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
         acc.t.push(t);
@@ -359,76 +375,81 @@ export class Evaluator {
     }
     const series: RangeSlice[] = [];
     for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: acc.t, v: acc.v, lo: 0, hi: acc.t.length });
+    // The caller consumes them at this step and drops them.
+    this.ctx.samples -= held;
     return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
   }
 
-  private call(e: Call, ts: number): Value {
+  private *call(e: Call, ts: number): Steps<Value> {
     const def = FUNCTIONS.get(e.func)!;
     if (e.func === 'timestamp') {
       const arg = unwrapParens(e.args[0]);
-      const samples = arg.kind === 'vector' ? this.selectVector(arg, ts, true) : this.vector(arg, ts);
+      const samples = arg.kind === 'vector' ? yield* this.selectVector(arg, ts, true) : yield* this.vector(arg, ts);
       // Only raw selector samples carry their own time; anything computed is stamped with the evaluation time.
       const out = samples.map((s) => ({ metric: this.dropName(s.metric), value: (arg.kind === 'vector' ? s.t! : ts) / 1000 }));
       if (namesVary(metricsOf(samples))) assertNoDuplicateLabelsets(out);
       return { type: 'vector', samples: out };
     }
     const matrixArg = def.argTypes.indexOf('matrix');
-    if (matrixArg >= 0) return this.rangeCall(e, ts, matrixArg);
+    if (matrixArg >= 0) return yield* this.rangeCall(e, ts, matrixArg);
 
     const fn = e.func;
     let out: Sample[];
     // Functions that only drop the metric name (or keep labels) need the duplicate check only when names vary.
     let checkDuplicates: boolean | undefined;
-    const arg0 = (): Sample[] => {
-      const v = this.vector(e.args[0], ts);
+    const self = this;
+    function* arg0(): Steps<Sample[]> {
+      const v = yield* self.vector(e.args[0], ts);
       checkDuplicates ??= namesVary(metricsOf(v));
       return v;
-    };
-    const mapValues = (f: (v: number) => number): Sample[] => arg0().map((s) => ({ metric: this.dropName(s.metric), value: f(s.value) }));
-    if (fn in SIMPLE_MATH) out = mapValues(SIMPLE_MATH[fn]);
+    }
+    function* mapValues(f: (v: number) => number): Steps<Sample[]> {
+      return (yield* arg0()).map((s) => ({ metric: self.dropName(s.metric), value: f(s.value) }));
+    }
+    if (fn in SIMPLE_MATH) out = yield* mapValues(SIMPLE_MATH[fn]);
     else if (fn in DATE_FUNCTIONS) {
       const f = DATE_FUNCTIONS[fn];
       if (e.args.length === 0) return { type: 'vector', samples: [{ metric: EMPTY_LABELS, value: f(civil(Math.trunc(ts / 1000))) }] };
-      out = mapValues((v) => f(civil(v)));
+      out = yield* mapValues((v) => f(civil(v)));
     } else {
       switch (fn) {
         case 'time': return { type: 'scalar', value: ts / 1000 };
         case 'pi': return { type: 'scalar', value: Math.PI };
         case 'scalar': {
-          const v = arg0();
+          const v = yield* arg0();
           return { type: 'scalar', value: v.length === 1 ? v[0].value : NaN };
         }
-        case 'vector': out = [{ metric: EMPTY_LABELS, value: this.scalar(e.args[0], ts) }]; break;
+        case 'vector': out = [{ metric: EMPTY_LABELS, value: yield* this.scalar(e.args[0], ts) }]; break;
         case 'clamp': {
-          const v = arg0();
-          const min = this.scalar(e.args[1], ts);
-          const max = this.scalar(e.args[2], ts);
+          const v = yield* arg0();
+          const min = yield* this.scalar(e.args[1], ts);
+          const max = yield* this.scalar(e.args[2], ts);
           out = max < min ? [] : v.map((s) => ({ metric: this.dropName(s.metric), value: clamp(s.value, min, max) }));
           break;
         }
         case 'clamp_max': {
-          const v = arg0();
-          const max = this.scalar(e.args[1], ts);
+          const v = yield* arg0();
+          const max = yield* this.scalar(e.args[1], ts);
           out = v.map((s) => ({ metric: this.dropName(s.metric), value: Math.min(max, s.value) }));
           break;
         }
         case 'clamp_min': {
-          const v = arg0();
-          const min = this.scalar(e.args[1], ts);
+          const v = yield* arg0();
+          const min = yield* this.scalar(e.args[1], ts);
           out = v.map((s) => ({ metric: this.dropName(s.metric), value: Math.max(min, s.value) }));
           break;
         }
         case 'round': {
-          const v = arg0();
-          const toNearest = e.args.length > 1 ? this.scalar(e.args[1], ts) : 1;
+          const v = yield* arg0();
+          const toNearest = e.args.length > 1 ? yield* this.scalar(e.args[1], ts) : 1;
           out = v.map((s) => ({ metric: this.dropName(s.metric), value: roundTo(s.value, toNearest) }));
           break;
         }
-        case 'absent': out = arg0().length > 0 ? [] : [{ metric: absentLabels(e.args[0]), value: 1 }]; break;
+        case 'absent': out = (yield* arg0()).length > 0 ? [] : [{ metric: absentLabels(e.args[0]), value: 1 }]; break;
         case 'sort': case 'sort_desc': {
           const desc = fn === 'sort_desc';
           checkDuplicates = false;
-          out = arg0().slice().sort((a, b) => {
+          out = (yield* arg0()).slice().sort((a, b) => {
             const an = Number.isNaN(a.value);
             const bn = Number.isNaN(b.value);
             if (an || bn) return an === bn ? 0 : an ? 1 : -1;
@@ -438,7 +459,7 @@ export class Evaluator {
           break;
         }
         case 'label_replace': {
-          const v = arg0();
+          const v = yield* arg0();
           const f = this.wrapFunctionError(() => labelReplacer(
             this.stringArg(e.args[1]), this.stringArg(e.args[2]), this.stringArg(e.args[3]), this.stringArg(e.args[4])));
           out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
@@ -446,7 +467,7 @@ export class Evaluator {
           break;
         }
         case 'label_join': {
-          const v = arg0();
+          const v = yield* arg0();
           const f = this.wrapFunctionError(() => labelJoiner(
             this.stringArg(e.args[1]), this.stringArg(e.args[2]), e.args.slice(3).map((a) => this.stringArg(a))));
           out = v.map((s) => ({ metric: f(s.metric), value: s.value }));
@@ -454,21 +475,21 @@ export class Evaluator {
           break;
         }
         case 'histogram_quantile': {
-          const q = this.scalar(e.args[0], ts);
-          const v = this.vector(e.args[1], ts);
+          const q = yield* this.scalar(e.args[0], ts);
+          const v = yield* this.vector(e.args[1], ts);
           checkDuplicates = namesVary(metricsOf(v));
           out = histogramQuantile(q, v);
           break;
         }
         case 'histogram_count': case 'histogram_sum':
           // Only native histogram samples qualify; the store holds floats only.
-          this.vector(e.args[0], ts);
+          yield* this.vector(e.args[0], ts);
           out = [];
           break;
         case 'histogram_fraction':
-          this.scalar(e.args[0], ts);
-          this.scalar(e.args[1], ts);
-          this.vector(e.args[2], ts);
+          yield* this.scalar(e.args[0], ts);
+          yield* this.scalar(e.args[1], ts);
+          yield* this.vector(e.args[2], ts);
           out = [];
           break;
         default:
@@ -488,13 +509,13 @@ export class Evaluator {
     }
   }
 
-  private rangeCall(e: Call, ts: number, matrixArg: number): Value {
+  private *rangeCall(e: Call, ts: number, matrixArg: number): Steps<Value> {
     const scalars: number[] = [];
-    e.args.forEach((a, i) => {
-      if (i !== matrixArg) scalars.push(this.scalar(a, ts));
-    });
+    for (let i = 0; i < e.args.length; i++) {
+      if (i !== matrixArg) scalars.push(yield* this.scalar(e.args[i], ts));
+    }
     const arg = unwrapParens(e.args[matrixArg]);
-    const rv = this.eval(arg, ts);
+    const rv = yield* this.eval(arg, ts);
     if (rv.type !== 'matrix') throw new QueryError(`expected range vector in call to function ${JSON.stringify(e.func)}, got ${rv.type}`, 'execution');
     if (e.func === 'absent_over_time') {
       return { type: 'vector', samples: rv.series.length > 0 ? [] : [{ metric: absentLabels(arg), value: 1 }] };
@@ -505,6 +526,7 @@ export class Evaluator {
     const out: Sample[] = [];
     const w: Window = { t: [], v: [], lo: 0, hi: 0, rangeStart: rv.rangeStart, rangeEnd: rv.rangeEnd, rangeMs: rv.rangeMs, evalTs: ts };
     for (const s of rv.series) {
+      if (this.ctx.due()) yield;
       w.t = s.t;
       w.v = s.v;
       w.lo = s.lo;
@@ -517,18 +539,18 @@ export class Evaluator {
     return { type: 'vector', samples: out };
   }
 
-  private aggregate(e: AggregateExpr, ts: number): Value {
+  private *aggregate(e: AggregateExpr, ts: number): Steps<Value> {
     let param: number | string | undefined;
-    if (e.param) param = e.op === 'count_values' ? this.stringArg(e.param) : this.scalar(e.param, ts);
-    const vec = this.vector(e.expr, ts);
+    if (e.param) param = e.op === 'count_values' ? this.stringArg(e.param) : yield* this.scalar(e.param, ts);
+    const vec = yield* this.vector(e.expr, ts);
     // Groups are distinct label sets by construction; topk/bottomk keep their (distinct) input labels.
     const out = this.wrapFunctionError(() => aggregate(e.op, e.grouping, e.without, param, vec));
     return { type: 'vector', samples: out };
   }
 
-  private binary(e: BinaryExpr, ts: number): Value {
-    const l = this.eval(e.lhs, ts);
-    const r = this.eval(e.rhs, ts);
+  private *binary(e: BinaryExpr, ts: number): Steps<Value> {
+    const l = yield* this.eval(e.lhs, ts);
+    const r = yield* this.eval(e.rhs, ts);
     let out: Sample[];
     // Set operators return input samples, never two with one label set; elsewhere labels change.
     let check = true;

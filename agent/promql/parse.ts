@@ -104,7 +104,27 @@ const RENAMED_FUNCTIONS: Record<string, string> = { holt_winters: 'double_expone
 
 interface Rewrite { text: string; renamedAt: Map<number, string>; toOriginal: (pos: number) => number }
 
-/** Replaces calls of renamed functions (outside strings and comments) with the name the grammar knows. */
+/**
+ * A number as Prometheus 2.42's lexer scans it (scanNumber: optional 0x
+ * prefix, digits, optional `.` and digits, optional exponent), written the
+ * way the lezer grammar accepts: `2.` -> `2.0`, `0X1F` -> `0x1F`; undefined
+ * when nothing needs rewriting.
+ */
+function lezerNumber(token: string): string | undefined {
+  if (/^0X/.test(token)) return '0x' + token.slice(2);
+  const m = /^([0-9]*)\.(?![0-9])(.*)$/.exec(token);
+  if (m && m[1] !== '') return `${m[1]}.0${m[2]}`;
+  return undefined;
+}
+
+/** The number token at the start of s, with Prometheus' scanNumber rules. */
+const NUMBER_TOKEN = /^(?:0[xX][0-9a-fA-F]+|[0-9]*\.?[0-9]*(?:[eE][+-]?[0-9]+)?)/;
+
+/**
+ * Replaces calls of renamed functions (outside strings and comments) with
+ * the name the grammar knows, and number literals Prometheus accepts but the
+ * grammar does not (`2.`, `1./6.`, `0X1F`) with equivalent ones.
+ */
 function rewriteRenamed(text: string): Rewrite {
   const renamedAt = new Map<number, string>();
   const shifts: { at: number; delta: number }[] = [];
@@ -125,6 +145,16 @@ function rewriteRenamed(text: string): Rewrite {
       out += text.slice(i, end);
       i = end;
       continue;
+    }
+    if (/[0-9.]/.test(ch)) {
+      const tok = NUMBER_TOKEN.exec(text.slice(i))![0];
+      if (tok !== '' && tok !== '.') {
+        const fixed = lezerNumber(tok);
+        if (fixed !== undefined && fixed.length !== tok.length) shifts.push({ at: out.length, delta: fixed.length - tok.length });
+        out += fixed ?? tok;
+        i += tok.length;
+        continue;
+      }
     }
     const m = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(text.slice(i));
     if (m) {
@@ -362,8 +392,9 @@ class Converter {
     let args: Expr[] = [];
     for (const c of children(node)) {
       if (c.name === 'AggregateOp') {
-        const text = this.src(c);
-        if (!AGGREGATE_OPS.has(text as AggregateOp)) fail(c, `unsupported aggregation ${JSON.stringify(text)} (not in Prometheus 2.42 PromQL)`);
+        // Prometheus' lexer looks keywords up in lower case: `SUM`, `Count` are aggregations too.
+        const text = this.src(c).toLowerCase();
+        if (!AGGREGATE_OPS.has(text as AggregateOp)) fail(c, `unsupported aggregation ${JSON.stringify(this.src(c))} (not in Prometheus 2.42 PromQL)`);
         op = text as AggregateOp;
       } else if (c.name === 'AggregateModifier') {
         without = c.firstChild?.name === 'Without';

@@ -17,22 +17,47 @@ export type QueryValue =
 
 /** Raised for a query that cannot be parsed or evaluated; errorType as in Prometheus' API. */
 export class QueryError extends Error {
-  constructor(message: string, readonly errorType: 'bad_data' | 'execution' | 'timeout' | 'canceled' = 'bad_data') {
+  constructor(message: string, readonly errorType: 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'unavailable' = 'bad_data') {
     super(message);
     this.name = 'QueryError';
   }
 }
 
+/** Per-query limits on top of the engine's. */
+export interface QueryOptions {
+  /** This query's timeout (ms); the engine's timeout caps it (Prometheus' `timeout` parameter). */
+  timeoutMs?: number;
+  /** Aborts the query: client disconnected, agent stopping, rule group overran its interval. */
+  signal?: AbortSignal;
+  /** When the timeout started running (performance.now()), e.g. before waiting in a queue; default now. */
+  startedAt?: number;
+}
+
 /**
  * Evaluates expr at time t (ms) and returns an instant vector; a scalar
  * result becomes one sample with no labels, as in Prometheus' EngineQueryFunc.
+ * Asynchronous: the engine yields to the event loop while it works.
  */
-export type QueryFunc = (expr: string, t: number) => VectorSample[];
+export type QueryFunc = (expr: string, t: number, opts?: QueryOptions) => Promise<VectorSample[]>;
 
-/** The engine's public face (agent/promql/engine.ts implements it over a store Querier). */
+/** A QueryFunc that blocks (Go templates' `query`); keep its timeout short. */
+export type SyncQueryFunc = (expr: string, t: number) => VectorSample[];
+
+/**
+ * The engine's public face (agent/promql/engine.ts implements it over a
+ * store Querier). The agent uses the *Async methods, which give the event
+ * loop a turn every few milliseconds; the synchronous ones (same limits,
+ * no turns) are for tests and offline tools such as `lookout test-rules`.
+ */
 export interface Engine {
+  /** The default and maximum query timeout (ms). */
+  readonly timeoutMs: number;
+  /** Most samples one query may hold. */
+  readonly maxSamples: number;
   /** Instant query at t (ms), as GET /api/v1/query. */
-  instantQuery(expr: string, t: number): QueryValue;
+  instantQuery(expr: string, t: number, opts?: QueryOptions): QueryValue;
   /** Range query over [start, end] every step (all ms), as GET /api/v1/query_range; always a matrix. */
-  rangeQuery(expr: string, start: number, end: number, step: number): QueryValue;
+  rangeQuery(expr: string, start: number, end: number, step: number, opts?: QueryOptions): QueryValue;
+  instantQueryAsync(expr: string, t: number, opts?: QueryOptions): Promise<QueryValue>;
+  rangeQueryAsync(expr: string, start: number, end: number, step: number, opts?: QueryOptions): Promise<QueryValue>;
 }

@@ -7,7 +7,7 @@
  * so their resolution is re-sent. The evaluation time is always passed in,
  * never read from a clock, so tests drive it step by step.
  */
-import type { VectorSample, QueryFunc } from '../promql/types';
+import type { VectorSample, QueryFunc, QueryOptions, SyncQueryFunc } from '../promql/types';
 import type { Labels } from '../store/types';
 import { AlertTemplate } from '../templates';
 import { queryEscape } from '../templates/builtins';
@@ -18,6 +18,13 @@ import {
 import { ALERT_NAME, ALERT_STATE, labelsKey, METRIC_NAME, setLabel, sortedLabels } from './labels';
 import type { RuleHealth } from './recording-rule';
 import type { RuleSpec } from './rulefmt';
+
+export interface AlertingEvalOptions {
+  /** Deadline and abort signal for the rule's query. */
+  query?: QueryOptions;
+  /** What the `query` template function runs (synchronous, short timeout); absent: templates cannot query. */
+  templateQuery?: SyncQueryFunc;
+}
 
 export const ALERTS_METRIC = 'ALERTS';
 export const ALERTS_FOR_STATE_METRIC = 'ALERTS_FOR_STATE';
@@ -120,11 +127,14 @@ export class AlertingRule {
   }
 
   /** Runs one evaluation at ts (ms). Throws on query or template-label errors (the rule's lastError). */
-  eval(ts: number, query: QueryFunc, limit: number): AlertingEvalResult {
+  async eval(ts: number, query: QueryFunc, limit: number, opts: AlertingEvalOptions = {}): Promise<AlertingEvalResult> {
     this.applyRestore(ts);
     const queryTs = ts - this.ctx.queryOffset;
-    const res = query(this.expr, queryTs);
-    const templateQuery = (q: string) => query(q, ts);
+    const res = await query(this.expr, queryTs, opts.query);
+    const templateQuery = (q: string): VectorSample[] => {
+      if (!opts.templateQuery) throw new Error('query is not available in this template context');
+      return opts.templateQuery(q, ts);
+    };
     const fresh = new Map<string, Alert>();
     for (const smpl of res) {
       const data = {

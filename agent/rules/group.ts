@@ -6,7 +6,7 @@
  * scheduler (manager.ts) and the unit-test runner drive the same code.
  */
 import { createHash } from 'node:crypto';
-import type { QueryFunc, VectorSample } from '../promql/types';
+import type { QueryFunc, QueryOptions, SyncQueryFunc, VectorSample } from '../promql/types';
 import type { Appender, Labels } from '../store/types';
 import type { AlertTransition, NotifyFunc } from './alert';
 import { AlertingRule, type AlertingRuleContext } from './alerting-rule';
@@ -27,6 +27,12 @@ export interface GroupOptions {
 
 export interface EvalDeps {
   query: QueryFunc;
+  /** The `query` template function (synchronous); absent: templates cannot query. */
+  templateQuery?: SyncQueryFunc;
+  /** Stops the evaluation (agent shutting down); the remaining rules fail with `canceled`. */
+  signal?: AbortSignal;
+  /** The evaluation's deadline in ms from its start; default the group's interval. */
+  deadlineMs?: number;
   notify: NotifyFunc;
   /** Where recording-rule results and ALERTS/ALERTS_FOR_STATE go; absent: nothing is stored. */
   appender?: Appender;
@@ -86,15 +92,22 @@ export class Group {
     return adj - (((adj % this.interval) + this.interval) % this.interval) + offset;
   }
 
-  /** Evaluates every rule at ts (ms). Rule errors are recorded on the rule (health, lastError), never thrown. */
-  eval(ts: number, deps: EvalDeps): void {
+  /**
+   * Evaluates every rule at ts (ms). Rule errors are recorded on the rule
+   * (health, lastError), never thrown. The whole evaluation has a deadline
+   * (the group's interval): rules still running or not started by then fail
+   * with Prometheus' timeout error, so an evaluation never overlaps the next.
+   */
+  async eval(ts: number, deps: EvalDeps): Promise<void> {
     const groupStart = performance.now();
-    this.rules.forEach((rule, i) => {
+    const queryOpts: QueryOptions = { startedAt: groupStart, timeoutMs: deps.deadlineMs ?? this.interval, signal: deps.signal };
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
       const start = performance.now();
       try {
         let samples: VectorSample[];
         if (rule.kind === 'alert') {
-          const res = rule.eval(ts, deps.query, this.limit);
+          const res = await rule.eval(ts, deps.query, this.limit, { query: queryOpts, templateQuery: deps.templateQuery });
           samples = res.samples;
           rule.health = 'ok';
           rule.lastError = undefined;
@@ -102,7 +115,7 @@ export class Group {
           if (due.length > 0) deps.notify(due, ts);
           if (res.transitions.length > 0) deps.onTransitions?.(res.transitions);
         } else {
-          samples = rule.eval(ts, deps.query, this.limit);
+          samples = await rule.eval(ts, deps.query, this.limit, queryOpts);
           rule.health = 'ok';
           rule.lastError = undefined;
         }
@@ -114,7 +127,7 @@ export class Group {
         rule.evaluationTime = (performance.now() - start) / 1000;
         rule.lastEvaluation = ts;
       }
-    });
+    }
     this.evaluationTime = (performance.now() - groupStart) / 1000;
     this.lastEvaluation = ts;
   }

@@ -4,7 +4,7 @@
  */
 export { RuleManager, systemClock, type RuleManagerOptions, type Clock } from './manager';
 export { createRulesApiRouter, rulesResponse, alertsResponse, type RulesSource } from './api';
-export { engineQueryFunc } from './query-func';
+export { engineQueryFunc, engineTemplateQueryFunc } from './query-func';
 export { loadRules, validateRulesConfig, readRuleFile } from './load';
 export { rulesConfigSchema, type RulesConfig } from './config';
 export { runRuleTests, type RuleTestResult } from './unittest';

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Counter } from '@opentelemetry/api';
 import type { AlertSink } from '../alerting/types';
 import type { Component, Consumer, Host } from '../component/component';
-import type { QueryFunc } from '../promql/types';
+import type { QueryFunc, SyncQueryFunc } from '../promql/types';
 import type { Appender } from '../store/types';
 import type { AlertTransition, SentAlert } from './alert';
 import { createRulesApiRouter } from './api';
@@ -27,7 +27,8 @@ import { transitionsToLogs } from './transitions';
 /** Time source and timers; tests pass a manual clock. */
 export interface Clock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** fn may return a promise (an evaluation); a manual clock for tests awaits it. */
+  setTimeout(fn: () => void | Promise<void>, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
@@ -47,6 +48,8 @@ export interface RuleManagerOptions {
   baseDir: string;
   /** Runs PromQL at a time; build it with engineQueryFunc(engine). */
   query: QueryFunc;
+  /** The `query` template function (synchronous, short timeout); build it with engineTemplateQueryFunc(engine). */
+  templateQuery?: SyncQueryFunc;
   /** The store's appender, for recording rules and ALERTS/ALERTS_FOR_STATE. */
   appender?: Appender;
   /** Where due alerts go (local notifier and/or remote Alertmanagers). */
@@ -72,9 +75,15 @@ export class RuleManager implements Component {
   private stopped = false;
   private readonly clock: Clock;
   private counters: {
-    transitions?: Counter; evaluations?: Counter; failures?: Counter; missed?: Counter; refused?: Counter;
+    transitions?: Counter; evaluations?: Counter; failures?: Counter; missed?: Counter; refused?: Counter; timeouts?: Counter;
   } = {};
   private readonly refusedWarned = new Set<string>();
+  /** Aborts running evaluations at shutdown. */
+  private readonly stopping = new AbortController();
+  /** Evaluations in progress, awaited by shutdown before the state store closes. */
+  private readonly running = new Set<Promise<void>>();
+  /** Last time a rate-limited warning was logged, per kind and group (one line per minute). */
+  private readonly overrunLogged = new Map<string, number>();
 
   constructor(private opts: RuleManagerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -165,6 +174,9 @@ export class RuleManager implements Component {
     this.stopped = true;
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
+    // A running evaluation stops at its next slice (its rules fail with `canceled`) and saves nothing.
+    this.stopping.abort(new Error('the agent is shutting down'));
+    await Promise.allSettled([...this.running]);
     this.stateStore?.close();
     this.stateStore = undefined;
   }
@@ -188,28 +200,52 @@ export class RuleManager implements Component {
   }
 
   private schedule(g: Group): void {
-    // First evaluation at the group's next slot, then every interval; slots
-    // that passed while the process was busy are skipped, not replayed.
+    // First evaluation at the group's next slot, then every interval. The
+    // next evaluation is scheduled only once this one ended (never two at
+    // once); slots that passed meanwhile are skipped and counted as missed,
+    // as Prometheus' prometheus_rule_group_iterations_missed_total.
     let next = g.evalTimestamp(this.clock.now()) + g.interval;
-    const tick = () => {
+    const tick = async () => {
       if (this.stopped) return;
       const now = this.clock.now();
       const missed = Math.max(0, Math.floor((now - next) / g.interval));
       if (missed > 0) {
         this.counters.missed?.add(missed, { rule_group: g.key });
+        this.logOverrun(g, missed);
         next += missed * g.interval;
       }
-      this.evaluate(g, next);
+      await this.evaluate(g, next);
+      if (this.stopped) return;
       next += g.interval;
-      this.timers.set(g, this.clock.setTimeout(tick, Math.max(0, next - this.clock.now())));
+      this.timers.set(g, this.clock.setTimeout(run, Math.max(0, next - this.clock.now())));
     };
-    this.timers.set(g, this.clock.setTimeout(tick, Math.max(0, next - this.clock.now())));
+    const run = (): Promise<void> => {
+      const p = tick().catch((err: unknown) => { this.logger?.error({ group: g.name, err }, 'rule group evaluation crashed'); });
+      this.running.add(p);
+      return p.finally(() => this.running.delete(p));
+    };
+    this.timers.set(g, this.clock.setTimeout(run, Math.max(0, next - this.clock.now())));
+  }
+
+  private logOverrun(g: Group, missed: number): void {
+    this.warnRateLimited(`missed;${g.key}`, { group: g.name, missed, last_duration_s: g.evaluationTime, interval_ms: g.interval },
+      'rule group evaluation overran its interval; iterations skipped (lookout_rule_group_iterations_missed_total)');
+  }
+
+  /** At most one line per key per minute. */
+  private warnRateLimited(key: string, obj: object, msg: string): void {
+    const now = this.clock.now();
+    if (now - (this.overrunLogged.get(key) ?? -Infinity) < 60_000) return;
+    this.overrunLogged.set(key, now);
+    this.logger?.warn(obj, msg);
   }
 
   /** Evaluates one group at ts and persists its alert state (also used by tests). */
-  evaluate(g: Group, ts: number): void {
-    g.eval(ts, {
+  async evaluate(g: Group, ts: number): Promise<void> {
+    await g.eval(ts, {
       query: this.opts.query,
+      templateQuery: this.opts.templateQuery,
+      signal: this.stopping.signal,
       appender: this.opts.appender,
       notify: (alerts) => this.notify(alerts),
       onTransitions: (t) => this.emitTransitions(t),
@@ -222,14 +258,21 @@ export class RuleManager implements Component {
         }
       },
     });
+    const timedOut: string[] = [];
     for (const r of g.rules) {
       this.counters.evaluations?.add(1, { rule_group: g.key });
       if (r.health === 'err') {
         this.counters.failures?.add(1, { rule_group: g.key });
-        this.logger?.warn({ group: g.name, rule: r.name, err: r.lastError }, 'evaluating rule failed');
+        if (r.lastError?.startsWith('query timed out')) timedOut.push(r.name);
+        else this.logger?.warn({ group: g.name, rule: r.name, err: r.lastError }, 'evaluating rule failed');
       }
     }
-    if (this.stateStore) {
+    if (timedOut.length > 0) {
+      this.counters.timeouts?.add(1, { rule_group: g.key });
+      this.warnRateLimited(`timeout;${g.key}`, { group: g.name, rules: timedOut, interval_ms: g.interval },
+        'rule group evaluation hit its deadline (the group interval); the rules listed failed with a timeout');
+    }
+    if (this.stateStore && !this.stopped) {
       try {
         this.stateStore.save(g.key, ts, g.alertingRules().map((r) => ({ name: r.name, alerts: r.allAlerts() })));
       } catch (err) {
@@ -271,6 +314,9 @@ export class RuleManager implements Component {
       failures: m.createCounter('lookout_rule_evaluation_failures', { description: 'Rule evaluations that failed, per group.' }),
       missed: m.createCounter('lookout_rule_group_iterations_missed', {
         description: 'Group evaluations skipped because the previous one ran late.',
+      }),
+      timeouts: m.createCounter('lookout_rule_group_timeouts', {
+        description: 'Group evaluations cut short by their deadline (the group interval).',
       }),
       refused: m.createCounter('lookout_rule_samples_refused', {
         description: 'Rule result samples the store refused (out of order or series limit).',

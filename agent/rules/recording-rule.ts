@@ -3,7 +3,7 @@
  * result renamed to the rule's name, with the rule's labels applied, to be
  * appended to the store at the evaluation time.
  */
-import type { QueryFunc, VectorSample } from '../promql/types';
+import type { QueryFunc, QueryOptions, VectorSample } from '../promql/types';
 import type { Labels } from '../store/types';
 import { labelsKey, METRIC_NAME, setLabel } from './labels';
 import type { RuleSpec } from './rulefmt';
@@ -28,9 +28,9 @@ export class RecordingRule {
   }
 
   /** The samples to record for evaluation time ts; throws on query errors, duplicates and limit. */
-  eval(ts: number, query: QueryFunc, limit: number): VectorSample[] {
+  async eval(ts: number, query: QueryFunc, limit: number, opts?: QueryOptions): Promise<VectorSample[]> {
     const t = ts - this.queryOffset;
-    const vector = query(this.expr, t);
+    const vector = await query(this.expr, t, opts);
     const seen = new Set<string>();
     const out: VectorSample[] = vector.map((s) => {
       const metric: Labels = { ...s.metric, [METRIC_NAME]: this.name };

@@ -17,15 +17,15 @@ import { MetricsToStore } from '../translate/prometheus';
 import { SpanMetricsConnector } from '../connectors/spanmetrics';
 import { LogMetricsConnector } from '../connectors/logmetrics';
 import { Notifier, alertingApiRouter } from '../alerting';
-import { RuleManager, engineQueryFunc } from '../rules';
+import { RuleManager, engineQueryFunc, engineTemplateQueryFunc } from '../rules';
 import type { Engine } from '../promql/types';
 import type { MemoryStore } from '../store';
 import { SignalRouter } from './signal-router';
 import { StoreComponent } from '../store';
-import { renderExposition } from '../exposition';
+import { expositionChunks } from '../exposition';
 import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
-import { prometheusApiRouter } from '../api/prometheus';
+import { PrometheusApiComponent } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
 
 /** The job label of the agent's own metrics (its resource's service.name). */
@@ -49,7 +49,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   const extensions = new Map<string, unknown>();
   const router = new SignalRouter();
 
-  const storeComponent = new StoreComponent(config.store);
+  const storeComponent = new StoreComponent(config.store, { query: config.query });
   const { store, engine } = storeComponent;
   extensions.set('store', store);
   extensions.set('engine', engine);
@@ -59,10 +59,11 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   // them) and the rules' ALERTS state, which a central Prometheus computes for its own rules.
   const notExposed = (labels: Record<string, string>) =>
     labels.job === SELF_JOB || labels.__name__ === 'ALERTS' || labels.__name__ === 'ALERTS_FOR_STATE';
-  components.push(new MetricsSource('exposition/store', () => renderExposition(store, { exclude: notExposed })));
-  components.push(new MountedRouter('api/prometheus', () => prometheusApiRouter({
-    engine, querier: store, metadata: store, buildInfo: { version: '2.42.0', revision: `lookout-${BUILD_INFO.version}` }, logger,
-  })));
+  // Streamed in chunks with event-loop turns between slices: large stores never block ingestion.
+  components.push(new MetricsSource('exposition/store', () => expositionChunks(store, { exclude: notExposed })));
+  components.push(new PrometheusApiComponent({
+    engine, querier: store, metadata: store, buildInfo: { version: '2.42.0', revision: `lookout-${BUILD_INFO.version}` },
+  }, config.query));
 
   let exporter: OtlpExporter | undefined;
   if (config.exporters.otlp) {
@@ -85,6 +86,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
     config: config.rules,
     baseDir,
     query: engineQueryFunc(engine),
+    templateQuery: engineTemplateQueryFunc(engine),
     appender: store,
     sink: notifier,
     // Alert transitions go upstream as log records, never into the local log counts.

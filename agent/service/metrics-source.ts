@@ -5,7 +5,7 @@
 import type { Component, Host } from '../component/component';
 
 export class MetricsSource implements Component {
-  constructor(readonly id: string, private readonly render: () => string) {}
+  constructor(readonly id: string, private readonly render: () => string | AsyncIterable<string>) {}
 
   async start(host: Host): Promise<void> {
     host.registerMetricsSource(this.render);

@@ -54,6 +54,19 @@ export class LabelIndex<T extends Indexed> {
 
   /** Series satisfying every matcher, in id order. The result may be an internal list: do not modify it. */
   match(matchers: LabelMatcher[]): readonly T[] {
+    const steps = this.matchSteps(matchers, () => false);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * match() in slices: yields whenever due() says so while it tests label
+   * values (each a regex match for =~ and !~), so a query over many values
+   * lets the event loop run; due() may throw to stop it.
+   */
+  *matchSteps(matchers: LabelMatcher[], due: () => boolean): Generator<void, readonly T[], void> {
     const including: T[][] = [];
     const excluding: T[][] = [];
     for (const m of matchers) {
@@ -65,13 +78,21 @@ export class LabelIndex<T extends Indexed> {
           including.push(values?.get(m.value) ?? []);
         } else {
           const lists: T[][] = [];
-          if (values) for (const [v, list] of values) if (pred(v)) lists.push(list);
+          if (values) {
+            for (const [v, list] of values) {
+              if (due()) yield;
+              if (pred(v)) lists.push(list);
+            }
+          }
           including.push(union(lists));
         }
       } else if (values) {
         // Series without the label qualify; those with a non-matching value do not.
         const lists: T[][] = [];
-        for (const [v, list] of values) if (!pred(v)) lists.push(list);
+        for (const [v, list] of values) {
+          if (due()) yield;
+          if (!pred(v)) lists.push(list);
+        }
         if (lists.length > 0) excluding.push(union(lists));
       }
     }

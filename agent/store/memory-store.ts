@@ -132,9 +132,19 @@ export class MemoryStore implements Querier, Appender {
   // ---- Querier ----
 
   select(matchers: LabelMatcher[], mint: number, maxt: number, scratch?: SampleScratch): SeriesData[] {
+    const steps = this.selectSteps(matchers, mint, maxt, scratch, () => false);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** select() in slices (Querier.selectSteps): yields when due() says so, while matching and while decoding. */
+  *selectSteps(matchers: LabelMatcher[], mint: number, maxt: number, scratch: SampleScratch | undefined, due: () => boolean): Generator<void, SeriesData[], void> {
     const out: SeriesData[] = [];
     const arena = scratch ?? new Arena();
-    for (const s of this.sortedMatch(matchers)) {
+    for (const s of yield* this.sortedMatchSteps(matchers, due)) {
+      if (due()) yield;
       const w = s.window(mint, maxt, arena);
       if (w.t.length === 0 && w.staleT.length === 0) continue;
       out.push({ labels: s.labels, t: w.t, v: w.v, staleT: w.staleT });
@@ -224,12 +234,17 @@ export class MemoryStore implements Querier, Appender {
   }
 
   /** index.match() in Prometheus' label order, cached until the set of series changes. */
-  private sortedMatch(matchers: LabelMatcher[]): readonly MemSeries[] {
+  private *sortedMatchSteps(matchers: LabelMatcher[], due: () => boolean): Generator<void, readonly MemSeries[], void> {
     let key = '';
     for (const m of matchers) key += m.name + '\x00' + m.type + '\x00' + m.value + '\x00';
     const hit = this.matchCache.get(key);
     if (hit && hit.generation === this.generation) return hit.series;
-    const keyed = this.index.match(matchers).map((s) => ({ s, k: sortKey(s.labels) }));
+    const generation = this.generation;
+    const matched = yield* this.index.matchSteps(matchers, due);
+    // Series created or dropped while this yielded are seen or not (lists only grow by appending or get
+    // replaced, so what was read stays sorted): the result is cached under the generation it started
+    // in, hence recomputed next time.
+    const keyed = matched.map((s) => ({ s, k: sortKey(s.labels) }));
     keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
     const series = keyed.map((x) => x.s);
     if (hit) {
@@ -243,7 +258,7 @@ export class MemoryStore implements Querier, Appender {
       this.matchCache.delete(oldKey);
     }
     if (series.length <= MATCH_CACHE_REFS) {
-      this.matchCache.set(key, { generation: this.generation, series });
+      this.matchCache.set(key, { generation, series });
       this.matchCacheSize += series.length;
     }
     return series;

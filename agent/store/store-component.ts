@@ -7,6 +7,7 @@
 import type { Component, Host } from '../component/component';
 import { createEngine } from '../promql/engine';
 import type { Engine } from '../promql/types';
+import type { QueryConfig } from '../promql/config';
 import type { StoreConfig } from './config';
 import { MemoryStore, type RefusalReason } from './memory-store';
 import { storeMetricsText, type CompactionTotals } from './self-metrics';
@@ -15,6 +16,8 @@ import type { Labels } from './types';
 export interface StoreComponentOptions {
   /** Clock (ms) for the store, the engine and compaction; default Date.now. */
   now?: () => number;
+  /** The engine's query limits (the `query:` config): timeout and max_samples. */
+  query?: Pick<QueryConfig, 'timeout' | 'max_samples'>;
   /** Extra hook for refused samples (e.g. an OTel counter). */
   onRefused?: (reason: RefusalReason, labels: Labels) => void;
 }
@@ -36,7 +39,9 @@ export class StoreComponent implements Component {
       // The logger arrives with start(); refusals before that are only counted.
       logger: { warn: (obj, msg) => this.host?.logger.warn(obj, msg) },
     });
-    this.engine = createEngine(this.store, { lookbackDeltaMs: config.lookback_delta, now: opts.now });
+    this.engine = createEngine(this.store, {
+      lookbackDeltaMs: config.lookback_delta, now: opts.now, timeoutMs: opts.query?.timeout, maxSamples: opts.query?.max_samples,
+    });
   }
 
   async start(host: Host): Promise<void> {

@@ -45,6 +45,12 @@ export interface Querier {
   readonly sortedByLabels?: boolean;
   /** Series matching every matcher, with samples and stale markers in [mint, maxt]. */
   select(matchers: LabelMatcher[], mint: number, maxt: number, scratch?: SampleScratch): SeriesData[];
+  /**
+   * select() in slices: the generator yields whenever due() says the
+   * caller's time slice is used up (due() may also throw to stop it), so a
+   * query can give the event loop a turn in the middle of a large selection.
+   */
+  selectSteps?(matchers: LabelMatcher[], mint: number, maxt: number, scratch: SampleScratch | undefined, due: () => boolean): Generator<void, SeriesData[], void>;
   /** Label names present on series matching the matchers (all series when none). */
   labelNames(matchers?: LabelMatcher[]): string[];
   /** Values of one label on series matching the matchers, sorted. */

@@ -12,7 +12,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Meter } from '@opentelemetry/api';
 import { BUILD_INFO } from './build-info';
 
-export type MetricsSource = () => string | Promise<string>;
+/** Text for /metrics: a string, or chunks of one (large sources stream, see agent/exposition). */
+export type MetricsSource = () => string | Promise<string> | AsyncIterable<string>;
 
 export class SelfMetrics {
   readonly meter: Meter;
@@ -40,13 +41,26 @@ export class SelfMetrics {
 
   /** The whole /metrics body: the agent's instruments, then every registered source. */
   async render(): Promise<string> {
-    const { resourceMetrics } = await this.exporter.collect();
-    let text = this.serializer.serialize(resourceMetrics);
-    for (const source of this.sources) {
-      const extra = await source();
-      if (extra) text += (text.endsWith('\n') || !text ? '' : '\n') + extra;
-    }
+    let text = '';
+    for await (const chunk of this.renderChunks()) text += chunk;
     return text;
+  }
+
+  /** render() in chunks, as the sources produce them: the admin server streams them. */
+  async *renderChunks(): AsyncGenerator<string, void, void> {
+    const { resourceMetrics } = await this.exporter.collect();
+    const own = this.serializer.serialize(resourceMetrics);
+    yield own;
+    let endsWithNewline = own === '' || own.endsWith('\n');
+    for (const source of this.sources) {
+      const out = await source();
+      const chunks = typeof out === 'string' ? [out] : out;
+      for await (const chunk of chunks) {
+        if (!chunk) continue;
+        yield endsWithNewline ? chunk : '\n' + chunk;
+        endsWithNewline = chunk.endsWith('\n');
+      }
+    }
   }
 
   async shutdown(): Promise<void> {

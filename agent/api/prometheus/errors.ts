@@ -1,14 +1,14 @@
 /**
  * API errors with Prometheus' errorType values and HTTP statuses:
  * bad_data 400, execution 422, canceled 499, timeout 503, internal 500,
- * not_found 404 ({"status":"error","errorType":...,"error":...}).
+ * not_found 404, unavailable 503 (too many queries queued) ({"status":"error","errorType":...,"error":...}).
  */
 import { QueryError } from '../../promql/types';
 
-export type ErrorType = 'bad_data' | 'execution' | 'canceled' | 'timeout' | 'internal' | 'not_found';
+export type ErrorType = 'bad_data' | 'execution' | 'canceled' | 'timeout' | 'internal' | 'not_found' | 'unavailable';
 
 export const STATUS_OF: Record<ErrorType, number> = {
-  bad_data: 400, execution: 422, canceled: 499, timeout: 503, internal: 500, not_found: 404,
+  bad_data: 400, execution: 422, canceled: 499, timeout: 503, internal: 500, not_found: 404, unavailable: 503,
 };
 
 export class ApiError extends Error {

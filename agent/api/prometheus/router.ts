@@ -16,8 +16,11 @@
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Engine } from '../../promql/types';
-import type { Labels, MetricMetadata, Querier } from '../../store/types';
+import type { Engine, QueryOptions, QueryValue } from '../../promql/types';
+import type { QueryGate } from '../../promql/query-gate';
+import { QueryContext, runCooperatively } from '../../promql/context';
+import type { QueryTelemetry } from './telemetry';
+import type { Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
 import { ApiError, STATUS_OF, toApiError } from './errors';
 import {
   errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
@@ -48,14 +51,20 @@ export interface PrometheusApiOptions {
   buildInfo: BuildInfo;
   /** Clock (ms) for the default query time; injectable for tests. */
   now?: () => number;
-  /** Logs internal errors (a bug, not a bad query). */
+  /** Logs internal errors (a bug, not a bad query) and, rate-limited, queries stopped by a limit. */
   logger?: Logger;
+  /** Limits how many queries evaluate at once (query.max_concurrency, query.max_queued); absent: no limit. */
+  gate?: QueryGate;
+  /** Aborts every running query (the agent is shutting down). */
+  signal?: AbortSignal;
+  /** Counters and gauges of query outcomes (lookout_query_*). */
+  telemetry?: QueryTelemetry;
 }
 
 /** express.urlencoded's limit: long PromQL expressions from dashboards fit comfortably. */
 const FORM_LIMIT = '1mb';
 
-type Handler = (req: Request) => string;
+type Handler = (req: Request, signal: AbortSignal) => string | Promise<string>;
 
 export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   const { engine, querier } = opts;
@@ -63,17 +72,48 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT });
 
-  const send = (handler: Handler) => (req: Request, res: Response): void => {
+  const send = (handler: Handler) => async (req: Request, res: Response): Promise<void> => {
+    // A client that goes away cancels its query; so does the agent stopping.
+    const aborter = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
+    };
+    res.on('close', onClose);
+    const onShutdown = (): void => aborter.abort(new Error('the agent is shutting down'));
+    opts.signal?.addEventListener('abort', onShutdown, { once: true });
+    if (opts.signal?.aborted) onShutdown();
     let body: string;
     try {
-      body = handler(req);
+      body = await handler(req, aborter.signal);
     } catch (err) {
       const e = toApiError(err);
       if (e.type === 'internal') opts.logger?.error({ err, path: req.path }, 'Prometheus API: internal error');
-      res.status(STATUS_OF[e.type]).type('application/json').send(errorJson(e.type, e.message));
+      if (!res.headersSent && !res.destroyed) res.status(STATUS_OF[e.type]).type('application/json').send(errorJson(e.type, e.message));
       return;
+    } finally {
+      res.off('close', onClose);
+      opts.signal?.removeEventListener('abort', onShutdown);
     }
-    res.status(200).type('application/json').send(body);
+    if (!res.destroyed) res.status(200).type('application/json').send(body);
+  };
+
+  /** Runs one query under the limits: a slot of the gate, the timeout (queueing included), the abort signal. */
+  const limited = async (req: Request, signal: AbortSignal, run: (q: QueryOptions) => Promise<QueryValue>): Promise<string> => {
+    const timeoutMs = timeoutParam(req);
+    const q: QueryOptions = { timeoutMs, signal, startedAt: performance.now() };
+    try {
+      const release = await opts.gate?.acquire(Math.min(timeoutMs ?? Infinity, engine.timeoutMs), signal);
+      try {
+        const value = await run(q);
+        opts.telemetry?.outcome('success');
+        return successJson(queryDataJson(value));
+      } finally {
+        release?.();
+      }
+    } catch (err) {
+      opts.telemetry?.failed(err, opts.logger, formValue(req, 'query'));
+      throw err;
+    }
   };
 
   const both = (path: string, handler: Handler) => {
@@ -81,14 +121,13 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     router.post(path, form, send(handler));
   };
 
-  both('/api/v1/query', (req) => {
+  both('/api/v1/query', (req, signal) => {
     const query = formValue(req, 'query');
     const t = timeParam(req, 'time', now());
-    checkTimeout(req);
-    return successJson(queryDataJson(engine.instantQuery(query, t)));
+    return limited(req, signal, (q) => engine.instantQueryAsync(query, t, q));
   });
 
-  both('/api/v1/query_range', (req) => {
+  both('/api/v1/query_range', (req, signal) => {
     const query = formValue(req, 'query');
     const start = requiredTime(req, 'start');
     const end = requiredTime(req, 'end');
@@ -104,12 +143,11 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
       throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     }
-    checkTimeout(req);
     // The engine works in whole milliseconds, as Prometheus' does.
-    return successJson(queryDataJson(engine.rangeQuery(query, start, end, Math.max(1, Math.floor(step)))));
+    return limited(req, signal, (q) => engine.rangeQueryAsync(query, start, end, Math.max(1, Math.floor(step)), q));
   });
 
-  both('/api/v1/series', (req) => {
+  both('/api/v1/series', async (req, signal) => {
     const match = formValues(req, 'match[]');
     if (match.length === 0) throw new ApiError('bad_data', 'no match[] parameter provided');
     const start = timeParam(req, 'start', MIN_TIME);
@@ -117,8 +155,15 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     const limit = limitParam(req, 'limit');
     const sets = matchSets(match);
     const seen = new Map<string, Labels>();
+    // Like a query: sliced (regex matching over many values, decoding many series), under query.timeout.
+    const ctx = new QueryContext({ deadline: performance.now() + engine.timeoutMs, signal });
+    // Only whether a series has samples in the window matters: one reused buffer, whatever the window.
+    const scratch = new ReusedScratch();
     for (const matchers of sets) {
-      for (const s of querier.select(matchers, start, end)) {
+      const selected = querier.selectSteps
+        ? await runCooperatively(querier.selectSteps(matchers, start, end, scratch, () => ctx.due()), ctx)
+        : querier.select(matchers, start, end, scratch);
+      for (const s of selected) {
         if (s.t.length === 0) continue;
         seen.set(seriesKey(s.labels), s.labels);
       }
@@ -202,6 +247,15 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
   return router;
 }
 
+/** Scratch memory that hands out the same buffer again: for callers that only look at how many samples there are. */
+class ReusedScratch implements SampleScratch {
+  private buf = new Float64Array(1024);
+  reserve(n: number): Float64Array {
+    if (this.buf.length < n) this.buf = new Float64Array(n);
+    return this.buf.subarray(0, n);
+  }
+}
+
 function requiredTime(req: Request, name: string): number {
   try {
     return parseTime(formValue(req, name));
@@ -210,12 +264,12 @@ function requiredTime(req: Request, name: string): number {
   }
 }
 
-/** The timeout parameter is validated like Prometheus'; evaluation is synchronous and not interrupted. */
-function checkTimeout(req: Request): void {
+/** The timeout parameter (ms), validated like Prometheus'; the engine's query.timeout caps it. */
+function timeoutParam(req: Request): number | undefined {
   const text = formValue(req, 'timeout');
-  if (text === '') return;
+  if (text === '') return undefined;
   try {
-    parseDurationParam(text);
+    return parseDurationParam(text);
   } catch (err) {
     throw invalidParam('timeout', err);
   }

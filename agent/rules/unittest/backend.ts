@@ -5,11 +5,12 @@
  */
 import { createEngine } from '../../promql';
 import { MemoryStore } from '../../store';
-import { engineQueryFunc } from '../query-func';
+import { engineQueryFunc, engineTemplateQueryFunc } from '../query-func';
 import type { TestStorage } from './runner';
 
 export function defaultTestStorage(): TestStorage {
   // Test times start at the epoch; retention is never applied (no compact()).
   const store = new MemoryStore({ maxSeries: 1_000_000 });
-  return { appender: store, query: engineQueryFunc(createEngine(store)) };
+  const engine = createEngine(store);
+  return { appender: store, query: engineQueryFunc(engine), templateQuery: engineTemplateQueryFunc(engine) };
 }

@@ -22,7 +22,7 @@ export interface RuleTestResult {
 }
 
 /** The problems of one file, empty when it passed. */
-function testFile(file: string, storage: StorageFactory): string[] {
+async function testFile(file: string, storage: StorageFactory): Promise<string[]> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -58,7 +58,7 @@ function testFile(file: string, storage: StorageFactory): string[] {
       loadErrs.push(...r.problems);
     }
     if (loadErrs.length > 0) { errs.push(...loadErrs); continue; }
-    errs.push(...runTestGroup(tg, { evalInterval, groupEvalOrder: spec.group_eval_order, ruleGroups, storage }));
+    errs.push(...await runTestGroup(tg, { evalInterval, groupEvalOrder: spec.group_eval_order, ruleGroups, storage }));
   }
   return errs;
 }
@@ -73,7 +73,7 @@ export async function runRuleTests(files: string[], opts: { storage?: StorageFac
   let ok = true;
   for (const file of files) {
     output += `Unit Testing:  ${file}\n`;
-    const errs = testFile(file, storage);
+    const errs = await testFile(file, storage);
     if (errs.length > 0) {
       ok = false;
       output += '  FAILED:\n' + errs.map((e) => `${e}\n\n`).join('');

@@ -6,7 +6,7 @@
  * at or just before their eval_time (firing alerts only), then PromQL
  * expectations queried against the resulting store.
  */
-import type { QueryFunc } from '../../promql/types';
+import type { QueryFunc, SyncQueryFunc } from '../../promql/types';
 import type { Appender, Labels } from '../../store/types';
 import { ALERT_NAME } from '../labels';
 import { Group } from '../group';
@@ -20,6 +20,8 @@ import type { TestGroup } from './test-file';
 export interface TestStorage {
   appender: Appender;
   query: QueryFunc;
+  /** The `query` template function; absent: templates cannot query. */
+  templateQuery?: SyncQueryFunc;
 }
 export type StorageFactory = () => TestStorage;
 
@@ -62,7 +64,7 @@ export interface RunGroupOptions {
 }
 
 /** Returns promtool-style error texts; empty means the test group passed. */
-export function runTestGroup(tg: TestGroup, opts: RunGroupOptions): string[] {
+export async function runTestGroup(tg: TestGroup, opts: RunGroupOptions): Promise<string[]> {
   const interval = tg.interval ?? 60_000;
   const { samples, errors: seriesErrors } = loadInputSeries(tg, interval);
   if (seriesErrors.length > 0) return seriesErrors;
@@ -85,7 +87,8 @@ export function runTestGroup(tg: TestGroup, opts: RunGroupOptions): string[] {
   const errs: string[] = [];
   let loaded = 0;
   let curr = 0;
-  const deps = { query: storage.query, appender: storage.appender, notify: () => {} };
+  // promtool has no evaluation deadline: neither has a unit test (the engine's timeout still applies).
+  const deps = { query: storage.query, templateQuery: storage.templateQuery, appender: storage.appender, notify: () => {}, deadlineMs: Infinity };
   for (let ts = 0; ts <= maxEval; ts += opts.evalInterval) {
     for (; loaded < samples.length && samples[loaded].t <= ts; loaded++) {
       const s = samples[loaded];
@@ -94,7 +97,7 @@ export function runTestGroup(tg: TestGroup, opts: RunGroupOptions): string[] {
     }
     const evalErrs: string[] = [];
     for (const g of groups) {
-      g.eval(ts, deps);
+      await g.eval(ts, deps);
       for (const r of g.rules) {
         if (r.health === 'err') evalErrs.push(`    rule: ${r.name}, time: ${goDuration(ts)}, err: ${r.lastError}`);
       }
@@ -135,7 +138,7 @@ export function runTestGroup(tg: TestGroup, opts: RunGroupOptions): string[] {
   outer: for (const tc of tg.promql_expr_test) {
     let got: { labels: Labels; value: number }[];
     try {
-      got = storage.query(tc.expr, tc.eval_time).map((s) => ({ labels: s.metric, value: s.value }));
+      got = (await storage.query(tc.expr, tc.eval_time)).map((s) => ({ labels: s.metric, value: s.value }));
     } catch (err) {
       errs.push(`    expr: ${JSON.stringify(tc.expr)}, time: ${formatDuration(tc.eval_time)}, err: ${(err as Error).message}`);
       continue;

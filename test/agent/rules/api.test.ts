@@ -20,7 +20,7 @@ describe('rules HTTP API (Prometheus format)', () => {
         { kind: 'alert', name: 'Broken', expr: 'rate(up)', for: 0, keepFiringFor: 0, labels: {}, annotations: {} },
       ],
     }, { interval: MIN, externalLabels: {}, externalURL: '', resendDelay: MIN });
-    g.eval(T0, {
+    await g.eval(T0, {
       query: scriptedQuery({
         'sum by (job) (up)': () => [],
         'up == 0': () => [sample({ __name__: 'up', instance: 'a:1' }, 0)],

@@ -9,7 +9,7 @@ export type Script = Record<string, (t: number) => VectorSample[] | Error>;
 
 export function scriptedQuery(script: Script): QueryFunc & { calls: { expr: string; t: number }[] } {
   const calls: { expr: string; t: number }[] = [];
-  const fn = ((expr: string, t: number) => {
+  const fn = (async (expr: string, t: number) => {
     calls.push({ expr, t });
     const s = script[expr];
     if (!s) throw new Error(`unexpected query ${expr}`);

@@ -65,12 +65,12 @@ describe('RuleManager', () => {
     try {
       const g = m.groups()[0];
       const slot = g.evalTimestamp(clock.now()) + MIN;
-      clock.advanceTo(slot - 1);
+      await clock.advanceTo(slot - 1);
       assert.equal(g.lastEvaluation, undefined, 'nothing before the first slot');
-      clock.advanceTo(slot);
+      await clock.advanceTo(slot);
       assert.equal(g.lastEvaluation, slot);
       assert.equal(g.alertingRules()[0].allAlerts()[0].state, 'pending');
-      clock.advanceTo(slot + 5 * MIN);
+      await clock.advanceTo(slot + 5 * MIN);
       assert.equal(g.alertingRules()[0].allAlerts()[0].state, 'firing');
       assert.equal(sent.length, 1);
       assert.deepEqual(sent[0][0].labels, { alertname: 'InstanceDown', cluster: 'eu', instance: 'a:1', severity: 'critical' });
@@ -84,7 +84,7 @@ describe('RuleManager', () => {
       assert.equal(await host.counter('lookout_alerts_transitions', { state: 'firing' }), 1);
 
       down = false;
-      clock.advanceTo(slot + 6 * MIN);
+      await clock.advanceTo(slot + 6 * MIN);
       assert.equal(sent.length, 2);
       assert.equal(sent[1][0].endsAt, new Date(slot + 6 * MIN).toISOString().replace('.000', ''), 'resolved: endsAt = resolution time');
       assert.equal(await host.counter('lookout_alerts_transitions', { state: 'resolved' }), 1);
@@ -102,10 +102,10 @@ describe('RuleManager', () => {
     try {
       const g = m.groups()[0];
       const slot = g.evalTimestamp(clock.now()) + MIN;
-      clock.advanceTo(slot);
+      await clock.advanceTo(slot);
       // The process stalls for 3.5 intervals: the next timer fires late.
       clock.time = slot + 3.5 * MIN;
-      clock.advanceTo(slot + 3.5 * MIN);
+      await clock.advanceTo(slot + 3.5 * MIN);
       assert.equal(g.lastEvaluation, slot + 3 * MIN, 'evaluates at the latest slot, not each missed one');
       assert.equal(await host.counter('lookout_rule_group_iterations_missed'), 2);
     } finally {
@@ -119,7 +119,7 @@ describe('RuleManager', () => {
     await m.start(host);
     try {
       const g = m.groups()[0];
-      clock.advanceTo(g.evalTimestamp(clock.now()) + 7 * MIN);
+      await clock.advanceTo(g.evalTimestamp(clock.now()) + 7 * MIN);
       assert.equal(g.rules[0].health, 'ok');
       assert.equal(g.alertingRules()[0].allAlerts()[0].state, 'firing');
     } finally {
@@ -133,7 +133,7 @@ describe('RuleManager', () => {
       let m = manager(clock);
       await m.start(host);
       const slot = m.groups()[0].evalTimestamp(clock.now()) + MIN;
-      clock.advanceTo(slot + 3 * MIN); // pending for 3 of 5 minutes
+      await clock.advanceTo(slot + 3 * MIN); // pending for 3 of 5 minutes
       assert.equal(m.groups()[0].alertingRules()[0].allAlerts()[0].state, 'pending');
       await m.shutdown();
 
@@ -142,11 +142,11 @@ describe('RuleManager', () => {
       await m.start(host);
       try {
         const g = m.groups()[0];
-        clock.advanceTo(slot + 4 * MIN);
+        await clock.advanceTo(slot + 4 * MIN);
         const a = g.alertingRules()[0].allAlerts()[0];
         assert.equal(a.state, 'pending');
         assert.equal(a.activeAt, slot + MIN, 'activeAt moved by the downtime only (1 minute), progress kept');
-        clock.advanceTo(slot + 6 * MIN);
+        await clock.advanceTo(slot + 6 * MIN);
         assert.equal(g.alertingRules()[0].allAlerts()[0].state, 'firing', 'fires 5 minutes of pending after, not 5 minutes after the restart + pending again');
       } finally {
         await m.shutdown();
@@ -159,7 +159,7 @@ describe('RuleManager', () => {
       let m = manager(clock, { sink: { send: (a) => sent.push(a) } });
       await m.start(host);
       const slot = m.groups()[0].evalTimestamp(clock.now()) + MIN;
-      clock.advanceTo(slot + 5 * MIN);
+      await clock.advanceTo(slot + 5 * MIN);
       const before = m.groups()[0].alertingRules()[0].allAlerts()[0];
       assert.equal(before.state, 'firing');
       assert.equal(sent.length, 1);
@@ -168,13 +168,13 @@ describe('RuleManager', () => {
       m = manager(clock, { sink: { send: (a) => sent.push(a) } });
       await m.start(host);
       try {
-        clock.advanceTo(slot + 6 * MIN);
+        await clock.advanceTo(slot + 6 * MIN);
         const after = m.groups()[0].alertingRules()[0].allAlerts()[0];
         assert.equal(after.state, 'firing', 'still firing at the first evaluation after the restart');
         assert.equal(after.activeAt, before.activeAt);
         assert.equal(after.firedAt, before.firedAt);
         assert.equal(sent.length, 1, 'sent one resend_delay ago before the restart: not re-sent yet');
-        clock.advanceTo(slot + 7 * MIN);
+        await clock.advanceTo(slot + 7 * MIN);
         assert.equal(sent.length, 2);
         assert.equal(sent[1][0].startsAt, sent[0][0].startsAt, 'same startsAt: Alertmanager sees the same alert');
         assert.equal(await host.counter('lookout_alerts_transitions', { state: 'firing' }), 1, 'no second firing transition');
@@ -187,7 +187,7 @@ describe('RuleManager', () => {
       const clock = new ManualClock(1_000_000_000_000);
       const m = manager(clock, { persist: false });
       await m.start(host);
-      clock.advanceTo(m.groups()[0].evalTimestamp(clock.now()) + MIN);
+      await clock.advanceTo(m.groups()[0].evalTimestamp(clock.now()) + MIN);
       assert.equal(m.groups()[0].alertingRules()[0].allAlerts().length, 1);
       await m.shutdown();
     });

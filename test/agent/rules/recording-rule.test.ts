@@ -24,11 +24,11 @@ describe('recording rules into the store', () => {
     return { store, engine, query, group };
   }
 
-  it('appends results that later rules and queries read', () => {
+  it('appends results that later rules and queries read', async () => {
     const { store, engine, query, group } = setup();
     for (let i = 0; i <= 5; i++) {
       store.append({ __name__: 'requests_total', job: 'api', instance: 'a' }, T0 + i * MIN, i * 90);
-      group.eval(T0 + i * MIN, { query, appender: store, notify: () => {} });
+      await group.eval(T0 + i * MIN, { query, appender: store, notify: () => {} });
     }
     for (const r of group.rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
     const v = engine.instantQuery('job:requests:rate1m', T0 + 5 * MIN);
@@ -43,16 +43,16 @@ describe('recording rules into the store', () => {
     assert.equal(forState.resultType === 'vector' && forState.result[0].value, (T0 + MIN) / 1000);
   });
 
-  it('marks vanished series stale so they disappear at once, not after the lookback', () => {
+  it('marks vanished series stale so they disappear at once, not after the lookback', async () => {
     const { store, engine, query, group } = setup();
     for (let i = 0; i <= 3; i++) {
       store.append({ __name__: 'requests_total', job: 'api', instance: 'a' }, T0 + i * MIN, i * 90);
-      group.eval(T0 + i * MIN, { query, appender: store, notify: () => {} });
+      await group.eval(T0 + i * MIN, { query, appender: store, notify: () => {} });
     }
     const before = engine.instantQuery('job:requests:rate1m', T0 + 3 * MIN + 30_000);
     assert.equal(before.resultType === 'vector' && before.result.length, 1);
     // The source stops: at 4m its rate has one sample in [3m, 4m], no result, so the rule produces nothing.
-    group.eval(T0 + 4 * MIN, { query, appender: store, notify: () => {} });
+    await group.eval(T0 + 4 * MIN, { query, appender: store, notify: () => {} });
     for (const expr of ['job:requests:rate1m', 'job:requests:rate1m_x2']) {
       const v = engine.instantQuery(expr, T0 + 4 * MIN + 30_000);
       assert.deepEqual(v.resultType === 'vector' && v.result, [], `${expr} is stale at once (no 5-minute lookback)`);

@@ -20,7 +20,7 @@ describe('store/store-component', () => {
 
   it('compacts on its interval, publishes self-metrics and logs refusals through the host logger', async () => {
     let clock = 0;
-    const sources: (() => string | Promise<string>)[] = [];
+    const sources: (() => string | Promise<string> | AsyncIterable<string>)[] = [];
     const lines: Record<string, unknown>[] = [];
     const host = testHost({ registerMetricsSource: (s) => { sources.push(s); }, logger: capturingLogger(lines) });
     const c = new StoreComponent(storeConfigSchema.parse({ retention: '1m', compaction_interval: '1s', max_series: 1 }), { now: () => clock });
@@ -31,7 +31,7 @@ describe('store/store-component', () => {
       clock = 10 * 60_000;
       await waitFor(() => c.store.seriesCount === 0, { timeoutMs: 10_000, what: 'the compaction timer to drop the old series' });
       assert.equal(sources.length, 1);
-      const text = await sources[0]();
+      const text = await sources[0]() as string;
       assert.match(text, /^lookout_store_series 0$/m);
       assert.match(text, /^lookout_store_refused_samples_total\{reason="series_limit"\} 1$/m);
       assert.match(text, /^lookout_store_dropped_series_total 1$/m);

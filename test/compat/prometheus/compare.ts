@@ -44,10 +44,11 @@ export function normalizeProm(r: PromApiResult): Normalized {
   }
 }
 
-export function normalizeLookout(run: () => QueryValue): Normalized {
+/** Lookout's answer (run may be the async, cooperative engine call) in the comparable form. */
+export async function normalizeLookout(run: () => QueryValue | Promise<QueryValue>): Promise<Normalized> {
   let v: QueryValue;
   try {
-    v = run();
+    v = await run();
   } catch (err) {
     if (err instanceof QueryError) return { kind: 'error', errorType: err.errorType, message: err.message };
     throw err;

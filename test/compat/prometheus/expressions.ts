@@ -215,6 +215,18 @@ export const CASES: CompatCase[] = [
   c('rate({__name__=~"dup_a|dup_b"}[5m])'), c('abs({__name__=~"dup_a|dup_b"})'), c('-{__name__=~"dup_a|dup_b"}'),
   c('{__name__=~"dup_a|dup_b"} * 1'), c('{__name__=~"dup_a|dup_b"} > 0'), c('{__name__=~"dup_a|dup_b"} > bool 0'),
   c('last_over_time({__name__=~"dup_a|dup_b"}[5m])'), c('clamp_min({__name__=~"dup_a|dup_b"}, 0)'),
+  // Lexer parity: keywords and aggregation names in any letter case, number literals Prometheus' scanner takes.
+  c('SUM BY (job) (http_requests_total)'), c('Count(up)'), c('sum(http_requests_total) BY (job)'), c('AVG WITHOUT (instance) (up)'),
+  c('TOPK(2, http_requests_total)', true), c('Count_Values("v", up)'), c('QUANTILE(0.5, temperature_celsius)'), c('Group(up) By (job)'),
+  c('http_requests_total OFFSET 5m'), c('http_requests_total Offset 5m'), c('rate(http_requests_total[5m] OFFSET 1m)'),
+  c('up > BOOL 0'), c('up == Bool 1'), c('http_requests_total / ON(instance, job, code) http_requests_total'),
+  c('http_requests_total / IGNORING(code) GROUP_LEFT sum by (instance, job) (http_requests_total)'),
+  c('sum by (instance, job) (http_requests_total) * ON(instance, job) Group_Right http_requests_total'),
+  c('up AND up'), c('up Or http_requests_total'), c('up UNLESS up{job="api"}'), c('2 ATAN2 3'),
+  c('http_requests_total @ START()'), c('http_requests_total @ End()'),
+  c('2.'), c('1./6.'), c('.5'), c('-.5e1'), c('0x1F'), c('0X1f'), c('1e3'), c('1E-3'), c('2.e2'), c('010'),
+  c('inf'), c('INF'), c('-iNf'), c('nan'), c('NAN'), c('up * 2.'), c('up offset 1m * 1.'),
+  c('RATE(http_requests_total[5m])'), c('Sum'),
   // Errors both must report.
   c('rate(http_requests_total)'), c('sum(http_requests_total'), c('http_requests_total{'), c('1 > 2'), c('unknown_fn(up)'),
   c('{job=""}'), c('http_requests_total offset 5m [5m]'), c('http_requests_total and 1'), c('label_replace(up, "1bad", "", "", "")'),

@@ -10,6 +10,8 @@ export interface EngineCall { kind: 'instant' | 'range'; expr: string; t?: numbe
 /** Records calls; answers with `answer` (or throws what it throws). */
 export class FakeEngine implements Engine {
   readonly calls: EngineCall[] = [];
+  readonly timeoutMs = 30_000;
+  readonly maxSamples = 5_000_000;
   answer: (call: EngineCall) => QueryValue = () => ({ resultType: 'vector', result: [] });
 
   instantQuery(expr: string, t: number): QueryValue {
@@ -22,6 +24,14 @@ export class FakeEngine implements Engine {
     const call: EngineCall = { kind: 'range', expr, start, end, step };
     this.calls.push(call);
     return this.answer(call);
+  }
+
+  async instantQueryAsync(expr: string, t: number): Promise<QueryValue> {
+    return this.instantQuery(expr, t);
+  }
+
+  async rangeQueryAsync(expr: string, start: number, end: number, step: number): Promise<QueryValue> {
+    return this.rangeQuery(expr, start, end, step);
   }
 }
 

@@ -10,6 +10,8 @@ import type { Flusher } from './flusher';
 
 export abstract class DerivedMetricsConnector<S extends Signal> implements Component, Consumer {
   abstract readonly id: string;
+  /** Counts locally; offered data only once the exporter accepted it (see FanoutConsumer). */
+  readonly neverRefuses = true;
   protected abstract readonly signal: S;
   protected abstract readonly flusher: Flusher;
   protected logger?: Logger;

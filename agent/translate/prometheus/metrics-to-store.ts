@@ -57,6 +57,8 @@ interface ClassicHistogram { bounds: number[]; counts: number[]; sum: number | u
 
 export class MetricsToStore implements Component, Consumer<'metrics'> {
   readonly id = 'translate/prometheus';
+  /** Writes to the local store; runs only after the exporter accepted the data (see FanoutConsumer). */
+  readonly neverRefuses = true;
   private readonly now: () => number;
   private readonly delta = new DeltaToCumulative();
   private readonly zeros = new ZeroInjector();

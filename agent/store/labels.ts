@@ -71,17 +71,24 @@ export function canonicalLabels(labels: Labels, intern: (s: string) => string = 
 /** Deduplicates strings: the same label name/value text is held once however many series carry it. */
 export class StringInterner {
   private readonly table = new Map<string, string>();
+  /** Text held, 2 bytes per UTF-16 code unit (what store.max_label_bytes bounds). */
+  bytes = 0;
 
   intern(s: string): string {
     const hit = this.table.get(s);
     if (hit !== undefined) return hit;
     this.table.set(s, s);
+    this.bytes += 2 * s.length;
     return s;
   }
 
   /** Forgets strings no longer referenced by any live series (called after retention drops series). */
   retainOnly(live: Set<string>): void {
-    for (const s of this.table.keys()) if (!live.has(s)) this.table.delete(s);
+    for (const s of this.table.keys()) {
+      if (live.has(s)) continue;
+      this.table.delete(s);
+      this.bytes -= 2 * s.length;
+    }
   }
 
   get size(): number {

@@ -13,6 +13,7 @@ import type {
 import { AggregationTemporality, FLAG_NO_RECORDED_VALUE } from '../../otlp/model';
 import { int64ToNumber, nanosToMillis } from '../../otlp/values';
 import type { Appender, Labels, MetricMetadata } from '../../store/types';
+import type { BudgetedAppender } from '../../store/memory-store';
 import { formatGoFloatF } from '../../exposition/float-format';
 import { DeltaToCumulative } from './cumulative';
 import { expHistogramFromPoint, expToClassicBuckets, mergeExp, type ExpHistogram } from './exponential';
@@ -93,6 +94,8 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   /** Synchronous core of consume(), for callers that already hold a request. */
   translate(req: ExportMetricsServiceRequest): void {
     this.wall = this.now();
+    // A budgeted appender (MemoryStore.budgetedAppender) limits the new series of one request.
+    (this.appender as Partial<BudgetedAppender>).beginRequest?.();
     this.sweep();
     for (const rm of req.resourceMetrics ?? []) {
       const { identity, targetInfo } = resourceLabels(rm.resource);

@@ -61,3 +61,9 @@ export function applyLabelLimits(labels: Labels, limits: LabelLimits): LimitedLa
   if (limits.labelLimit > 0 && count > limits.labelLimit) return { labels, truncated: 0, refused: 'label_limit' };
   return { labels: out ?? labels, truncated };
 }
+
+/** The limits an Appender applies to new series, when it says (MemoryStore and its budgeted appenders do). */
+export function labelLimitsOf(appender: object): LabelLimits | undefined {
+  const l = (appender as { labelLimits?: LabelLimits }).labelLimits;
+  return l && typeof l.labelValueLengthLimit === 'number' ? l : undefined;
+}

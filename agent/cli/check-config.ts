@@ -1,14 +1,19 @@
 /**
  * `lookout check-config FILE`: exit 0 when valid, otherwise exit 1 listing
  * every problem as "path.to.key: message" (like `promtool check config`).
+ * Also checks that storage.dir is a writable directory, or can be created.
  */
 import { ConfigError, loadConfigFile } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
+import { storageDirProblem } from '../config/storage-dir';
+import path from 'node:path';
 
 export function checkConfigCommand(file: string): number {
   try {
     const loaded = loadConfigFile(file);
     const problems = validateReferencedFiles(loaded);
+    const storage = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
+    if (storage) problems.push({ path: 'storage.dir', message: storage });
     if (problems.length) throw new ConfigError(file, problems);
     process.stdout.write(`${file}: valid\n`);
     return 0;

@@ -52,7 +52,7 @@ export const memoryLimiterSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** How often RSS is measured. */
   check_interval: durationSchema().default(1000).refine((ms) => ms >= 10, 'must be at least 10ms'),
-  /** Hard limit in MiB; default 80 % of the container's memory limit (cgroup), else 512. */
+  /** Hard limit in MiB; default 80 % of the container's memory limit (cgroup v2/v1), else of the machine's memory. */
   limit_mib: z.number().positive().optional(),
   /** Refusing starts at limit_mib - spike_limit_mib; default 20 % of limit_mib. */
   spike_limit_mib: z.number().min(0).optional(),

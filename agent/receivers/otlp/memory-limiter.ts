@@ -10,19 +10,18 @@
  * (and the OOM killer) counts, and it includes the heap.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 export interface MemoryLimiterConfig {
   enabled: boolean;
   /** ms between two measurements. */
   check_interval: number;
-  /** Hard limit (MiB); undefined = 80 % of the container's memory limit, else DEFAULT_LIMIT_MIB. */
+  /** Hard limit (MiB); undefined = 80 % of the container's memory limit, else of the machine's memory. */
   limit_mib?: number;
   /** Headroom below limit_mib (MiB) where refusing starts; undefined = 20 % of the limit. */
   spike_limit_mib?: number;
 }
 
-/** Without a container memory limit (e.g. a plain process), refuse above 512 - 102 MiB. */
-export const DEFAULT_LIMIT_MIB = 512;
 const MIB = 1024 * 1024;
 
 /** The cgroup (v2, then v1) memory limit in bytes, undefined when there is none. */
@@ -43,9 +42,9 @@ export function containerMemoryLimitBytes(read: (file: string) => string = (f) =
 
 export interface MemoryLimits { limitBytes: number; softBytes: number }
 
-export function resolveLimits(config: MemoryLimiterConfig, containerBytes = containerMemoryLimitBytes()): MemoryLimits {
-  const limitBytes = config.limit_mib !== undefined ? config.limit_mib * MIB
-    : containerBytes !== undefined ? Math.floor(containerBytes * 0.8) : DEFAULT_LIMIT_MIB * MIB;
+export function resolveLimits(config: MemoryLimiterConfig, containerBytes = containerMemoryLimitBytes(), machineBytes = os.totalmem()): MemoryLimits {
+  // Without a container limit (a plain process) the machine's memory is the only bound there is.
+  const limitBytes = config.limit_mib !== undefined ? config.limit_mib * MIB : Math.floor((containerBytes ?? machineBytes) * 0.8);
   const spikeBytes = config.spike_limit_mib !== undefined ? config.spike_limit_mib * MIB : Math.floor(limitBytes * 0.2);
   return { limitBytes, softBytes: Math.max(0, limitBytes - spikeBytes) };
 }

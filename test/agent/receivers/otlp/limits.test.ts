@@ -123,6 +123,7 @@ describe('OTLP receiver limits', function () {
   it('limits default to 80 % of the container limit, spike 20 % of that', () => {
     const gib = 1024 ** 3;
     assert.deepEqual(resolveLimits({ enabled: true, check_interval: 1000 }, gib), { limitBytes: Math.floor(gib * 0.8), softBytes: Math.floor(gib * 0.8) - Math.floor(gib * 0.8 * 0.2) });
-    assert.equal(resolveLimits({ enabled: true, check_interval: 1000 }, undefined).limitBytes, 512 * 1048576);
+    assert.equal(resolveLimits({ enabled: true, check_interval: 1000 }, undefined, 8 * gib).limitBytes, Math.floor(8 * gib * 0.8), 'no container limit: the machine\'s memory');
+    assert.deepEqual(resolveLimits({ enabled: true, check_interval: 1000, limit_mib: 200, spike_limit_mib: 40 }, gib), { limitBytes: 200 * 1048576, softBytes: 160 * 1048576 });
   });
 });

@@ -38,7 +38,9 @@ export function truncateLabelValue(value: string, max: number): string {
   let end = Math.max(0, max - TRUNCATION_MARK.length);
   const c = value.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--; // a high surrogate whose pair would be cut off
-  return value.slice(0, end) + TRUNCATION_MARK;
+  // A fresh copy: V8 keeps a slice as a view of its parent, so value.slice() alone would keep
+  // the whole 64 KB original alive for as long as the label lives.
+  return Buffer.from(value.slice(0, end) + TRUNCATION_MARK, 'utf8').toString('utf8');
 }
 
 export function applyLabelLimits(labels: Labels, limits: LabelLimits): LimitedLabels {

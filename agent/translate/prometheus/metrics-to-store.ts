@@ -66,7 +66,7 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   /** Last metadata written per family, so setMetadata runs only on change. */
   private readonly metaSeen = new Map<string, string>();
   /** Series last written per stream, to mark them all stale on NO_RECORDED_VALUE. */
-  private readonly lastSeries = new Map<string, { series: Labels[]; seenAt: number }>();
+  private readonly lastSeries = new Map<number, { series: Labels[]; seenAt: number }>();
   private readonly streamTtlMs: number;
   private lastSweep: number;
   /** Wall clock read once per request. */
@@ -254,11 +254,16 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   private write(key: string, out: Out[], start: number, t: number, zeroFrom = 0): void {
     if (start > 0) this.zeros.inject(this.appender, out.slice(zeroFrom).map((o) => o.labels), start, t, this.wall);
     for (const o of out) this.appender.append(o.labels, t, o.v);
-    this.lastSeries.set(key, { series: out.map((o) => o.labels), seenAt: this.wall });
+    // Keyed by a 53-bit hash of the stream key: at 100k streams the key strings (~300 bytes each)
+    // were the largest item of the translator's memory; a collision would only cost a stale marker.
+    const h = stringHash(key);
+    const last = this.lastSeries.get(h);
+    if (last && last.series.length === out.length && out.every((o, i) => sameLabelSet(last.series[i], o.labels))) last.seenAt = this.wall;
+    else this.lastSeries.set(h, { series: out.map((o) => o.labels), seenAt: this.wall });
   }
 
   private markStale(key: string, t: number): void {
-    for (const labels of this.lastSeries.get(key)?.series ?? []) this.appender.markStale(labels, t);
+    for (const labels of this.lastSeries.get(stringHash(key))?.series ?? []) this.appender.markStale(labels, t);
   }
 
   /** Forgets silent streams at most every TTL/4, so memory follows the live series, not all ever seen. */
@@ -282,6 +287,29 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
     this.metaSeen.set(name, sig);
     this.appender.setMetadata(name, meta);
   }
+}
+
+/** cyrb53: a 53-bit hash of a string. */
+function stringHash(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function sameLabelSet(a: Labels, b: Labels): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  return n === Object.keys(a).length;
 }
 
 function scopeKey(scope: InstrumentationScope | null | undefined): string {

@@ -11,7 +11,8 @@
  * RSS and peak RSS (VmHWM) are read from /proc/<pid>/status (Linux only).
  * The agent runs from sources under tsx (as the e2e tests do), which adds
  * the TypeScript loader's own memory: the numbers are upper bounds of the
- * built agent's. Bounded in time: every phase waits on a condition with a
+ * built agent's. LOOKOUT_BENCH_NODE_OPTIONS (e.g. --max-old-space-size=192)
+ * is passed to the agent, to see it with a container-sized heap. Bounded in time: every phase waits on a condition with a
  * timeout. Not part of `npm test`. Run: npx tsx bench/limits/attacks.bench.ts
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,9 @@ import { startAgent, type AgentProcess } from '../../test/helpers/agent-process'
 import { waitFor } from '../../test/helpers/wait';
 
 const MIB = 1024 * 1024;
+/** e.g. --max-old-space-size=192, to see the agent as a 256 MiB container would size its heap. */
+const NODE_OPTIONS = process.env.LOOKOUT_BENCH_NODE_OPTIONS;
+const env = NODE_OPTIONS ? { env: { NODE_OPTIONS } } : {};
 
 function memory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -88,7 +92,7 @@ function report(what: string, m: { rss: number; peak: number }, extra = ''): voi
 
 export async function run(): Promise<void> {
   // 1 + 2: long names and huge histograms, default config.
-  let agent = await startAgent({ log: { level: 'warn' } });
+  let agent = await startAgent({ log: { level: 'warn' } }, env);
   try {
     const pid = agent.child.pid!;
     report('idle (default config)', memory(pid));
@@ -106,7 +110,7 @@ export async function run(): Promise<void> {
   }
 
   // 3: the 100k-series cap.
-  agent = await startAgent({ log: { level: 'warn' }, store: { reserved_series: 0 } });
+  agent = await startAgent({ log: { level: 'warn' }, store: { reserved_series: 0 } }, env);
   try {
     const pid = agent.child.pid!;
     const statuses = new Set<number>();

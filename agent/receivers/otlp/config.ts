@@ -56,6 +56,8 @@ export const memoryLimiterSchema = z.strictObject({
   limit_mib: z.number().positive().optional(),
   /** Refusing starts at limit_mib - spike_limit_mib; default 20 % of limit_mib. */
   spike_limit_mib: z.number().min(0).optional(),
+  /** Also refuse while the V8 heap in use exceeds this % of V8's heap limit (--max-old-space-size); 0 = off. */
+  heap_limit_percentage: z.number().min(0).max(100).default(85),
 }).prefault({}).superRefine((c, ctx) => {
   if (c.limit_mib !== undefined && c.spike_limit_mib !== undefined && c.spike_limit_mib >= c.limit_mib) {
     ctx.addIssue({ code: 'custom', path: ['spike_limit_mib'], message: `must be less than limit_mib (${c.limit_mib})` });

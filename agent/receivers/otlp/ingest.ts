@@ -62,7 +62,9 @@ export class Ingest {
     return {
       httpStatus: 503,
       grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
-      message: `the agent is over its memory limit (RSS ${usedMiB} MiB, soft limit ${softMiB} MiB; receivers.otlp.memory_limiter): data not accepted now, retry later`,
+      message: limiter.reason === 'heap'
+        ? `the agent's V8 heap is over receivers.otlp.memory_limiter.heap_limit_percentage of its limit: data not accepted now, retry later`
+        : `the agent is over its memory limit (RSS ${usedMiB} MiB, soft limit ${softMiB} MiB; receivers.otlp.memory_limiter): data not accepted now, retry later`,
       retryAfterSeconds,
       unexpected: false,
     };

@@ -6,11 +6,14 @@
  * (OTLP/HTTP 503 + Retry-After, OTLP/gRPC RESOURCE_EXHAUSTED), so a flood
  * costs no more memory. It refuses until usage is back under the soft limit.
  *
- * RSS, not the V8 heap, is measured: it is what a container's memory limit
- * (and the OOM killer) counts, and it includes the heap.
+ * Two measures, either one refuses: RSS, what a container's memory limit
+ * (and the OOM killer) counts; and the V8 heap against V8's own heap limit
+ * (heap_limit_percentage), since a heap that reaches its limit ends in
+ * "FATAL ERROR: Reached heap limit" long before RSS reaches a large container's limit.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
 
 export interface MemoryLimiterConfig {
   enabled: boolean;
@@ -20,6 +23,15 @@ export interface MemoryLimiterConfig {
   limit_mib?: number;
   /** Headroom below limit_mib (MiB) where refusing starts; undefined = 20 % of the limit. */
   spike_limit_mib?: number;
+  /** Refuse while the V8 heap in use exceeds this share (%) of V8's heap limit; 0 = no heap check. */
+  heap_limit_percentage?: number;
+}
+
+export interface MemoryUse { rss: number; heapUsed: number; heapLimit: number }
+
+function measureProcess(): MemoryUse {
+  const heap = v8.getHeapStatistics();
+  return { rss: process.memoryUsage.rss(), heapUsed: heap.used_heap_size, heapLimit: heap.heap_size_limit };
 }
 
 const MIB = 1024 * 1024;
@@ -50,8 +62,8 @@ export function resolveLimits(config: MemoryLimiterConfig, containerBytes = cont
 }
 
 export interface MemoryLimiterOptions {
-  /** Bytes in use; default process.memoryUsage.rss(). */
-  measure?: () => number;
+  /** Memory in use; default RSS and V8 heap statistics of this process. */
+  measure?: () => MemoryUse;
   /** Called when refusing starts and stops (for the log line). */
   onChange?: (refusing: boolean, usedBytes: number, limits: MemoryLimits) => void;
 }
@@ -61,11 +73,13 @@ export class MemoryLimiter {
   private timer?: NodeJS.Timeout;
   private refusingNow = false;
   private lastUsed = 0;
-  private readonly measure: () => number;
+  private readonly measure: () => MemoryUse;
+  /** What tipped the last refusal: "rss" or "heap". */
+  reason: 'rss' | 'heap' | '' = '';
 
   constructor(private readonly config: MemoryLimiterConfig, private readonly opts: MemoryLimiterOptions = {}, containerBytes?: number) {
     this.limits = resolveLimits(config, containerBytes ?? containerMemoryLimitBytes());
-    this.measure = opts.measure ?? (() => process.memoryUsage.rss());
+    this.measure = opts.measure ?? measureProcess;
   }
 
   /** True while requests must be refused. */
@@ -91,8 +105,13 @@ export class MemoryLimiter {
 
   /** One measurement (the timer calls it every check_interval). */
   check(): void {
-    this.lastUsed = this.measure();
-    const refusing = this.lastUsed > this.limits.softBytes;
+    const m = this.measure();
+    this.lastUsed = m.rss;
+    const heapShare = this.config.heap_limit_percentage ?? 0;
+    const heapOver = heapShare > 0 && m.heapLimit > 0 && m.heapUsed > m.heapLimit * heapShare / 100;
+    const rssOver = m.rss > this.limits.softBytes;
+    this.reason = rssOver ? 'rss' : heapOver ? 'heap' : '';
+    const refusing = rssOver || heapOver;
     if (refusing !== this.refusingNow) {
       this.refusingNow = refusing;
       this.opts.onChange?.(refusing, this.lastUsed, this.limits);

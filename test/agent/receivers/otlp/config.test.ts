@@ -102,7 +102,7 @@ describe('receivers.otlp config', () => {
     assert.equal(c.http, undefined);
     assert.equal(c.grpc, undefined);
     assert.deepEqual(c.limits, { max_future: 600_000, max_histogram_buckets: 320 });
-    assert.deepEqual(c.memory_limiter, { enabled: true, check_interval: 1000 });
+    assert.deepEqual(c.memory_limiter, { enabled: true, check_interval: 1000, heap_limit_percentage: 85 });
     assert.deepEqual(c.retry_after, { initial: 1000, max: 32_000 });
     assert.equal(otlpReceiverConfigSchema.parse({ http: null }).http?.endpoint, '127.0.0.1:4318');
   });

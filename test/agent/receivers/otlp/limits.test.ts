@@ -107,8 +107,10 @@ describe('OTLP receiver limits', function () {
 
   it('the memory limiter refuses above limit - spike and stops once under it', () => {
     let used = 100 * 1048576;
+    let heapUsed = 10;
     const changes: boolean[] = [];
-    const l = new MemoryLimiter({ enabled: true, check_interval: 1000, limit_mib: 200, spike_limit_mib: 40 }, { measure: () => used, onChange: (x) => changes.push(x) });
+    const l = new MemoryLimiter({ enabled: true, check_interval: 1000, limit_mib: 200, spike_limit_mib: 40, heap_limit_percentage: 85 },
+      { measure: () => ({ rss: used, heapUsed, heapLimit: 100 }), onChange: (x) => changes.push(x) });
     l.check();
     assert.equal(l.refusing, false);
     used = 170 * 1048576;
@@ -117,7 +119,13 @@ describe('OTLP receiver limits', function () {
     used = 150 * 1048576;
     l.check();
     assert.equal(l.refusing, false);
-    assert.deepEqual(changes, [true, false]);
+    heapUsed = 90;
+    l.check();
+    assert.equal(l.refusing, true, 'the V8 heap near its limit refuses too');
+    assert.equal(l.reason, 'heap');
+    heapUsed = 50;
+    l.check();
+    assert.deepEqual(changes, [true, false, true, false]);
   });
 
   it('limits default to 80 % of the container limit, spike 20 % of that', () => {

@@ -8,6 +8,7 @@ import { run as exporter } from './exporters/otlp/exporter.bench';
 import { run as spanmetrics } from './connectors/spanmetrics.bench';
 import { run as store } from './store/store.bench';
 import { run as engine } from './promql/engine.bench';
+import { run as attacks } from './limits/attacks.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   await store();
   console.log('\n== PromQL engine ==');
   await engine();
+  console.log('\n== RSS under attack (real agent process) ==');
+  await attacks();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

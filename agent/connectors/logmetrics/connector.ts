@@ -7,6 +7,7 @@
  */
 import type { ExportLogsServiceRequest, KeyValue, Signal, SignalData } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
+import { labelLimitsOf, truncateLabelValue } from '../../store/label-limits';
 import type { Appender, Labels } from '../../store/types';
 import { resourceLabels } from '../../translate/prometheus/labels';
 import { sanitizeLabelName } from '../../translate/prometheus/names';
@@ -38,6 +39,8 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
   private readonly counters: UserCounter[];
   protected readonly flusher: Flusher;
   private readonly now: () => number;
+  /** The store's label_value_length_limit: attribute values are cut to it before they become keys. */
+  private readonly maxValueLength: number;
 
   constructor(readonly config: LogmetricsConfig, appender: Appender, opts: LogMetricsOptions = {}) {
     super();
@@ -56,6 +59,7 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
       labels: c.labels.map((key) => [key, sanitizeLabelName(key)] as [string, string]),
     }));
     this.flusher = new Flusher('logmetrics', this.metrics, appender, config.metrics_flush_interval, this.now);
+    this.maxValueLength = labelLimitsOf(appender)?.labelValueLengthLimit ?? 0;
   }
 
   /** Adds a request's log records to the running totals. */
@@ -90,7 +94,8 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
     let key = prefix;
     const values: (string | undefined)[] = [];
     for (const [attr] of c.labels) {
-      const v = attributeString(attrs, attr) ?? attributeString(resAttrs, attr);
+      let v = attributeString(attrs, attr) ?? attributeString(resAttrs, attr);
+      if (v && this.maxValueLength > 0) v = truncateLabelValue(v, this.maxValueLength);
       values.push(v || undefined);
       key += v ? `\u0003${v}` : '\u0002';
     }

@@ -12,6 +12,8 @@ import { GrowingRetryAfter } from '../../../../agent/receivers/otlp/retry-after'
 import { MemoryLimiter, resolveLimits } from '../../../../agent/receivers/otlp/memory-limiter';
 import { counterValue, startReceiver, type RunningReceiver } from './host';
 import { post, PROTO } from './client';
+import * as grpc from '@grpc/grpc-js';
+import { exportMethodPath } from '../../../../agent/receivers/otlp/grpc';
 
 const MS = 1_000_000n;
 const ATTRS = { signal: 'metrics', receiver: 'otlp', transport: 'http' };
@@ -74,6 +76,24 @@ describe('OTLP receiver limits', function () {
     assert.match(String(res.body), /memory limit/);
     assert.equal(r.consumer.of('metrics').length, 0);
     assert.equal(await counterValue(r.host, 'lookout_receiver_memory_limited_requests', ATTRS), 1);
+  });
+
+  it('over the memory limit, OTLP/gRPC answers RESOURCE_EXHAUSTED before decoding', async () => {
+    r = await startReceiver({ http: undefined, grpc: { endpoint: '127.0.0.1:0' }, memory_limiter: { limit_mib: 1, spike_limit_mib: 0 } });
+    const client = new grpc.Client(r.receiver.grpcAddress!, grpc.credentials.createInsecure());
+    try {
+      // Not even valid protobuf: refused before anyone tries to decode it.
+      const err = await new Promise<grpc.ServiceError | null>((resolve) => {
+        client.makeUnaryRequest(exportMethodPath('metrics'), (b: Buffer) => b, (b: Buffer) => b, Buffer.from('not protobuf'), new grpc.Metadata(),
+          { deadline: Date.now() + 10_000 }, (e: grpc.ServiceError | null) => resolve(e));
+      });
+      assert.equal(err?.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(err!.details, /memory limit/);
+      assert.ok(err!.metadata.get('grpc-status-details-bin').length > 0, 'RetryInfo sent');
+      assert.equal(await counterValue(r.host, 'lookout_receiver_memory_limited_requests', { ...ATTRS, transport: 'grpc' }), 1);
+    } finally {
+      client.close();
+    }
   });
 
   it('a disabled memory limiter never refuses', async () => {

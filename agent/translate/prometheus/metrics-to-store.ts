@@ -14,6 +14,7 @@ import { AggregationTemporality, FLAG_NO_RECORDED_VALUE } from '../../otlp/model
 import { int64ToNumber, nanosToMillis } from '../../otlp/values';
 import type { Appender, Labels, MetricMetadata } from '../../store/types';
 import type { BudgetedAppender } from '../../store/memory-store';
+import { stringHash } from '../../store/labels';
 import { formatGoFloatF } from '../../exposition/float-format';
 import { DeltaToCumulative } from './cumulative';
 import { expHistogramFromPoint, expToClassicBuckets, mergeExp, type ExpHistogram } from './exponential';
@@ -287,20 +288,6 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
     this.metaSeen.set(name, sig);
     this.appender.setMetadata(name, meta);
   }
-}
-
-/** cyrb53: a 53-bit hash of a string. */
-function stringHash(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 function sameLabelSet(a: Labels, b: Labels): boolean {

@@ -149,6 +149,8 @@ export class MemoryStore implements Querier, Appender {
   readonly reservedSeries: number;
   readonly maxLabelBytes: number;
   private truncated = 0;
+  /** Series at the top of maxSeries only ALERTS / ALERTS_FOR_STATE may take (1 %, at most 1000). */
+  readonly alertsReserve: number;
   private nextId = 1;
   /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
   private generation = 0;
@@ -170,6 +172,7 @@ export class MemoryStore implements Querier, Appender {
     this.maxFutureMs = opts.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
     this.reservedSeries = Math.min(this.maxSeries - 1, opts.reservedSeries ?? Math.floor(this.maxSeries * DEFAULT_RESERVED_SHARE));
     this.maxLabelBytes = opts.maxLabelBytes ?? DEFAULT_MAX_LABEL_BYTES;
+    this.alertsReserve = Math.min(1000, Math.floor(this.maxSeries * 0.01));
   }
 
   /**
@@ -241,7 +244,8 @@ export class MemoryStore implements Querier, Appender {
       const existing = this.lookup(hash, labels);
       if (existing) return existing;
     }
-    if (this.count >= this.maxSeries) return 'series_limit';
+    // The last few series are for the rules' ALERTS state alone: whatever fills the store, alerts still fire.
+    if (this.count >= this.maxSeries || (this.count >= this.maxSeries - this.alertsReserve && !isAlertsSeries(labels))) return 'series_limit';
     if (this.maxLabelBytes > 0 && this.interner.bytes > this.maxLabelBytes) return 'label_bytes_limit';
     if (budget) {
       if (budget.series >= budget.maxSeries) return 'source_series_limit';
@@ -449,6 +453,10 @@ export class MemoryStore implements Querier, Appender {
       REFUSAL_MESSAGES[reason],
     );
   }
+}
+
+function isAlertsSeries(labels: Labels): boolean {
+  return labels.__name__ === 'ALERTS' || labels.__name__ === 'ALERTS_FOR_STATE';
 }
 
 /** Labels for a log line: values cut to 200 characters, so a 64 KB label does not make a 64 KB log line. */

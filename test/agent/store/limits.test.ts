@@ -91,3 +91,14 @@ describe('store/limits', () => {
     assert.equal(app.append({ __name__: 'm', i: '9' }, 2, 1), true);
   });
 });
+
+describe('store/limits: the ALERTS reserve', () => {
+  it('when everything else filled the store, the rules can still write ALERTS', () => {
+    const s = new MemoryStore({ maxSeries: 1000, reservedSeries: 0 });
+    let n = 0;
+    for (let i = 0; i < 2000; i++) if (s.append({ __name__: 'traces_span_metrics_calls_total', span_name: String(i) }, 1, 1)) n++;
+    assert.equal(n, 990, '1 % of max_series is kept for ALERTS');
+    for (let i = 0; i < 10; i++) assert.equal(s.append({ __name__: 'ALERTS', alertname: `A${i}`, alertstate: 'firing' }, 1, 1), true);
+    assert.equal(s.append({ __name__: 'ALERTS', alertname: 'over', alertstate: 'firing' }, 1, 1), false);
+  });
+});

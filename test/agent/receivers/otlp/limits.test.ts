@@ -123,6 +123,10 @@ describe('OTLP receiver limits', function () {
     assert.deepEqual(seen, [2, 4, 8, 8, 8, 8]);
     ra.reset();
     assert.equal(ra.next(), 1);
+    now += 1000;
+    assert.equal(ra.next(), 2);
+    now += 60_000;
+    assert.equal(ra.next(), 1, 'no refusal for a minute: a new episode');
   });
 
   it('the memory limiter refuses above limit - spike and stops once under it', () => {

@@ -7,7 +7,6 @@
  */
 import type { ExportLogsServiceRequest, KeyValue, Signal, SignalData } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
-import { labelLimitsOf, truncateLabelValue } from '../../store/label-limits';
 import type { Appender, Labels } from '../../store/types';
 import { resourceLabels } from '../../translate/prometheus/labels';
 import { sanitizeLabelName } from '../../translate/prometheus/names';
@@ -39,8 +38,6 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
   private readonly counters: UserCounter[];
   protected readonly flusher: Flusher;
   private readonly now: () => number;
-  /** The store's label_value_length_limit: attribute values are cut to it before they become keys. */
-  private readonly maxValueLength: number;
 
   constructor(readonly config: LogmetricsConfig, appender: Appender, opts: LogMetricsOptions = {}) {
     super();
@@ -59,7 +56,7 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
       labels: c.labels.map((key) => [key, sanitizeLabelName(key)] as [string, string]),
     }));
     this.flusher = new Flusher('logmetrics', this.metrics, appender, config.metrics_flush_interval, this.now);
-    this.maxValueLength = labelLimitsOf(appender)?.labelValueLengthLimit ?? 0;
+    this.limitValuesLike(appender);
   }
 
   /** Adds a request's log records to the running totals. */
@@ -68,9 +65,10 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
     for (const rl of req.resourceLogs ?? []) {
       const resAttrs = rl.resource?.attributes ?? undefined;
       const base: Labels = {};
-      const service = attributeString(resAttrs, 'service.name');
+      const service = this.cut(attributeString(resAttrs, 'service.name'));
       if (service) base.service_name = service;
       const identity = resourceLabels(rl.resource).identity;
+      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
       Object.assign(base, identity);
       const prefix = `${service ?? ''}\u0001${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
       for (const sl of rl.scopeLogs ?? []) {
@@ -94,8 +92,7 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
     let key = prefix;
     const values: (string | undefined)[] = [];
     for (const [attr] of c.labels) {
-      let v = attributeString(attrs, attr) ?? attributeString(resAttrs, attr);
-      if (v && this.maxValueLength > 0) v = truncateLabelValue(v, this.maxValueLength);
+      const v = this.cut(attributeString(attrs, attr) ?? attributeString(resAttrs, attr));
       values.push(v || undefined);
       key += v ? `\u0003${v}` : '\u0002';
     }

@@ -12,7 +12,6 @@ import {
 } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
-import { labelLimitsOf, truncateLabelValue } from '../../store/label-limits';
 import type { Counter } from '@opentelemetry/api';
 import { formatFloat } from '../../templates/gofloat';
 import { prometheusMetricName } from '../../translate/prometheus/names';
@@ -74,8 +73,6 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   /** Spans counted in calls but kept out of the duration histogram: zero start, or end before start. */
   invalidSpans = 0;
   private invalidCounter?: Counter;
-  /** The store's label_value_length_limit: span names and dimension values are cut to it before they become keys. */
-  private readonly maxValueLength: number;
 
   constructor(readonly config: SpanmetricsConfig, appender: Appender, opts: SpanMetricsOptions = {}) {
     super();
@@ -104,7 +101,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     this.dims = new DimensionPlan(config.dimensions);
     this.values = new Array(this.dims.size);
     this.flusher = new Flusher('spanmetrics', this.metrics, appender, config.metrics_flush_interval, now);
-    this.maxValueLength = labelLimitsOf(appender)?.labelValueLengthLimit ?? 0;
+    this.limitValuesLike(appender);
     this.now = now;
   }
 
@@ -122,19 +119,13 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     });
   }
 
-  private cut(v: string): string;
-  private cut(v: string | undefined): string | undefined;
-  private cut(v: string | undefined): string | undefined {
-    return v === undefined || this.maxValueLength <= 0 ? v : truncateLabelValue(v, this.maxValueLength);
-  }
-
   /** Adds a request's spans to the running totals. */
   record(req: ExportTraceServiceRequest): void {
     const now = this.now();
     const { calls, duration, dims, values, include } = this;
     for (const rs of req.resourceSpans ?? []) {
       const attrs = rs.resource?.attributes;
-      const service = attributeString(attrs, 'service.name');
+      const service = this.cut(attributeString(attrs, 'service.name'));
       if (!service) {
         let n = 0;
         for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
@@ -143,6 +134,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
         continue;
       }
       const identity = resourceLabels(rs.resource).identity;
+      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
       const resourceDims = dims.resourceValues(attrs);
       const prefix = `${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
       for (const ss of rs.scopeSpans ?? []) {

@@ -53,6 +53,20 @@ describe('spanmetrics limits', () => {
     await c.shutdown();
   });
 
+  it('a 64 KB service.name is cut too (service_name and job labels)', async () => {
+    const store = new MemoryStore();
+    const c = new SpanMetricsConnector(spanmetricsConfigSchema.parse({ metrics_flush_interval: '0s' }), store);
+    await c.start(host);
+    const req = request([{ name: 'ok', start: NOW_NS - 1_000_000n, end: NOW_NS }]);
+    req.resourceSpans[0].resource!.attributes![0].value = { stringValue: 's'.repeat(64 * 1024) };
+    await c.consume('traces', req);
+    const [one] = store.select([{ name: '__name__', type: '=', value: 'traces_span_metrics_calls_total' }], 0, Date.now() + 60_000);
+    assert.equal(one.labels.service_name.length, 2048);
+    assert.equal(one.labels.job.length, 2048);
+    assert.equal(store.stats().truncatedLabelValues, 0);
+    await c.shutdown();
+  });
+
   it('a span with start=0 or end<start is counted in calls, invalid, and not in the duration histogram', async () => {
     const store = new MemoryStore();
     const c = new SpanMetricsConnector(spanmetricsConfigSchema.parse({ metrics_flush_interval: '0s' }), store);

@@ -145,7 +145,9 @@ export class OtlpHttpServer {
     }
     const overLimit = this.deps.ingest.admit(signal, 'http');
     if (overLimit) {
-      // Refused unread: close the connection rather than read (and buffer) a body we will not use.
+      // Refused unread: the body is discarded as it streams in (never buffered or decoded), so the
+      // sender still reads the 503 and its Retry-After; the connection closes after the answer.
+      req.resume();
       res.setHeader('connection', 'close');
       sendStatus(res, encoding, overLimit.httpStatus, overLimit.message, { 'retry-after': String(overLimit.retryAfterSeconds ?? 1) });
       return;

@@ -76,6 +76,10 @@ describe('OTLP receiver limits', function () {
     assert.match(String(res.body), /memory limit/);
     assert.equal(r.consumer.of('metrics').length, 0);
     assert.equal(await counterValue(r.host, 'lookout_receiver_memory_limited_requests', ATTRS), 1);
+    // A large body too: the sender gets the 503 (the body is discarded unread), not a reset connection.
+    const big = await post(`${r.url}/v1/metrics`, Buffer.alloc(8 * 1024 * 1024, 1), { headers: PROTO });
+    assert.equal(big.status, 503);
+    assert.equal(r.consumer.of('metrics').length, 0);
   });
 
   it('over the memory limit, OTLP/gRPC answers RESOURCE_EXHAUSTED before decoding', async () => {

@@ -11,6 +11,7 @@ import { run as engine } from './promql/engine.bench';
 import { run as regex } from './regex/matcher.bench';
 import { run as exposition } from './promql/exposition.bench';
 import { run as isolation } from './promql/isolation.bench';
+import { run as attacks } from './limits/attacks.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   await exposition();
   console.log('\n== query isolation (agent process) ==');
   await isolation(Math.max(seconds, 20));
+  console.log('\n== RSS under attack (real agent process) ==');
+  await attacks();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -3,11 +3,14 @@
  * every problem as "path.to.key: message" (like `promtool check config`).
  * The output passes the secret scrubber: no configured secret is printed,
  * even inside a message about it.
+ * Also checks that storage.dir is a writable directory, or can be created.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile, rawDocument } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
 import { SecretScrubber } from '../config/scrub';
+import { storageDirProblem } from '../config/storage-dir';
+import path from 'node:path';
 
 export function checkConfigCommand(file: string): number {
   const scrubber = new SecretScrubber();
@@ -21,6 +24,8 @@ export function checkConfigCommand(file: string): number {
   try {
     const loaded = loadConfigFile(file);
     const problems = validateReferencedFiles(loaded);
+    const storage = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
+    if (storage) problems.push({ path: 'storage.dir', message: storage });
     if (problems.length) throw new ConfigError(file, problems);
     out(`${file}: valid`);
     return 0;

@@ -39,6 +39,14 @@ export interface Component {
  */
 export interface Consumer<S extends Signal = Signal> {
   consume(signal: S, data: SignalData[S]): Promise<void>;
+  /**
+   * True for a local consumer that counts or stores what it is given and
+   * never answers with back-pressure (spanmetrics, logmetrics,
+   * metrics->store). A fan-out hands data to such consumers only after
+   * every other consumer (those that may refuse, e.g. an exporter with a
+   * bounded queue) accepted it, so refused-then-retried data is counted once.
+   */
+  readonly neverRefuses?: boolean;
 }
 
 /** Back-pressure: the data was not accepted now but may be later. */

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type LookoutConfig } from './schema';
 import { expandEnv, type EnvProblem } from './envsubst';
@@ -128,7 +128,47 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
       message: e.message.split('\n')[0],
     })));
   }
-  return validateConfig(doc.toJS(), source, env);
+  // yaml turns a self-referencing alias into a cyclic object, which every later step would recurse into.
+  const cycle = aliasCycle(doc);
+  if (cycle) throw new ConfigError(source, [cycle]);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // E.g. a billion-laughs document: more aliases than maxAliasCount.
+    throw new ConfigError(source, [{ path: '(document)', message: `cannot read the YAML: ${(err as Error).message}` }]);
+  }
+  return validateConfig(value, source, env);
+}
+
+/** The first alias that refers to an anchor it is inside of, as "path: message". */
+function aliasCycle(doc: Document): ConfigProblem | undefined {
+  let found: ConfigProblem | undefined;
+  visit(doc, {
+    Alias(_key, node, ancestors) {
+      const target = node.resolve(doc);
+      if (!target || !ancestors.includes(target as never)) return undefined;
+      found = {
+        path: yamlPath([...ancestors, node]) || '(root)',
+        message: `alias *${node.source} refers to its own anchor &${node.source}, which contains it (a cycle that never ends)`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The key path of the last node in a visit() ancestor list, as a.b[0].c. */
+function yamlPath(nodes: readonly unknown[]): string {
+  const parts: PropertyKey[] = [];
+  for (let i = 0; i < nodes.length - 1; i++) {
+    const n = nodes[i];
+    const child = nodes[i + 1];
+    if (isPair(n) && child === n.value) parts.push(isScalar(n.key) ? String(n.key.value) : String(n.key));
+    else if (isSeq(n)) parts.push(n.items.indexOf(child as never));
+    else if (isMap(n)) continue;
+  }
+  return formatPath(parts);
 }
 
 /** The YAML document with ${ENV} expanded, before validation (problems are ignored: the caller validates). */

@@ -93,9 +93,12 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
     onTransition: exporter,
   }));
 
-  const toStore = new MetricsToStore(store);
+  // App metrics create series within a budget (store.max_series - store.reserved_series, and
+  // store.max_new_series_per_request); the agent's own metrics use the reserve.
+  const toStore = new MetricsToStore(store.budgetedAppender('otlp_metrics', { maxNewSeriesPerRequest: config.store.max_new_series_per_request }));
   components.push(toStore);
   router.subscribe('metrics', toStore);
+  const selfToStore = new MetricsToStore(store);
   if (config.connectors.spanmetrics.enabled) {
     const spanmetrics = new SpanMetricsConnector(config.connectors.spanmetrics, store);
     components.push(spanmetrics);
@@ -109,5 +112,5 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
 
   // Last in start order: nothing is accepted before everything downstream runs.
   components.push(new OtlpReceiver(config.receivers.otlp, router));
-  return { components, extensions, router, store, engine, selfMetricsTarget: toStore };
+  return { components, extensions, router, store, engine, selfMetricsTarget: selfToStore };
 }

@@ -6,11 +6,11 @@
  * exporter flushes last). The admin server is up for the whole time so
  * /readyz can say 503 while starting and stopping.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Component, Host } from '../component/component';
 import type { LoadedConfig } from '../config/load';
+import { prepareStorageDir } from '../config/storage-dir';
 import { AdminServer } from '../admin/server';
 import { SelfMetrics } from '../telemetry/self-metrics';
 import { SelfScrape } from '../telemetry/self-scrape';
@@ -78,11 +78,8 @@ export class Service {
     if (this.state !== 'new') throw new Error(`service cannot start from state ${this.state}`);
     this.state = 'starting';
     const host = this.host();
-    try {
-      mkdirSync(host.storageDir, { recursive: true });
-    } catch (err) {
-      throw new Error(`cannot create storage.dir ${host.storageDir}: ${(err as Error).message}`);
-    }
+    // Before anything starts: an unusable storage.dir is one clear error naming it (exit 1).
+    prepareStorageDir(host.storageDir);
     await this.admin.start();
     this.pipeline = buildComponents(this.loaded, this.logger);
     for (const [id, ext] of this.pipeline.extensions) this.extensions.set(id, ext);

@@ -38,6 +38,22 @@ export function labelsHash(labels: Labels): number {
     feed(n);
     feed(v);
   }
+  return finish(h1, h2);
+}
+
+/** cyrb53 of one string (53 bits), for maps keyed by long strings that need not keep them. */
+export function stringHash(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return finish(h1, h2);
+}
+
+function finish(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
@@ -71,17 +87,24 @@ export function canonicalLabels(labels: Labels, intern: (s: string) => string = 
 /** Deduplicates strings: the same label name/value text is held once however many series carry it. */
 export class StringInterner {
   private readonly table = new Map<string, string>();
+  /** Text held, 2 bytes per UTF-16 code unit (what store.max_label_bytes bounds). */
+  bytes = 0;
 
   intern(s: string): string {
     const hit = this.table.get(s);
     if (hit !== undefined) return hit;
     this.table.set(s, s);
+    this.bytes += 2 * s.length;
     return s;
   }
 
   /** Forgets strings no longer referenced by any live series (called after retention drops series). */
   retainOnly(live: Set<string>): void {
-    for (const s of this.table.keys()) if (!live.has(s)) this.table.delete(s);
+    for (const s of this.table.keys()) {
+      if (live.has(s)) continue;
+      this.table.delete(s);
+      this.bytes -= 2 * s.length;
+    }
   }
 
   get size(): number {

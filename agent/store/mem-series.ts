@@ -99,6 +99,8 @@ export class MemSeries {
   lastSampleT = -Infinity;
   lastV = NaN;
   staleT: readonly number[] = NO_STALE;
+  /** The budget (MemoryStore's SeriesBudget) this series counts against, if any. */
+  owner: unknown = undefined;
 
   constructor(
     readonly id: number,

@@ -8,8 +8,54 @@ import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SampleScr
 import { canonicalLabels, labelsHash, sameLabels, StringInterner } from './labels';
 import { LabelIndex } from './label-index';
 import { Arena, MemSeries } from './mem-series';
+import { applyLabelLimits, DEFAULT_LABEL_LIMITS, type LabelLimits } from './label-limits';
 
-export type RefusalReason = 'series_limit' | 'out_of_order';
+/**
+ * Why a sample was refused:
+ *   series_limit          a new series beyond maxSeries
+ *   source_series_limit   a new series beyond its source's budget (maxSeries - reservedSeries for app metrics)
+ *   request_series_limit  a new series beyond the budget's new series per request
+ *   label_bytes_limit     a new series while label text held is over maxLabelBytes
+ *   label_limit           a new series with more labels than labelLimit
+ *   label_name_length     a new series with a label name longer than labelNameLengthLimit
+ *   too_far_in_future     a timestamp more than maxFutureMs ahead of the clock
+ *   out_of_order          not newer than the series' newest sample
+ */
+export const REFUSAL_REASONS = [
+  'series_limit', 'source_series_limit', 'request_series_limit', 'label_bytes_limit', 'label_limit', 'label_name_length',
+  'too_far_in_future', 'out_of_order',
+] as const;
+export type RefusalReason = typeof REFUSAL_REASONS[number];
+
+const REFUSAL_MESSAGES: Record<RefusalReason, string> = {
+  series_limit: 'store: series limit reached, refusing samples of new series (raise store.max_series or reduce label cardinality)',
+  source_series_limit: 'store: a source reached its series budget (store.max_series - store.reserved_series for app metrics), refusing its new series; the agent\'s own series keep their reserve',
+  request_series_limit: 'store: one request tried to create more new series than store.max_new_series_per_request; the rest of its new series are refused',
+  label_bytes_limit: 'store: label text held is over store.max_label_bytes, refusing samples of new series',
+  label_limit: 'store: refusing a series with more labels than store.label_limit',
+  label_name_length: 'store: refusing a series with a label name longer than store.label_name_length_limit',
+  too_far_in_future: 'store: refusing a sample stamped further in the future than store.max_future (a wrong clock would make later samples of its series out of order)',
+  out_of_order: 'store: refusing out-of-order sample (its timestamp is not newer than the series\' newest sample)',
+};
+
+/** A share of the series limit for one writer (e.g. OTLP metrics from the app), so it cannot starve the others. */
+export interface SeriesBudget {
+  readonly source: string;
+  /** Most live series this source may hold. */
+  readonly maxSeries: number;
+  /** Most new series per request (between beginRequest() calls); 0 = no limit. */
+  readonly maxNewSeriesPerRequest: number;
+  series: number;
+  newThisRequest: number;
+}
+
+/** An Appender that creates series under a SeriesBudget. */
+export interface BudgetedAppender extends Appender {
+  readonly budget: SeriesBudget;
+  readonly labelLimits: LabelLimits;
+  /** Starts a new request for maxNewSeriesPerRequest. */
+  beginRequest(): void;
+}
 
 /** The subset of a pino logger the store uses (warnings about refused samples). */
 export interface StoreLogger {
@@ -29,6 +75,14 @@ export interface MemoryStoreOptions {
   logger?: StoreLogger;
   /** Minimum time between two warnings for the same reason; default 1 min. */
   logIntervalMs?: number;
+  /** Label count and length limits for new series; defaults DEFAULT_LABEL_LIMITS. */
+  labelLimits?: Partial<LabelLimits>;
+  /** Samples stamped more than this far ahead of now() are refused; default 10 min; 0 = no check. */
+  maxFutureMs?: number;
+  /** Series of maxSeries kept for writers without a budget (the agent's own); default 20 % of maxSeries. */
+  reservedSeries?: number;
+  /** New series are refused while interned label text exceeds this (bytes, UTF-16); default 64 MiB; 0 = no limit. */
+  maxLabelBytes?: number;
 }
 
 export interface LatestSample {
@@ -49,6 +103,10 @@ export interface StoreStats {
   /** Bytes held by sample data (raw heads + compressed chunks). */
   sampleBytes: number;
   refusedSamples: Record<RefusalReason, number>;
+  /** Label values cut to labelValueLengthLimit on new series. */
+  truncatedLabelValues: number;
+  /** Bytes of interned label text (UTF-16 estimate). */
+  labelBytes: number;
 }
 
 export const DEFAULT_RETENTION_MS = 3600_000;
@@ -61,6 +119,14 @@ function sortKey(labels: Labels): string {
   return k;
 }
 export const DEFAULT_MAX_SERIES = 100_000;
+export const DEFAULT_MAX_FUTURE_MS = 600_000;
+export const DEFAULT_MAX_LABEL_BYTES = 64 * 1024 * 1024;
+/** Share of maxSeries kept for the agent's own series when reservedSeries is not given. */
+export const DEFAULT_RESERVED_SHARE = 0.2;
+
+function zeroByReason(): Record<RefusalReason, number> {
+  return Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+}
 
 export class MemoryStore implements Querier, Appender {
   readonly retentionMs: number;
@@ -75,9 +141,16 @@ export class MemoryStore implements Querier, Appender {
   private readonly index = new LabelIndex<MemSeries>();
   private readonly interner = new StringInterner();
   private readonly meta = new Map<string, MetricMetadata>();
-  private readonly refused: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
-  private readonly lastWarned: Record<RefusalReason, number> = { series_limit: -Infinity, out_of_order: -Infinity };
-  private readonly suppressed: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
+  private readonly refused = zeroByReason();
+  private readonly lastWarned = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, -Infinity])) as Record<RefusalReason, number>;
+  private readonly suppressed = zeroByReason();
+  readonly labelLimits: LabelLimits;
+  readonly maxFutureMs: number;
+  readonly reservedSeries: number;
+  readonly maxLabelBytes: number;
+  private truncated = 0;
+  /** Series at the top of maxSeries only ALERTS / ALERTS_FOR_STATE may take (1 %, at most 1000). */
+  readonly alertsReserve: number;
   private nextId = 1;
   /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
   private generation = 0;
@@ -95,23 +168,59 @@ export class MemoryStore implements Querier, Appender {
     this.onRefused = opts.onRefused;
     this.logger = opts.logger;
     this.logIntervalMs = opts.logIntervalMs ?? 60_000;
+    this.labelLimits = { ...DEFAULT_LABEL_LIMITS, ...opts.labelLimits };
+    this.maxFutureMs = opts.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    this.reservedSeries = Math.min(this.maxSeries - 1, opts.reservedSeries ?? Math.floor(this.maxSeries * DEFAULT_RESERVED_SHARE));
+    this.maxLabelBytes = opts.maxLabelBytes ?? DEFAULT_MAX_LABEL_BYTES;
+    this.alertsReserve = Math.min(1000, Math.floor(this.maxSeries * 0.01));
+  }
+
+  /**
+   * An Appender whose new series count against a budget of their own:
+   * at most maxSeries - reservedSeries live series (default) and
+   * maxNewSeriesPerRequest new ones between beginRequest() calls. The
+   * metrics an app sends go through one, so a flood of app series leaves
+   * the reserve to spanmetrics, logmetrics, ALERTS and the agent's own metrics.
+   */
+  budgetedAppender(source: string, opts: { maxSeries?: number; maxNewSeriesPerRequest?: number } = {}): BudgetedAppender {
+    const budget: SeriesBudget = {
+      source,
+      maxSeries: opts.maxSeries ?? this.maxSeries - this.reservedSeries,
+      maxNewSeriesPerRequest: opts.maxNewSeriesPerRequest ?? 0,
+      series: 0,
+      newThisRequest: 0,
+    };
+    return {
+      budget,
+      labelLimits: this.labelLimits,
+      beginRequest: () => { budget.newThisRequest = 0; },
+      append: (labels, t, v) => this.appendWithin(budget, labels, t, v),
+      markStale: (labels, t) => this.markStale(labels, t),
+      setMetadata: (name, meta) => this.setMetadata(name, meta),
+    };
   }
 
   // ---- Appender ----
 
   append(labels: Labels, t: number, v: number): boolean {
+    return this.appendWithin(undefined, labels, t, v);
+  }
+
+  private appendWithin(budget: SeriesBudget | undefined, labels: Labels, t: number, v: number): boolean {
     if (!Number.isFinite(t)) throw new Error(`MemoryStore.append: timestamp must be a finite number of ms, got ${t}`);
+    if (this.maxFutureMs > 0 && t > this.now() + this.maxFutureMs) {
+      this.refuse('too_far_in_future', labels);
+      return false;
+    }
     const hash = labelsHash(labels);
     let s = this.lookup(hash, labels);
     if (!s) {
-      if (!Object.keys(labels).some((n) => labels[n] !== '' && labels[n] !== undefined)) {
-        throw new Error('MemoryStore.append: a series needs at least one non-empty label (normally __name__)');
-      }
-      if (this.count >= this.maxSeries) {
-        this.refuse('series_limit', labels);
+      const created = this.newSeries(budget, hash, labels);
+      if (typeof created === 'string') {
+        this.refuse(created, labels);
         return false;
       }
-      s = this.createSeries(hash, labels);
+      s = created;
     }
     const r = s.append(t, v);
     if (r === 'out_of_order') {
@@ -121,8 +230,43 @@ export class MemoryStore implements Querier, Appender {
     return true;
   }
 
+  /** The series for labels not found as given: the limited form's series, or a new one, or why not. */
+  private newSeries(budget: SeriesBudget | undefined, hash: number, labels: Labels): MemSeries | RefusalReason {
+    if (!Object.keys(labels).some((n) => labels[n] !== '' && labels[n] !== undefined)) {
+      throw new Error('MemoryStore.append: a series needs at least one non-empty label (normally __name__)');
+    }
+    const limited = applyLabelLimits(labels, this.labelLimits);
+    if (limited.refused) return limited.refused;
+    if (limited.truncated > 0) {
+      // Cut values may name a series that exists already (one truncated earlier).
+      labels = limited.labels;
+      hash = labelsHash(labels);
+      const existing = this.lookup(hash, labels);
+      if (existing) return existing;
+    }
+    // The last few series are for the rules' ALERTS state alone: whatever fills the store, alerts still fire.
+    if (this.count >= this.maxSeries || (this.count >= this.maxSeries - this.alertsReserve && !isAlertsSeries(labels))) return 'series_limit';
+    if (this.maxLabelBytes > 0 && this.interner.bytes > this.maxLabelBytes) return 'label_bytes_limit';
+    if (budget) {
+      if (budget.series >= budget.maxSeries) return 'source_series_limit';
+      if (budget.maxNewSeriesPerRequest > 0 && budget.newThisRequest >= budget.maxNewSeriesPerRequest) return 'request_series_limit';
+      budget.series++;
+      budget.newThisRequest++;
+    }
+    const s = this.createSeries(hash, labels);
+    s.owner = budget;
+    this.truncated += limited.truncated;
+    return s;
+  }
+
   markStale(labels: Labels, t: number): void {
-    this.lookup(labelsHash(labels), labels)?.markStale(t);
+    const hash = labelsHash(labels);
+    let s = this.lookup(hash, labels);
+    if (!s) {
+      const limited = applyLabelLimits(labels, this.labelLimits);
+      if (limited.truncated > 0) s = this.lookup(labelsHash(limited.labels), limited.labels);
+    }
+    s?.markStale(t);
   }
 
   setMetadata(metricName: string, meta: MetricMetadata): void {
@@ -230,7 +374,10 @@ export class MemoryStore implements Querier, Appender {
       chunks += s.chunks.length;
       sampleBytes += s.sampleBytes;
     }
-    return { series: this.count, samples, chunks, sampleBytes, refusedSamples: { ...this.refused } };
+    return {
+      series: this.count, samples, chunks, sampleBytes, refusedSamples: { ...this.refused },
+      truncatedLabelValues: this.truncated, labelBytes: this.interner.bytes,
+    };
   }
 
   /** index.match() in Prometheus' label order, cached until the set of series changes. */
@@ -298,6 +445,8 @@ export class MemoryStore implements Querier, Appender {
       if (rest.length === 0) this.byHash.delete(s.hash);
       else this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
     }
+    const owner = s.owner as SeriesBudget | undefined;
+    if (owner) owner.series--;
     this.count--;
     this.generation++;
   }
@@ -314,16 +463,25 @@ export class MemoryStore implements Querier, Appender {
     const suppressed = this.suppressed[reason];
     this.lastWarned[reason] = now;
     this.suppressed[reason] = 0;
-    if (reason === 'series_limit') {
-      this.logger.warn(
-        { series: this.count, max_series: this.maxSeries, refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
-        'store: series limit reached, refusing samples of new series (raise store.max_series or reduce label cardinality)',
-      );
-    } else {
-      this.logger.warn(
-        { refused_total: this.refused[reason], similar_suppressed: suppressed, labels },
-        'store: refusing out-of-order sample (its timestamp is not newer than the series\' newest sample)',
-      );
-    }
+    this.logger.warn(
+      { reason, series: this.count, max_series: this.maxSeries, refused_total: this.refused[reason], similar_suppressed: suppressed, labels: logSafe(labels) },
+      REFUSAL_MESSAGES[reason],
+    );
   }
+}
+
+function isAlertsSeries(labels: Labels): boolean {
+  return labels.__name__ === 'ALERTS' || labels.__name__ === 'ALERTS_FOR_STATE';
+}
+
+/** Labels for a log line: values cut to 200 characters, so a 64 KB label does not make a 64 KB log line. */
+function logSafe(labels: Labels): Labels {
+  const out: Labels = {};
+  let n = 0;
+  for (const k in labels) {
+    if (n++ >= 32) break;
+    const v = labels[k];
+    out[k.length > 200 ? k.slice(0, 200) + '…' : k] = v && v.length > 200 ? v.slice(0, 200) + '…' : v;
+  }
+  return out;
 }

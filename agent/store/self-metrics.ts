@@ -3,7 +3,7 @@
  * (Host.registerMetricsSource): series count, samples and bytes held,
  * refused samples by reason, retention compaction results.
  */
-import type { MemoryStore } from './memory-store';
+import { REFUSAL_REASONS, type MemoryStore } from './memory-store';
 
 export interface CompactionTotals { runs: number; droppedSeries: number; droppedChunks: number }
 
@@ -22,10 +22,15 @@ export function storeMetricsText(store: MemoryStore, compaction: CompactionTotal
     '# HELP lookout_store_sample_bytes Bytes held by sample data (raw heads and compressed chunks).',
     '# TYPE lookout_store_sample_bytes gauge',
     `lookout_store_sample_bytes ${s.sampleBytes}`,
-    '# HELP lookout_store_refused_samples_total Samples refused, by reason (series_limit: a new series beyond store.max_series; out_of_order: not newer than the series\' newest sample).',
+    '# HELP lookout_store_refused_samples_total Samples refused, by reason (see agent/store/README.md: series_limit, source_series_limit, request_series_limit, label_bytes_limit, label_limit, label_name_length, too_far_in_future, out_of_order).',
     '# TYPE lookout_store_refused_samples_total counter',
-    `lookout_store_refused_samples_total{reason="series_limit"} ${s.refusedSamples.series_limit}`,
-    `lookout_store_refused_samples_total{reason="out_of_order"} ${s.refusedSamples.out_of_order}`,
+    ...REFUSAL_REASONS.map((r) => `lookout_store_refused_samples_total{reason="${r}"} ${s.refusedSamples[r]}`),
+    '# HELP lookout_store_truncated_label_values_total Label values of new series cut to store.label_value_length_limit.',
+    '# TYPE lookout_store_truncated_label_values_total counter',
+    `lookout_store_truncated_label_values_total ${s.truncatedLabelValues}`,
+    '# HELP lookout_store_label_bytes Bytes of label text held by the store (2 per UTF-16 code unit; bounded by store.max_label_bytes).',
+    '# TYPE lookout_store_label_bytes gauge',
+    `lookout_store_label_bytes ${s.labelBytes}`,
     '# HELP lookout_store_compactions_total Retention compaction runs.',
     '# TYPE lookout_store_compactions_total counter',
     `lookout_store_compactions_total ${compaction.runs}`,

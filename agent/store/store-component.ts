@@ -34,6 +34,14 @@ export class StoreComponent implements Component {
     this.store = new MemoryStore({
       retentionMs: config.retention,
       maxSeries: config.max_series,
+      reservedSeries: config.reserved_series,
+      maxLabelBytes: config.max_label_bytes,
+      maxFutureMs: config.max_future,
+      labelLimits: {
+        labelLimit: config.label_limit,
+        labelNameLengthLimit: config.label_name_length_limit,
+        labelValueLengthLimit: config.label_value_length_limit,
+      },
       now: opts.now,
       onRefused: opts.onRefused,
       // The logger arrives with start(); refusals before that are only counted.

@@ -11,6 +11,7 @@ import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Meter } from '@opentelemetry/api';
 import { BUILD_INFO } from './build-info';
+import { EventLoopDelayMonitor } from './event-loop';
 
 /** Text for /metrics: a string, or chunks of one (large sources stream, see agent/exposition). */
 export type MetricsSource = () => string | Promise<string> | AsyncIterable<string>;
@@ -21,6 +22,7 @@ export class SelfMetrics {
   private readonly serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
   private readonly provider: MeterProvider;
   private readonly sources: MetricsSource[] = [];
+  private readonly eventLoop: EventLoopDelayMonitor;
 
   constructor(extraReaders: MetricReader[] = []) {
     this.exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
@@ -33,6 +35,8 @@ export class SelfMetrics {
       description: 'A metric with a constant 1 value labelled by version and Node.js version of the agent.',
     });
     buildInfo.addCallback((r) => r.observe(1, { version: BUILD_INFO.version, nodeversion: BUILD_INFO.nodeVersion }));
+    this.eventLoop = new EventLoopDelayMonitor(this.meter);
+    this.eventLoop.start();
   }
 
   addSource(source: MetricsSource): void {
@@ -64,6 +68,7 @@ export class SelfMetrics {
   }
 
   async shutdown(): Promise<void> {
+    this.eventLoop.stop();
     await this.provider.shutdown().catch(() => undefined);
   }
 }

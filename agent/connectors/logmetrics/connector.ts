@@ -56,6 +56,7 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
       labels: c.labels.map((key) => [key, sanitizeLabelName(key)] as [string, string]),
     }));
     this.flusher = new Flusher('logmetrics', this.metrics, appender, config.metrics_flush_interval, this.now);
+    this.limitValuesLike(appender);
   }
 
   /** Adds a request's log records to the running totals. */
@@ -64,9 +65,10 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
     for (const rl of req.resourceLogs ?? []) {
       const resAttrs = rl.resource?.attributes ?? undefined;
       const base: Labels = {};
-      const service = attributeString(resAttrs, 'service.name');
+      const service = this.cut(attributeString(resAttrs, 'service.name'));
       if (service) base.service_name = service;
       const identity = resourceLabels(rl.resource).identity;
+      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
       Object.assign(base, identity);
       const prefix = `${service ?? ''}\u0001${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
       for (const sl of rl.scopeLogs ?? []) {
@@ -90,7 +92,7 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
     let key = prefix;
     const values: (string | undefined)[] = [];
     for (const [attr] of c.labels) {
-      const v = attributeString(attrs, attr) ?? attributeString(resAttrs, attr);
+      const v = this.cut(attributeString(attrs, attr) ?? attributeString(resAttrs, attr));
       values.push(v || undefined);
       key += v ? `\u0003${v}` : '\u0002';
     }

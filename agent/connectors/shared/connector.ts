@@ -7,13 +7,30 @@ import type { Logger } from 'pino';
 import type { Component, Consumer, Host } from '../../component/component';
 import type { Signal, SignalData } from '../../otlp/model';
 import type { Flusher } from './flusher';
+import type { Appender } from '../../store/types';
+import { labelLimitsOf, truncateLabelValue } from '../../store/label-limits';
 
 export abstract class DerivedMetricsConnector<S extends Signal> implements Component, Consumer {
   abstract readonly id: string;
+  /** Counts locally; offered data only once the exporter accepted it (see FanoutConsumer). */
+  readonly neverRefuses = true;
   protected abstract readonly signal: S;
   protected abstract readonly flusher: Flusher;
   protected logger?: Logger;
+  /** The store's label_value_length_limit (0 = none): values are cut to it before they become keys. */
+  protected maxValueLength = 0;
   private stopped = false;
+
+  /** Cuts label values as the appender would (store.label_value_length_limit), so keys stay short. */
+  protected limitValuesLike(appender: Appender): void {
+    this.maxValueLength = labelLimitsOf(appender)?.labelValueLengthLimit ?? 0;
+  }
+
+  protected cut(v: string): string;
+  protected cut(v: string | undefined): string | undefined;
+  protected cut(v: string | undefined): string | undefined {
+    return v === undefined || this.maxValueLength <= 0 ? v : truncateLabelValue(v, this.maxValueLength);
+  }
 
   /** Adds one request's items to the running totals. */
   abstract record(data: SignalData[S]): void;

@@ -12,6 +12,7 @@ import {
 } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
+import type { Counter } from '@opentelemetry/api';
 import { formatFloat } from '../../templates/gofloat';
 import { prometheusMetricName } from '../../translate/prometheus/names';
 import { resourceLabels } from '../../translate/prometheus/labels';
@@ -45,6 +46,12 @@ export function durationNanos(start: Int64, end: Int64): number {
   return (end.high - start.high) * 4294967296 + ((end.low >>> 0) - (start.low >>> 0));
 }
 
+function isZero(t: Int64 | null | undefined): boolean {
+  if (t === null || t === undefined) return true;
+  if (typeof t === 'number' || typeof t === 'string' || typeof t === 'bigint') return Number(t) === 0;
+  return t.high === 0 && t.low === 0;
+}
+
 export interface SpanMetricsOptions {
   /** Clock (ms), injectable for tests. */
   now?: () => number;
@@ -63,6 +70,9 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   private readonly values: (string | undefined)[];
   /** Spans skipped because their resource has no service.name (as the Collector does). */
   droppedSpans = 0;
+  /** Spans counted in calls but kept out of the duration histogram: zero start, or end before start. */
+  invalidSpans = 0;
+  private invalidCounter?: Counter;
 
   constructor(readonly config: SpanmetricsConfig, appender: Appender, opts: SpanMetricsOptions = {}) {
     super();
@@ -91,6 +101,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     this.dims = new DimensionPlan(config.dimensions);
     this.values = new Array(this.dims.size);
     this.flusher = new Flusher('spanmetrics', this.metrics, appender, config.metrics_flush_interval, now);
+    this.limitValuesLike(appender);
     this.now = now;
   }
 
@@ -101,13 +112,20 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     return { calls: this.calls.name, duration: this.duration?.name };
   }
 
+  override async start(host: Parameters<DerivedMetricsConnector<'traces'>['start']>[0]): Promise<void> {
+    await super.start(host);
+    this.invalidCounter = host.meter.createCounter('lookout_connector_invalid_spans', {
+      description: 'Spans with a zero start time or an end before their start: counted in calls, kept out of the duration histogram.',
+    });
+  }
+
   /** Adds a request's spans to the running totals. */
   record(req: ExportTraceServiceRequest): void {
     const now = this.now();
     const { calls, duration, dims, values, include } = this;
     for (const rs of req.resourceSpans ?? []) {
       const attrs = rs.resource?.attributes;
-      const service = attributeString(attrs, 'service.name');
+      const service = this.cut(attributeString(attrs, 'service.name'));
       if (!service) {
         let n = 0;
         for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
@@ -116,6 +134,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
         continue;
       }
       const identity = resourceLabels(rs.resource).identity;
+      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
       const resourceDims = dims.resourceValues(attrs);
       const prefix = `${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
       for (const ss of rs.scopeSpans ?? []) {
@@ -123,25 +142,34 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
           const kind = KIND_NAMES[span.kind ?? 0] ?? KIND_NAMES[0];
           const status = STATUS_NAMES[span.status?.code ?? 0] ?? STATUS_NAMES[0];
           dims.spanValues(span.attributes, resourceDims, values);
+          // Cut before keying: 600 distinct 64 KB span names cost 600 short keys, not 38 MB of keys and labels.
+          const spanName = this.cut(span.name ?? '');
+          if (this.maxValueLength > 0) for (let i = 0; i < values.length; i++) values[i] = this.cut(values[i]);
           // Excluded base dimensions stay out of the key too, or two entries would share one label set.
           let key = prefix;
           key += include.service ? `\u0001${service}` : '\u0001';
-          key += include.name ? `\u0001${span.name}` : '\u0001';
+          key += include.name ? `\u0001${spanName}` : '\u0001';
           key += include.kind ? `\u0001${kind}` : '\u0001';
           key += include.status ? `\u0001${status}` : '\u0001';
           for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
           let c = calls.get(key);
           let labels: Labels | undefined;
           if (!c) {
-            labels = this.labelsFor(service, span.name, kind, status, identity);
+            labels = this.labelsFor(service, spanName, kind, status, identity);
             c = calls.create(key, labels, now);
           }
           c.add(1, now);
           if (duration) {
             let h = duration.get(key);
-            if (!h) h = duration.create(key, labels ?? this.labelsFor(service, span.name, kind, status, identity), now);
             const nanos = durationNanos(span.startTimeUnixNano, span.endTimeUnixNano);
-            h.observe(nanos > 0 ? nanos / this.nanosPerUnit : 0, now);
+            if (nanos < 0 || isZero(span.startTimeUnixNano)) {
+              // A start of 0 would add 56 years to the sum; a negative duration has no bucket.
+              this.invalidSpans++;
+              this.invalidCounter?.add(1, { connector: this.id, reason: nanos < 0 ? 'end_before_start' : 'zero_start' });
+              continue;
+            }
+            if (!h) h = duration.create(key, labels ?? this.labelsFor(service, spanName, kind, status, identity), now);
+            h.observe(nanos / this.nanosPerUnit, now);
           }
         }
       }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { endpointSchema } from '../../config/endpoint';
+import { durationSchema } from '../../config/duration';
 
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 16 * 1024 * 1024;
 export const DEFAULT_HTTP_ENDPOINT = '127.0.0.1:4318';
@@ -38,11 +39,47 @@ export const otlpGrpcConfigSchema = z.strictObject({
   max_recv_msg_size_mib: z.number().positive().max(1024).default(DEFAULT_MAX_RECV_MSG_SIZE_MIB),
 });
 
+/** Per-item limits applied before the data reaches any consumer (rejected items are reported as partial success). */
+export const otlpLimitsSchema = z.strictObject({
+  /** Data points stamped more than this ahead of the agent's clock are rejected; 0s = no check. */
+  max_future: durationSchema().default(600_000),
+  /** Histogram points with more buckets (explicit bounds + 1, or exponential positive + negative + zero) are rejected; 0 = no limit. */
+  max_histogram_buckets: z.number().int().min(0).default(320),
+}).prefault({});
+
+/** The Collector's memory_limiter ideas, checked before a request body is read. */
+export const memoryLimiterSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How often RSS is measured. */
+  check_interval: durationSchema().default(1000).refine((ms) => ms >= 10, 'must be at least 10ms'),
+  /** Hard limit in MiB; default 80 % of the container's memory limit (cgroup v2/v1), else of the machine's memory. */
+  limit_mib: z.number().positive().optional(),
+  /** Refusing starts at limit_mib - spike_limit_mib; default 20 % of limit_mib. */
+  spike_limit_mib: z.number().min(0).optional(),
+  /** Also refuse while the V8 heap in use exceeds this % of V8's heap limit (--max-old-space-size); 0 = off. */
+  heap_limit_percentage: z.number().min(0).max(100).default(85),
+}).prefault({}).superRefine((c, ctx) => {
+  if (c.limit_mib !== undefined && c.spike_limit_mib !== undefined && c.spike_limit_mib >= c.limit_mib) {
+    ctx.addIssue({ code: 'custom', path: ['spike_limit_mib'], message: `must be less than limit_mib (${c.limit_mib})` });
+  }
+});
+
+/** Retry-After on 503 answers (back-pressure and memory limiter): doubles while refusals go on. */
+export const retryAfterSchema = z.strictObject({
+  initial: durationSchema().default(1000).refine((ms) => ms >= 1000, 'must be at least 1s (Retry-After is whole seconds)'),
+  max: durationSchema().default(32_000),
+}).prefault({}).superRefine((c, ctx) => {
+  if (c.max < c.initial) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least retry_after.initial' });
+});
+
 const otlpReceiverSectionSchema = z.strictObject({
   /** OTLP/HTTP; on when present (an empty `http:` means defaults), off when absent. */
   http: otlpHttpConfigSchema.nullable().optional(),
   /** OTLP/gRPC; on when present (`grpc:` or `grpc: {}` listens on 127.0.0.1:4317), off when absent. */
   grpc: otlpGrpcConfigSchema.nullable().optional(),
+  limits: otlpLimitsSchema,
+  memory_limiter: memoryLimiterSchema,
+  retry_after: retryAfterSchema,
 });
 
 /**
@@ -52,8 +89,13 @@ const otlpReceiverSectionSchema = z.strictObject({
 export const otlpReceiverConfigSchema = otlpReceiverSectionSchema.transform((c) => ({
   http: c.http === null ? otlpHttpConfigSchema.parse({}) : c.http,
   grpc: c.grpc === null ? otlpGrpcConfigSchema.parse({}) : c.grpc,
+  limits: c.limits,
+  memory_limiter: c.memory_limiter,
+  retry_after: c.retry_after,
 }));
 
 export type OtlpHttpConfig = z.infer<typeof otlpHttpConfigSchema>;
 export type OtlpGrpcConfig = z.infer<typeof otlpGrpcConfigSchema>;
 export type OtlpReceiverConfig = z.output<typeof otlpReceiverConfigSchema>;
+export type OtlpLimitsConfig = z.infer<typeof otlpLimitsSchema>;
+export type RetryAfterConfig = z.infer<typeof retryAfterSchema>;

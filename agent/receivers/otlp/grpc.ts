@@ -12,7 +12,8 @@
  *   INVALID_ARGUMENT   undecodable message, or PermanentError from the pipeline
  *   UNAVAILABLE        back-pressure (RetryableError, with google.rpc.RetryInfo) or an
  *                      unexpected pipeline error, as the Collector does; also while shutting down
- *   RESOURCE_EXHAUSTED message over max_recv_msg_size_mib (from grpc-js)
+ *   RESOURCE_EXHAUSTED message over max_recv_msg_size_mib (from grpc-js), or the memory limiter
+ *                      is over its soft limit (refused before decoding, with RetryInfo)
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -104,6 +105,11 @@ export class OtlpGrpcServer {
     };
     if (this.closing) {
       answer(errorResponse(grpc.status.UNAVAILABLE, 'the agent is shutting down; retry against the new instance'));
+      return;
+    }
+    const overLimit = this.deps.ingest.admit(signal, 'grpc');
+    if (overLimit) {
+      answer(errorResponse(overLimit.grpcCode, overLimit.message, overLimit.retryAfterSeconds));
       return;
     }
     let data;

@@ -10,7 +10,8 @@
  *   413  body over max_request_body_size, compressed or decompressed
  *   415  Content-Type other than application/x-protobuf / application/json (text/plain),
  *        or an unsupported Content-Encoding (google.rpc.Status)
- *   503  pipeline back-pressure (Retry-After) or while shutting down
+ *   503  pipeline back-pressure or memory limiter (Retry-After, growing while refusals last),
+ *        or while shutting down
  *
  * Error bodies are google.rpc.Status in the request's encoding whenever the
  * encoding is known, like the Collector's otlpreceiver.
@@ -140,6 +141,15 @@ export class OtlpHttpServer {
     if (this.closing) {
       // Arrived on a kept-alive connection after shutdown began: not in flight, so not accepted.
       sendStatus(res, encoding, 503, 'the agent is shutting down; retry against the new instance', { 'retry-after': '1' });
+      return;
+    }
+    const overLimit = this.deps.ingest.admit(signal, 'http');
+    if (overLimit) {
+      // Refused unread: the body is discarded as it streams in (never buffered or decoded), so the
+      // sender still reads the 503 and its Retry-After; the connection closes after the answer.
+      req.resume();
+      res.setHeader('connection', 'close');
+      sendStatus(res, encoding, overLimit.httpStatus, overLimit.message, { 'retry-after': String(overLimit.retryAfterSeconds ?? 1) });
       return;
     }
     try {

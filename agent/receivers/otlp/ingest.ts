@@ -9,7 +9,10 @@ import type { Signal, SignalData } from '../../otlp/model';
 import type { PartialSuccess } from '../../otlp/codec';
 import { countItems, formatItemCount } from '../../otlp/count';
 import { validateRequest } from './validate';
-import { classifyConsumerError, type ConsumerFailure } from './status';
+import { classifyConsumerError, GrpcCode, type ConsumerFailure } from './status';
+import type { OtlpLimitsConfig } from './config';
+import type { MemoryLimiter } from './memory-limiter';
+import type { GrowingRetryAfter } from './retry-after';
 import type { ReceiverTelemetry, Transport } from './telemetry';
 
 /** The next consumer refused the data; `failure` says how to answer the sender. */
@@ -18,6 +21,13 @@ export class ConsumerRefusal extends Error {
     super(failure.message);
     this.name = 'ConsumerRefusal';
   }
+}
+
+/** What guards the pipeline besides per-item validation (all optional, for tests). */
+export interface IngestGuards {
+  limits?: OtlpLimitsConfig;
+  memoryLimiter?: MemoryLimiter;
+  retryAfter?: GrowingRetryAfter;
 }
 
 /** Back-pressure can refuse every request for a while: one warning per signal per interval is enough. */
@@ -30,16 +40,52 @@ export class Ingest {
     private readonly next: Consumer,
     private readonly telemetry: ReceiverTelemetry,
     private readonly logger: Logger,
-  ) {}
+    private readonly guards: IngestGuards = {},
+  ) {
+    telemetry.retryAfterSeconds = () => guards.retryAfter?.seconds ?? 0;
+  }
+
+  /**
+   * Checked before a request's body is read: a refusal while the memory
+   * limiter is over its soft limit (HTTP 503 / gRPC RESOURCE_EXHAUSTED with a
+   * growing Retry-After), undefined when the request may proceed.
+   */
+  admit(signal: Signal, transport: Transport): ConsumerFailure | undefined {
+    const limiter = this.guards.memoryLimiter;
+    if (!limiter?.refusing) return undefined;
+    this.telemetry.recordMemoryLimited(signal, transport);
+    const retryAfterSeconds = this.guards.retryAfter?.next() ?? 1;
+    const usedMiB = Math.round(limiter.usedBytes / 1048576);
+    const softMiB = Math.round(limiter.limits.softBytes / 1048576);
+    this.logLimited({ signal, transport, rss_mib: usedMiB, soft_limit_mib: softMiB, retry_after_seconds: retryAfterSeconds },
+      'memory limiter: RSS over the soft limit, refusing requests unread (see lookout_receiver_memory_limited_requests)');
+    return {
+      httpStatus: 503,
+      grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
+      message: limiter.reason === 'heap'
+        ? `the agent's V8 heap is over receivers.otlp.memory_limiter.heap_limit_percentage of its limit: data not accepted now, retry later`
+        : `the agent is over its memory limit (RSS ${usedMiB} MiB, soft limit ${softMiB} MiB; receivers.otlp.memory_limiter): data not accepted now, retry later`,
+      retryAfterSeconds,
+      unexpected: false,
+    };
+  }
 
   /**
    * Resolves with the partial success to report (rejected 0 when all was
    * accepted); rejects with ConsumerRefusal when the pipeline refused.
    */
   async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<PartialSuccess> {
-    const validation = validateRequest(signal, data);
+    const limits = this.guards.limits;
+    const validation = validateRequest(signal, data, limits && {
+      nowMs: Date.now(), maxFutureMs: limits.max_future, maxHistogramBuckets: limits.max_histogram_buckets,
+    });
     if (validation.errorMessage) {
       this.telemetry.recordRefused(signal, transport, validation.rejected);
+      for (const [reason, n] of validation.byReason ?? []) this.telemetry.recordRejected(signal, transport, reason, n);
+      if (validation.byReason && [...validation.byReason.keys()].some((r) => r !== 'invalid')) {
+        this.logLimited({ signal, transport, rejected: validation.rejected, reason: validation.errorMessage.slice(0, 1000) },
+          'dropped items over receivers.otlp.limits (partial success; see lookout_receiver_rejected_items)');
+      }
       this.logger.debug({ signal, transport, rejected: validation.rejected, reason: validation.errorMessage }, 'dropped invalid items (partial success)');
     }
     const items = countItems(signal, data);
@@ -51,12 +97,27 @@ export class Ingest {
       await this.next.consume(signal, data);
     } catch (err) {
       const failure = classifyConsumerError(err);
+      if (failure.retryAfterSeconds !== undefined && this.guards.retryAfter) {
+        // Back-pressure that goes on asks senders to wait longer and longer.
+        failure.retryAfterSeconds = Math.max(failure.retryAfterSeconds, this.guards.retryAfter.next());
+      }
       this.telemetry.recordRefused(signal, transport, items);
       this.logRefusal(signal, transport, items, failure, err);
       throw new ConsumerRefusal(failure, err);
     }
     this.telemetry.recordAccepted(signal, transport, items);
+    if (!this.guards.memoryLimiter?.refusing) this.guards.retryAfter?.reset();
     return { rejected: validation.rejected, errorMessage: validation.errorMessage };
+  }
+
+  private lastLimitedLog = 0;
+
+  /** Items over a limit: at most one line per REFUSAL_LOG_INTERVAL_MS. */
+  private logLimited(fields: Record<string, unknown>, message: string): void {
+    const now = Date.now();
+    if (now - this.lastLimitedLog < REFUSAL_LOG_INTERVAL_MS) return;
+    this.lastLimitedLog = now;
+    this.logger.warn(fields, `${message} (logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s)`);
   }
 
   private logRefusal(signal: Signal, transport: Transport, items: number, failure: ConsumerFailure, err: unknown): void {

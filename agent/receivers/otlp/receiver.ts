@@ -13,6 +13,8 @@ import { Ingest } from './ingest';
 import { OtlpHttpServer } from './http';
 import type { OtlpGrpcServer } from './grpc';
 import { ReceiverTelemetry } from './telemetry';
+import { MemoryLimiter } from './memory-limiter';
+import { GrowingRetryAfter } from './retry-after';
 
 export interface OtlpReceiverOptions {
   /** Component id for logs and the `receiver` metric attribute; default "otlp". */
@@ -26,6 +28,7 @@ export class OtlpReceiver implements Component {
   private state: State = 'new';
   private http?: OtlpHttpServer;
   private grpc?: OtlpGrpcServer;
+  private limiter?: MemoryLimiter;
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
 
@@ -71,7 +74,16 @@ export class OtlpReceiver implements Component {
   private async bind(host: Host): Promise<void> {
     const logger = host.logger.child({ component: `receiver/${this.id}` });
     const telemetry = new ReceiverTelemetry(host.meter, this.id);
-    const ingest = new Ingest(this.next, telemetry, logger);
+    const { memory_limiter: ml, retry_after: ra, limits } = this.config;
+    const limiter = new MemoryLimiter(ml, {
+      onChange: (refusing, used, l) => logger.warn(
+        { rss_mib: Math.round(used / 1048576), soft_limit_mib: Math.round(l.softBytes / 1048576), limit_mib: Math.round(l.limitBytes / 1048576) },
+        refusing ? 'memory limiter: RSS over the soft limit, refusing OTLP requests until it drops' : 'memory limiter: RSS back under the soft limit, accepting again'),
+    });
+    this.limiter = limiter;
+    limiter.start();
+    const retryAfter = new GrowingRetryAfter(ra.initial / 1000, ra.max / 1000);
+    const ingest = new Ingest(this.next, telemetry, logger, { limits, memoryLimiter: limiter, retryAfter });
     try {
       if (this.config.http) {
         const http = new OtlpHttpServer({ config: this.config.http, ingest, telemetry, logger });
@@ -102,6 +114,7 @@ export class OtlpReceiver implements Component {
   }
 
   private async closeListeners(): Promise<void> {
+    this.limiter?.stop();
     await Promise.all([this.http?.shutdown(), this.grpc?.shutdown()]);
   }
 }

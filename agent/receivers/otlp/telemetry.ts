@@ -7,6 +7,13 @@
  *       items handed to the pipeline (spans / data points / log records)
  *   lookout_receiver_refused_items_total{signal,receiver,transport}
  *       items rejected by validation (partial success) or refused by the pipeline
+ *   lookout_receiver_rejected_items_total{signal,receiver,transport,reason}
+ *       items removed before the pipeline (partial success), by reason: invalid,
+ *       future_timestamp, histogram_buckets
+ *   lookout_receiver_memory_limited_requests_total{signal,receiver,transport}
+ *       requests refused unread because RSS was over the memory limiter's soft limit
+ *   lookout_receiver_retry_after_seconds
+ *       the Retry-After currently asked of refused senders (0 when not refusing)
  *   lookout_receiver_request_duration_seconds{signal,receiver,transport,status_code}
  *       time from request start to answer, per HTTP status or gRPC code name
  */
@@ -21,6 +28,10 @@ export class ReceiverTelemetry {
   private readonly accepted: Counter;
   private readonly refused: Counter;
   private readonly duration: Histogram;
+  private readonly rejected: Counter;
+  private readonly memoryLimited: Counter;
+  /** Read by the retry-after gauge. */
+  retryAfterSeconds: () => number = () => 0;
   // Attribute objects are reused: they are built per request otherwise, on the hot path.
   private readonly attrCache = new Map<string, Attributes>();
 
@@ -31,6 +42,16 @@ export class ReceiverTelemetry {
     this.refused = meter.createCounter('lookout_receiver_refused_items', {
       description: 'Items (spans, data points, log records) the receiver rejected as invalid or the pipeline refused.',
     });
+    this.rejected = meter.createCounter('lookout_receiver_rejected_items', {
+      description: 'Items removed from requests before the pipeline (OTLP partial success), by reason: invalid, future_timestamp, histogram_buckets.',
+    });
+    this.memoryLimited = meter.createCounter('lookout_receiver_memory_limited_requests', {
+      description: 'Requests refused before their body was read because RSS was over the memory limiter\'s soft limit.',
+    });
+    meter.createObservableGauge('lookout_receiver_retry_after_seconds', {
+      description: 'Retry-After currently asked of refused senders (doubles while refusals last; 0 when not refusing).',
+      unit: 's',
+    }).addCallback((r) => r.observe(this.retryAfterSeconds(), { receiver }));
     this.duration = meter.createHistogram('lookout_receiver_request_duration_seconds', {
       description: 'Duration of export requests handled by the receiver, until the answer was sent.',
       unit: 's',
@@ -54,6 +75,14 @@ export class ReceiverTelemetry {
 
   recordRefused(signal: Signal, transport: Transport, items: number): void {
     if (items > 0) this.refused.add(items, this.attrs(signal, transport));
+  }
+
+  recordRejected(signal: Signal, transport: Transport, reason: string, items: number): void {
+    if (items > 0) this.rejected.add(items, { ...this.attrs(signal, transport), reason });
+  }
+
+  recordMemoryLimited(signal: Signal, transport: Transport): void {
+    this.memoryLimited.add(1, this.attrs(signal, transport));
   }
 
   recordRequest(signal: Signal | 'unknown', transport: Transport, statusCode: string, seconds: number): void {

@@ -12,12 +12,35 @@
  *   metrics:  a metric needs a name and a data field (gauge, sum, histogram,
  *             exponential_histogram or summary); a histogram point's
  *             bucket_counts must be empty or hold len(explicit_bounds)+1 counts.
+ *
+ * Limits (ValidationLimits, receivers.otlp.limits), per data point of any kind:
+ *   a point stamped more than max_future ahead of the agent's clock (a wrong
+ *   clock, or the year 2200) is rejected: stored, it would make every later
+ *   real sample of its series "out of order";
+ *   a histogram point with more than max_histogram_buckets buckets (explicit
+ *   bounds + 1, or positive + negative exponential buckets) is rejected: each
+ *   bucket is a series in the local store.
  */
 import type {
-  ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, HistogramDataPoint,
+  ExponentialHistogramDataPoint, ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, HistogramDataPoint,
   LogRecord, Metric, Signal, SignalData, Span,
 } from '../../otlp/model';
 import { countMetricPoints, formatItemCount } from '../../otlp/count';
+import { nanosToMillis } from '../../otlp/values';
+
+export interface ValidationLimits {
+  /** The agent's clock (ms). */
+  nowMs: number;
+  /** Points stamped later than nowMs + maxFutureMs are rejected; 0 = no check. */
+  maxFutureMs: number;
+  /** Histogram points with more buckets are rejected; 0 = no limit. */
+  maxHistogramBuckets: number;
+}
+
+/** Why items were rejected, for lookout_receiver_rejected_items_total{reason}. */
+export type RejectReason = 'invalid' | 'future_timestamp' | 'histogram_buckets';
+
+type AnyPoint = { timeUnixNano?: Parameters<typeof nanosToMillis>[0] };
 
 /** How many distinct problems the error message spells out before summarising the rest. */
 const MAX_LISTED_PROBLEMS = 5;
@@ -27,17 +50,21 @@ export interface ValidationResult {
   rejected: number;
   /** The partial_success error_message; '' when nothing was rejected. */
   errorMessage: string;
+  /** Rejected items by reason (absent when none). */
+  byReason?: ReadonlyMap<RejectReason, number>;
 }
 
 /** Collects problems; keeps the first few distinct ones for the message. */
 class Problems {
   rejected = 0;
+  readonly byReason = new Map<RejectReason, number>();
   private readonly listed: string[] = [];
   private readonly seen = new Set<string>();
   private unlisted = 0;
 
-  add(items: number, where: string, what: string): void {
+  add(items: number, where: string, what: string, reason: RejectReason = 'invalid'): void {
     this.rejected += items;
+    this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + items);
     // Deduplicate by the problem itself, so 500 spans with the same bug yield one line.
     if (this.seen.has(what)) return;
     this.seen.add(what);
@@ -47,11 +74,13 @@ class Problems {
 
   result(signal: Signal, droppedWithoutItems = 0): ValidationResult {
     if (this.rejected === 0 && droppedWithoutItems === 0) return { rejected: 0, errorMessage: '' };
+    const byReason = this.byReason;
     const more = this.unlisted ? `; and ${this.unlisted} more kinds of problem` : '';
     const empty = droppedWithoutItems ? `, ${droppedWithoutItems} ${droppedWithoutItems === 1 ? 'metric' : 'metrics'} without data points dropped` : '';
     return {
       rejected: this.rejected,
       errorMessage: `${formatItemCount(signal, this.rejected)} rejected${empty}: ${this.listed.join('; ')}${more}`,
+      byReason,
     };
   }
 }
@@ -100,6 +129,37 @@ function histogramPointProblem(p: HistogramDataPoint): string | undefined {
     return `histogram point has ${buckets} bucket_counts for ${bounds} explicit_bounds (want ${bounds + 1})`;
   }
   return undefined;
+}
+
+function histogramBuckets(m: Metric, p: unknown): number {
+  if (m.histogram) return ((p as HistogramDataPoint).explicitBounds?.length ?? 0) + 1;
+  const e = p as ExponentialHistogramDataPoint;
+  return (e.positive?.bucketCounts?.length ?? 0) + (e.negative?.bucketCounts?.length ?? 0) + 1; // + the zero bucket
+}
+
+/** A point's problem under the limits, with its reason; undefined when it passes. */
+function pointLimitProblem(m: Metric, p: AnyPoint, limits: ValidationLimits): [string, RejectReason] | undefined {
+  if (limits.maxFutureMs > 0) {
+    const t = nanosToMillis(p.timeUnixNano);
+    if (t > limits.nowMs + limits.maxFutureMs) {
+      return [`data point stamped ${new Date(t).toISOString().slice(0, 10)}, more than ${limits.maxFutureMs / 1000}s ahead of the agent's clock (receivers.otlp.limits.max_future)`, 'future_timestamp'];
+    }
+  }
+  if (limits.maxHistogramBuckets > 0 && (m.histogram || m.exponentialHistogram)) {
+    const n = histogramBuckets(m, p);
+    if (n > limits.maxHistogramBuckets) {
+      return [`histogram point has ${n} buckets, over receivers.otlp.limits.max_histogram_buckets (${limits.maxHistogramBuckets})`, 'histogram_buckets'];
+    }
+  }
+  return undefined;
+}
+
+/** The data points array of a metric, whatever its kind. */
+function pointsOf(m: Metric): { list: AnyPoint[]; set(kept: AnyPoint[]): void; field: string } | undefined {
+  const d = m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary;
+  if (!d?.dataPoints?.length) return undefined;
+  const field = m.gauge ? 'gauge' : m.sum ? 'sum' : m.histogram ? 'histogram' : m.exponentialHistogram ? 'exponential_histogram' : 'summary';
+  return { list: d.dataPoints as AnyPoint[], set: (kept) => { (d as { dataPoints: AnyPoint[] }).dataPoints = kept; }, field };
 }
 
 /**
@@ -171,7 +231,7 @@ function validateLogs(data: ExportLogsServiceRequest): ValidationResult {
   return problems.result('logs');
 }
 
-function validateMetrics(data: ExportMetricsServiceRequest): ValidationResult {
+function validateMetrics(data: ExportMetricsServiceRequest, limits?: ValidationLimits): ValidationResult {
   const problems = new Problems();
   // Metrics without data carry no data points; they are still dropped and named in the message.
   let droppedEmpty = 0;
@@ -192,15 +252,26 @@ function validateMetrics(data: ExportMetricsServiceRequest): ValidationResult {
           if (points === 0) droppedEmpty++;
           problems.add(points, where(i), problem);
           keep = false;
-        } else if (m.histogram?.dataPoints?.length) {
-          // Histogram points are checked one by one: a bad point must not cost the metric its good points.
-          const h = m.histogram;
-          const points = h.dataPoints;
-          const good = keepValid(points, histogramPointProblem, (_p, pi, why) =>
-            problems.add(1, `metric ${JSON.stringify(m.name)} (${where(i)}.histogram.data_points[${pi}])`, why));
-          if (good !== points) {
-            h.dataPoints = good;
-            keep = good.length > 0;
+        } else {
+          // Points are checked one by one: a bad point must not cost the metric its good points.
+          const points = pointsOf(m);
+          if (points) {
+            let reason: RejectReason = 'invalid';
+            const problemOf = (p: AnyPoint): string | undefined => {
+              reason = 'invalid';
+              const bad = m.histogram ? histogramPointProblem(p as HistogramDataPoint) : undefined;
+              if (bad !== undefined || !limits) return bad;
+              const limited = pointLimitProblem(m, p, limits);
+              if (!limited) return undefined;
+              reason = limited[1];
+              return limited[0];
+            };
+            const good = keepValid(points.list, problemOf, (_p, pi, why) =>
+              problems.add(1, `metric ${JSON.stringify(m.name)} (${where(i)}.${points.field}.data_points[${pi}])`, why, reason));
+            if (good !== points.list) {
+              points.set(good);
+              keep = good.length > 0;
+            }
           }
         }
         if (!keep && !kept) kept = metrics.slice(0, i);
@@ -224,10 +295,10 @@ function validateMetrics(data: ExportMetricsServiceRequest): ValidationResult {
  * Removes invalid items from `data` (mutating it) and reports what was
  * removed. Call before handing the request to the next consumer.
  */
-export function validateRequest<S extends Signal>(signal: S, data: SignalData[S]): ValidationResult {
+export function validateRequest<S extends Signal>(signal: S, data: SignalData[S], limits?: ValidationLimits): ValidationResult {
   switch (signal) {
     case 'traces': return validateTraces(data as ExportTraceServiceRequest);
-    case 'metrics': return validateMetrics(data as ExportMetricsServiceRequest);
+    case 'metrics': return validateMetrics(data as ExportMetricsServiceRequest, limits);
     case 'logs': return validateLogs(data as ExportLogsServiceRequest);
     default: throw new Error(`validateRequest: unknown signal ${String(signal)}`);
   }

@@ -13,6 +13,8 @@ import type {
 import { AggregationTemporality, FLAG_NO_RECORDED_VALUE } from '../../otlp/model';
 import { int64ToNumber, nanosToMillis } from '../../otlp/values';
 import type { Appender, Labels, MetricMetadata } from '../../store/types';
+import type { BudgetedAppender } from '../../store/memory-store';
+import { stringHash } from '../../store/labels';
 import { formatGoFloatF } from '../../exposition/float-format';
 import { DeltaToCumulative } from './cumulative';
 import { expHistogramFromPoint, expToClassicBuckets, mergeExp, type ExpHistogram } from './exponential';
@@ -57,13 +59,15 @@ interface ClassicHistogram { bounds: number[]; counts: number[]; sum: number | u
 
 export class MetricsToStore implements Component, Consumer<'metrics'> {
   readonly id = 'translate/prometheus';
+  /** Writes to the local store; runs only after the exporter accepted the data (see FanoutConsumer). */
+  readonly neverRefuses = true;
   private readonly now: () => number;
   private readonly delta = new DeltaToCumulative();
   private readonly zeros = new ZeroInjector();
   /** Last metadata written per family, so setMetadata runs only on change. */
   private readonly metaSeen = new Map<string, string>();
   /** Series last written per stream, to mark them all stale on NO_RECORDED_VALUE. */
-  private readonly lastSeries = new Map<string, { series: Labels[]; seenAt: number }>();
+  private readonly lastSeries = new Map<number, { series: Labels[]; seenAt: number }>();
   private readonly streamTtlMs: number;
   private lastSweep: number;
   /** Wall clock read once per request. */
@@ -91,6 +95,8 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   /** Synchronous core of consume(), for callers that already hold a request. */
   translate(req: ExportMetricsServiceRequest): void {
     this.wall = this.now();
+    // A budgeted appender (MemoryStore.budgetedAppender) limits the new series of one request.
+    (this.appender as Partial<BudgetedAppender>).beginRequest?.();
     this.sweep();
     for (const rm of req.resourceMetrics ?? []) {
       const { identity, targetInfo } = resourceLabels(rm.resource);
@@ -249,11 +255,16 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   private write(key: string, out: Out[], start: number, t: number, zeroFrom = 0): void {
     if (start > 0) this.zeros.inject(this.appender, out.slice(zeroFrom).map((o) => o.labels), start, t, this.wall);
     for (const o of out) this.appender.append(o.labels, t, o.v);
-    this.lastSeries.set(key, { series: out.map((o) => o.labels), seenAt: this.wall });
+    // Keyed by a 53-bit hash of the stream key: at 100k streams the key strings (~300 bytes each)
+    // were the largest item of the translator's memory; a collision would only cost a stale marker.
+    const h = stringHash(key);
+    const last = this.lastSeries.get(h);
+    if (last && last.series.length === out.length && out.every((o, i) => sameLabelSet(last.series[i], o.labels))) last.seenAt = this.wall;
+    else this.lastSeries.set(h, { series: out.map((o) => o.labels), seenAt: this.wall });
   }
 
   private markStale(key: string, t: number): void {
-    for (const labels of this.lastSeries.get(key)?.series ?? []) this.appender.markStale(labels, t);
+    for (const labels of this.lastSeries.get(stringHash(key))?.series ?? []) this.appender.markStale(labels, t);
   }
 
   /** Forgets silent streams at most every TTL/4, so memory follows the live series, not all ever seen. */
@@ -277,6 +288,15 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
     this.metaSeen.set(name, sig);
     this.appender.setMetadata(name, meta);
   }
+}
+
+function sameLabelSet(a: Labels, b: Labels): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  return n === Object.keys(a).length;
 }
 
 function scopeKey(scope: InstrumentationScope | null | undefined): string {

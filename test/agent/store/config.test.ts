@@ -29,20 +29,28 @@ function problemsOf(file: string): string[] {
 describe('store config', () => {
   it('testdata holds good and bad files, and the test covers each', () => {
     assert.deepEqual(readdirSync(TESTDATA).filter((f) => f.endsWith('.yaml')).sort(), [
-      'bad-negative.yaml', 'bad-typo.yaml', 'bad-values.yaml', 'defaults.yaml', 'full.yaml',
+      'bad-negative.yaml', 'bad-reserved.yaml', 'bad-typo.yaml', 'bad-values.yaml', 'defaults.yaml', 'full.yaml',
     ]);
   });
 
   it('defaults.yaml: 1h retention, 100 000 series, 5m lookback, compaction every minute', () => {
-    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000 });
+    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000 });
   });
 
   it('a config without a store section gets the same defaults', () => {
-    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000 });
+    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000 });
   });
 
   it('full.yaml: every key is read', () => {
-    assert.deepEqual(load('full.yaml').store, { retention: 9000_000, max_series: 250_000, lookback_delta: 120_000, compaction_interval: 30_000 });
+    assert.deepEqual(load('full.yaml').store, {
+      retention: 9000_000, max_series: 250_000, lookback_delta: 120_000, compaction_interval: 30_000, reserved_series: 50_000,
+      label_limit: 40, label_name_length_limit: 128, label_value_length_limit: 1024, max_label_bytes: 1_000_000, max_future: 300_000,
+      max_new_series_per_request: 5000,
+    });
+  });
+
+  it('bad-reserved.yaml: reserved_series must be below max_series', () => {
+    assert.deepEqual(problemsOf('bad-reserved.yaml'), ['store.reserved_series: must be less than max_series (1000)']);
   });
 
   it('bad-typo.yaml: an unknown key is an error naming it', () => {

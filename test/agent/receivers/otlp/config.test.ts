@@ -76,7 +76,7 @@ describe('receivers.otlp config', () => {
   it('bad-protocols.yaml: the Collector\'s protocols: level is refused, listing what is allowed', () => {
     const problems = problemsOf('bad-protocols.yaml');
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^receivers\.otlp\.protocols: unknown key; allowed here: http, grpc$/);
+    assert.match(problems[0], /^receivers\.otlp\.protocols: unknown key; allowed here: http, grpc, limits, memory_limiter, retry_after$/);
   });
 
   it('bad-endpoint.yaml: a URL is not an endpoint', () => {
@@ -98,7 +98,12 @@ describe('receivers.otlp config', () => {
   });
 
   it('the schema parses a plain object the way the receiver is constructed in tests', () => {
-    assert.deepEqual(otlpReceiverConfigSchema.parse({}), { http: undefined, grpc: undefined });
+    const c = otlpReceiverConfigSchema.parse({});
+    assert.equal(c.http, undefined);
+    assert.equal(c.grpc, undefined);
+    assert.deepEqual(c.limits, { max_future: 600_000, max_histogram_buckets: 320 });
+    assert.deepEqual(c.memory_limiter, { enabled: true, check_interval: 1000, heap_limit_percentage: 85 });
+    assert.deepEqual(c.retry_after, { initial: 1000, max: 32_000 });
     assert.equal(otlpReceiverConfigSchema.parse({ http: null }).http?.endpoint, '127.0.0.1:4318');
   });
 });

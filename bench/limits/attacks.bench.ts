@@ -1,0 +1,130 @@
+/**
+ * RSS of a real agent process (default config) under the attacks of issue 8:
+ *
+ *   long names        3 000 spans with distinct 64 KB names (6 rounds of 500),
+ *                     64 KB http.route values too, then /metrics and a rule round
+ *   huge histogram    20 requests, each one histogram point with 100 000 bounds
+ *   100k-series cap   OTLP gauges with 100 000 distinct label sets
+ *                     (store.reserved_series: 0 so app metrics may fill the cap),
+ *                     5 000 series per request, 6 labels of ~20 characters
+ *
+ * RSS and peak RSS (VmHWM) are read from /proc/<pid>/status (Linux only).
+ * The agent runs from sources under tsx (as the e2e tests do), which adds
+ * the TypeScript loader's own memory: the numbers are upper bounds of the
+ * built agent's. LOOKOUT_BENCH_NODE_OPTIONS (e.g. --max-old-space-size=192)
+ * is passed to the agent, to see it with a container-sized heap. Bounded in time: every phase waits on a condition with a
+ * timeout. Not part of `npm test`. Run: npx tsx bench/limits/attacks.bench.ts
+ */
+import { readFileSync } from 'node:fs';
+import { encodeProtoRequest } from '../../agent/otlp/codec';
+import type { ExportMetricsServiceRequest, ExportTraceServiceRequest, KeyValue } from '../../agent/otlp/model';
+import { startAgent, type AgentProcess } from '../../test/helpers/agent-process';
+import { waitFor } from '../../test/helpers/wait';
+
+const MIB = 1024 * 1024;
+/** e.g. --max-old-space-size=192, to see the agent as a 256 MiB container would size its heap. */
+const NODE_OPTIONS = process.env.LOOKOUT_BENCH_NODE_OPTIONS;
+const env = NODE_OPTIONS ? { env: { NODE_OPTIONS } } : {};
+
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '0')?.[0] ?? 0) * 1024;
+  return { rss: kb('VmRSS:'), peak: kb('VmHWM:') };
+}
+
+const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+const nowNanos = () => (BigInt(Date.now()) * 1_000_000n).toString();
+
+async function post(agent: AgentProcess, signal: 'traces' | 'metrics', data: unknown): Promise<number> {
+  const body = Buffer.from(encodeProtoRequest(signal, data as never));
+  const res = await fetch(`${agent.otlpUrl}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function metricValue(agent: AgentProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
+  return text.split('\n').filter((l) => l.startsWith(name)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+function longNameSpans(round: number, n: number): ExportTraceServiceRequest {
+  const pad = 'x'.repeat(64 * 1024);
+  const end = BigInt(Date.now()) * 1_000_000n;
+  return {
+    resourceSpans: [{
+      resource: { attributes: [str('service.name', 'victim')] },
+      scopeSpans: [{ spans: Array.from({ length: n }, (_, i) => ({
+        traceId: Buffer.alloc(16, 1 + (i % 200)), spanId: Buffer.alloc(8, 1 + (i % 200)), kind: 2,
+        name: `${round}-${i}-${pad}`, startTimeUnixNano: (end - 1_000_000n).toString(), endTimeUnixNano: end.toString(),
+        attributes: [str('http.route', `/${round}/${i}/${pad}`)],
+      })) }],
+    }],
+  } as unknown as ExportTraceServiceRequest;
+}
+
+function hugeHistogram(i: number): ExportMetricsServiceRequest {
+  const bounds = Array.from({ length: 100_000 }, (_, k) => k + 1);
+  return {
+    resourceMetrics: [{ resource: { attributes: [str('service.name', 'victim')] }, scopeMetrics: [{ metrics: [{
+      name: `huge_${i}`, histogram: { aggregationTemporality: 2, dataPoints: [{
+        timeUnixNano: nowNanos(), count: 1, explicitBounds: bounds, bucketCounts: bounds.map(() => 0).concat([1]),
+      }] },
+    }] }] }],
+  } as unknown as ExportMetricsServiceRequest;
+}
+
+function manySeries(from: number, n: number): ExportMetricsServiceRequest {
+  return {
+    resourceMetrics: [{ resource: { attributes: [str('service.name', 'shop'), str('service.instance.id', 'pod-1')] }, scopeMetrics: [{ metrics: [{
+      name: 'http.server.active_requests', gauge: { dataPoints: Array.from({ length: n }, (_, k) => ({
+        timeUnixNano: nowNanos(), asDouble: k,
+        attributes: [
+          str('http.route', `/api/v1/items/${from + k}`), str('http.request.method', 'GET'), str('server.address', 'shop.example.svc'),
+          str('url.scheme', 'https'), str('network.protocol.version', '1.1'), str('deployment.environment', 'production'),
+        ],
+      })) } }] }] }],
+  } as unknown as ExportMetricsServiceRequest;
+}
+
+function report(what: string, m: { rss: number; peak: number }, extra = ''): void {
+  console.log(`${what.padEnd(34)} RSS ${(m.rss / MIB).toFixed(0).padStart(4)} MiB   peak ${(m.peak / MIB).toFixed(0).padStart(4)} MiB${extra ? `   ${extra}` : ''}`);
+}
+
+export async function run(): Promise<void> {
+  // 1 + 2: long names and huge histograms, default config.
+  let agent = await startAgent({ log: { level: 'warn' } }, env);
+  try {
+    const pid = agent.child.pid!;
+    report('idle (default config)', memory(pid));
+    for (let round = 0; round < 6; round++) {
+      for (let b = 0; b < 10; b++) await post(agent, 'traces', longNameSpans(round, 50));
+    }
+    await waitFor(async () => (await metricValue(agent, 'lookout_store_series')) > 0, { what: 'span metrics in the store', timeoutMs: 20_000 });
+    await fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('sum by (span_name) (traces_span_metrics_calls_total)')}`).then((r) => r.text());
+    report('long names (3 000 x 64 KB)', memory(pid), `label bytes ${((await metricValue(agent, 'lookout_store_label_bytes')) / MIB).toFixed(1)} MiB`);
+    let statuses = new Set<number>();
+    for (let i = 0; i < 20; i++) statuses.add(await post(agent, 'metrics', hugeHistogram(i)));
+    report('huge histograms (20 x 100k bounds)', memory(pid), `HTTP ${[...statuses].join(',')}, store series ${await metricValue(agent, 'lookout_store_series ')}`);
+  } finally {
+    await agent.stop();
+  }
+
+  // 3: the 100k-series cap.
+  agent = await startAgent({ log: { level: 'warn' }, store: { reserved_series: 0 } }, env);
+  try {
+    const pid = agent.child.pid!;
+    const statuses = new Set<number>();
+    for (let from = 0; from < 100_000; from += 5000) statuses.add(await post(agent, 'metrics', manySeries(from, 5000)));
+    await waitFor(async () => (await metricValue(agent, 'lookout_store_series ')) >= 100_000, { what: '100k series', timeoutMs: 60_000 })
+      .catch((err: Error) => { throw new Error(`${err.message}; HTTP ${[...statuses].join(',')}; agent output:\n${agent.output().slice(-3000)}`); });
+    const started = performance.now();
+    const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
+    const renderMs = performance.now() - started;
+    report('100 000 series (cap)', memory(pid),
+      `HTTP ${[...statuses].join(',')}; /metrics ${(text.length / MIB).toFixed(0)} MiB in ${renderMs.toFixed(0)} ms; label bytes ${((await metricValue(agent, 'lookout_store_label_bytes')) / MIB).toFixed(1)} MiB; sample bytes ${((await metricValue(agent, 'lookout_store_sample_bytes')) / MIB).toFixed(1)} MiB`);
+  } finally {
+    await agent.stop();
+  }
+}
+
+if (require.main === module) run().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -1,0 +1,69 @@
+/**
+ * Component factories, the Collector's model: each component type registers
+ * one factory with its type name, the signals it handles, its config schema
+ * (with defaults) and a create function. The service builds the pipeline
+ * graph from config through the registry and knows nothing about concrete
+ * components; components know only their config and their next consumer.
+ *
+ * Ids are `type` or `type/name` (several instances of one type), as in the
+ * Collector's `service.pipelines`.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Signal } from '../otlp/model';
+import type { Component, Consumer } from './component';
+
+export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'connector';
+
+/** What every create function gets besides its own config. */
+export interface CreateSettings {
+  /** The full id, e.g. "otlp" or "filter/health". */
+  id: string;
+  /** Directory of the config file, for relative paths in component configs. */
+  baseDir: string;
+  logger: Logger;
+}
+
+interface FactoryBase<C> {
+  kind: ComponentKind;
+  /** The type name used in config, e.g. "otlp", "redaction", "spanmetrics". */
+  type: string;
+  /** Strict zod schema of one instance's config section, defaults included. */
+  configSchema: z.ZodType<C>;
+}
+
+export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {
+  kind: 'receiver';
+  /** Signals the receiver can produce. */
+  signals: readonly Signal[];
+  /** `next` receives everything the receiver accepts, for every signal it is wired to. */
+  create(settings: CreateSettings, config: C, next: Consumer): Component;
+}
+
+export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
+  kind: 'processor';
+  signals: readonly Signal[];
+  /**
+   * True when the processor changes the data it is handed. The service then
+   * gives it its own copy wherever the same data also reaches another branch,
+   * so branches never see each other's changes.
+   */
+  mutatesData: boolean;
+  create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
+}
+
+export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
+  kind: 'exporter';
+  signals: readonly Signal[];
+  create(settings: CreateSettings, config: C): Component & Consumer;
+}
+
+export interface ConnectorFactory<C = unknown> extends FactoryBase<C> {
+  kind: 'connector';
+  /** [exporter-side signal, receiver-side signal] pairs, e.g. [['traces', 'metrics']] for spanmetrics. */
+  connects: readonly (readonly [Signal, Signal])[];
+  /** `next` is the pipeline(s) in which the connector appears as a receiver. */
+  create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
+}
+
+export type Factory = ReceiverFactory | ProcessorFactory | ExporterFactory | ConnectorFactory;

@@ -115,6 +115,12 @@ export class Evaluator {
   private readonly invariant = new Set<Expr>();
   private readonly invariantCache = new Map<Expr, Value>();
   private readonly subqueryCache = new Map<SubqueryExpr, Map<number, Sample[]>>();
+  /**
+   * Per unary minus: result labelset -> the input series it came from, over every step of
+   * the query. Prometheus negates the whole matrix at once and refuses it when two input
+   * series end up with one labelset, even at different steps.
+   */
+  private readonly negatedOrigins = new Map<Expr, Map<string, string>>();
   /** For range queries: the same input label set drops to the same output object at every step. */
   private readonly dropped: Map<Labels, Labels> | undefined;
 
@@ -277,8 +283,21 @@ export class Evaluator {
         if (v.type !== 'vector') throw new QueryError(`unary minus on ${v.type}`, 'execution');
         const samples = v.samples.map((s) => ({ metric: this.dropName(s.metric), value: -s.value }));
         if (namesVary(metricsOf(v.samples))) assertNoDuplicateLabelsets(samples);
+        if (this.start !== this.end) this.checkNegatedOrigins(e, v.samples, samples);
         return { type: 'vector', samples };
       }
+    }
+  }
+
+  private checkNegatedOrigins(e: Expr, inputs: Sample[], outputs: Sample[]): void {
+    let origins = this.negatedOrigins.get(e);
+    if (!origins) this.negatedOrigins.set(e, (origins = new Map()));
+    for (let i = 0; i < outputs.length; i++) {
+      const key = labelsKey(outputs[i].metric);
+      const from = labelsKey(inputs[i].metric);
+      const seen = origins.get(key);
+      if (seen === undefined) origins.set(key, from);
+      else if (seen !== from) throw new QueryError('vector cannot contain metrics with the same labelset', 'execution');
     }
   }
 

@@ -21,7 +21,7 @@ export const otlpExporterConfigSchema = z.strictObject({
      */
     storage: z.enum(['disk', 'memory']).default('disk'),
     /** disk: bytes on disk all signals together may use; beyond, the receiver answers 503 (retryable). */
-    max_bytes: z.number().int().min(1 << 20, 'must be at least 1048576 (1 MiB)').default(256 * 1024 * 1024),
+    max_bytes: z.number().int().positive().default(256 * 1024 * 1024),
     /** disk: entries older than this are dropped (counted) instead of sent; 0: no limit. */
     max_age: durationSchema().default(0),
     /** disk: how often written entries are fdatasync'ed in the background (power-loss window); 0: never. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
+import { storeWalConfigSchema } from './wal/config';
 
 export const storeConfigSchema = z.strictObject({
   /** How long samples are kept; older chunks and series are dropped by compaction. */
@@ -15,5 +16,7 @@ export const storeConfigSchema = z.strictObject({
   lookback_delta: durationSchema().default(300_000).refine((ms) => ms > 0, 'must be greater than 0'),
   /** How often retention compaction runs. */
   compaction_interval: durationSchema().default(60_000).refine((ms) => ms >= 1000, 'must be at least 1s'),
+  /** Persistence of the history across restarts (agent/store/wal). */
+  wal: storeWalConfigSchema.prefault({}),
 });
 export type StoreConfig = z.infer<typeof storeConfigSchema>;

@@ -11,6 +11,18 @@ import { Arena, MemSeries } from './mem-series';
 
 export type RefusalReason = 'series_limit' | 'out_of_order';
 
+/**
+ * Told about every change the store accepts, in order, so that replaying
+ * the same calls rebuilds the same state: the write-ahead log's hook
+ * (agent/store/wal). Series are named by their id, stable across restarts.
+ */
+export interface StoreWriteListener {
+  seriesCreated(id: number, labels: Labels): void;
+  sampleAppended(id: number, t: number, v: number): void;
+  markedStale(id: number, t: number): void;
+  metadataSet(metricName: string, meta: MetricMetadata): void;
+}
+
 /** The subset of a pino logger the store uses (warnings about refused samples). */
 export interface StoreLogger {
   warn(obj: object, msg: string): void;
@@ -79,6 +91,7 @@ export class MemoryStore implements Querier, Appender {
   private readonly lastWarned: Record<RefusalReason, number> = { series_limit: -Infinity, out_of_order: -Infinity };
   private readonly suppressed: Record<RefusalReason, number> = { series_limit: 0, out_of_order: 0 };
   private nextId = 1;
+  private listener: StoreWriteListener | undefined;
   /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
   private generation = 0;
   /** Matcher results in label order, per matcher set (rules ask the same selectors again and again). */
@@ -118,15 +131,46 @@ export class MemoryStore implements Querier, Appender {
       this.refuse('out_of_order', labels);
       return false;
     }
+    if (r === 'ok') this.listener?.sampleAppended(s.id, t, v);
     return true;
   }
 
   markStale(labels: Labels, t: number): void {
-    this.lookup(labelsHash(labels), labels)?.markStale(t);
+    const s = this.lookup(labelsHash(labels), labels);
+    if (s?.markStale(t)) this.listener?.markedStale(s.id, t);
   }
 
   setMetadata(metricName: string, meta: MetricMetadata): void {
     this.meta.set(metricName, { type: meta.type, help: meta.help, unit: meta.unit });
+    this.listener?.metadataSet(metricName, meta);
+  }
+
+  // ---- persistence hook (agent/store/wal): nothing here counts, logs or notifies ----
+
+  /** Sets (or clears) the listener told about every accepted change. */
+  setWriteListener(listener: StoreWriteListener | undefined): void {
+    this.listener = listener;
+  }
+
+  /** Every series (id, labels, state), for a checkpoint. */
+  persistedSeries(): IterableIterator<MemSeries> {
+    return this.series();
+  }
+
+  /**
+   * The series with these labels, created with the given id (kept from the run
+   * that wrote it) when missing; undefined beyond max_series. For replay only.
+   */
+  restoreSeries(id: number, labels: Labels): MemSeries | undefined {
+    const hash = labelsHash(labels);
+    const existing = this.lookup(hash, labels);
+    if (existing) return existing;
+    if (this.count >= this.maxSeries) return undefined;
+    const nextId = this.nextId;
+    this.nextId = id;
+    const s = this.createSeries(hash, labels);
+    this.nextId = Math.max(nextId, id + 1);
+    return s;
   }
 
   // ---- Querier ----
@@ -272,6 +316,7 @@ export class MemoryStore implements Querier, Appender {
     this.index.add(s);
     this.count++;
     this.generation++;
+    this.listener?.seriesCreated(s.id, s.labels);
     return s;
   }
 

@@ -11,6 +11,8 @@ import type { StoreConfig } from './config';
 import { MemoryStore, type RefusalReason } from './memory-store';
 import { storeMetricsText, type CompactionTotals } from './self-metrics';
 import type { Labels } from './types';
+import path from 'node:path';
+import { StoreWal, walMetricsText } from './wal';
 
 export interface StoreComponentOptions {
   /** Clock (ms) for the store, the engine and compaction; default Date.now. */
@@ -26,6 +28,8 @@ export class StoreComponent implements Component {
   private timer: NodeJS.Timeout | undefined;
   private readonly compaction: CompactionTotals = { runs: 0, droppedSeries: 0, droppedChunks: 0 };
   private host: Host | undefined;
+  /** The write-ahead log (store.wal.enabled), opened at start: the history comes back before anything is accepted. */
+  wal: StoreWal | undefined;
 
   constructor(private readonly config: StoreConfig, private readonly opts: StoreComponentOptions = {}) {
     this.store = new MemoryStore({
@@ -42,7 +46,12 @@ export class StoreComponent implements Component {
   async start(host: Host): Promise<void> {
     if (this.timer) return;
     this.host = host;
-    host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction));
+    if (this.config.wal.enabled) {
+      const wal = new StoreWal(this.store, path.join(host.storageDir, 'store-wal'), this.config.wal, host.logger.child({ component: 'store' }));
+      wal.open((this.opts.now ?? Date.now)());
+      this.wal = wal;
+    }
+    host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction) + (this.wal ? walMetricsText(this.wal.stats()) : ''));
     this.timer = setInterval(() => this.compactNow(), this.config.compaction_interval);
     this.timer.unref();
   }
@@ -59,5 +68,6 @@ export class StoreComponent implements Component {
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.wal?.close();
   }
 }

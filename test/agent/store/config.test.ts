@@ -26,6 +26,8 @@ function problemsOf(file: string): string[] {
   assert.fail(`${file} should not load`);
 }
 
+const WAL_DEFAULTS = { enabled: true, flush_interval: 200, checkpoint_interval: 300_000, fsync: false, max_buffer_bytes: 64 << 20 };
+
 describe('store config', () => {
   it('testdata holds good and bad files, and the test covers each', () => {
     assert.deepEqual(readdirSync(TESTDATA).filter((f) => f.endsWith('.yaml')).sort(), [
@@ -34,15 +36,15 @@ describe('store config', () => {
   });
 
   it('defaults.yaml: 1h retention, 100 000 series, 5m lookback, compaction every minute', () => {
-    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000 });
+    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, wal: WAL_DEFAULTS });
   });
 
   it('a config without a store section gets the same defaults', () => {
-    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000 });
+    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, wal: WAL_DEFAULTS });
   });
 
   it('full.yaml: every key is read', () => {
-    assert.deepEqual(load('full.yaml').store, { retention: 9000_000, max_series: 250_000, lookback_delta: 120_000, compaction_interval: 30_000 });
+    assert.deepEqual(load('full.yaml').store, { retention: 9000_000, max_series: 250_000, lookback_delta: 120_000, compaction_interval: 30_000, wal: { enabled: false, flush_interval: 1000, checkpoint_interval: 600_000, fsync: true, max_buffer_bytes: 1 << 20 } });
   });
 
   it('bad-typo.yaml: an unknown key is an error naming it', () => {

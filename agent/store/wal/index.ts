@@ -1,0 +1,2 @@
+export { StoreWal, walMetricsText, type StoreWalStats } from './store-wal';
+export { storeWalConfigSchema, type StoreWalConfig } from './config';

@@ -1,0 +1,175 @@
+/**
+ * The store's persistence, Prometheus' head WAL + checkpoint model: open()
+ * replays the newest checkpoint and the segments after it into the store,
+ * then attaches a WalWriter as the store's write listener. Every
+ * flush_interval the buffered records are written; every
+ * checkpoint_interval the WAL is rolled to a new segment, the whole store
+ * checkpointed (in slices, off the event loop's critical path) and what the
+ * previous checkpoint covered deleted (one generation is kept as a fallback). close() writes what is buffered
+ * and syncs (SIGTERM); a SIGKILL loses at most the last flush_interval.
+ */
+import fs from 'node:fs';
+import type { MemoryStore } from '../memory-store';
+import type { StoreWalConfig } from './config';
+import { writeCheckpoint } from './checkpoint';
+import { listWalFiles, walBytes } from './files';
+import { replay, type ReplayLogger, type ReplayResult } from './replay';
+import { WalWriter } from './wal-writer';
+
+export interface StoreWalStats {
+  bytes: number;
+  replay: ReplayResult | undefined;
+  checkpoints: number;
+  checkpointFailures: number;
+  lastCheckpointSeconds: number;
+  droppedRecords: number;
+  writeErrors: number;
+  bufferedBytes: number;
+}
+
+export class StoreWal {
+  private writer: WalWriter | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointing: Promise<void> | undefined;
+  private closing = false;
+  private replayed: ReplayResult | undefined;
+  private checkpoints = 0;
+  private checkpointFailures = 0;
+  private lastCheckpointSeconds = 0;
+  private writeErrors = 0;
+  private lastErrorLog = -Infinity;
+  private bytesCache = { at: -Infinity, bytes: 0 };
+
+  constructor(private readonly store: MemoryStore, readonly dir: string, private readonly config: StoreWalConfig, private readonly logger: ReplayLogger) {}
+
+  /** Replays what an earlier run left (synchronous: the agent is not ready before), then logs every change. */
+  open(now: number = Date.now()): ReplayResult {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const r = replay(this.store, this.dir, this.logger);
+    const compacted = this.store.compact(now);
+    this.replayed = r;
+    this.logger.info({
+      dir: this.dir, series: this.store.seriesCount, checkpoint_series: r.checkpointSeries, segments: r.segments, samples: r.samples,
+      corrupt_records: r.corruptRecords, skipped: r.skipped, dropped_by_retention: compacted.droppedSeries, duration_ms: Math.round(r.durationMs),
+    }, `store WAL: restored ${this.store.seriesCount} series in ${Math.round(r.durationMs)} ms`);
+    this.writer = new WalWriter(this.dir, r.nextSegment, {
+      fsync: this.config.fsync,
+      maxBufferBytes: this.config.max_buffer_bytes,
+      onWriteError: (err) => this.writeError(err),
+    });
+    this.store.setWriteListener(this.writer);
+    this.flushTimer = setInterval(() => void this.writer?.flush(), this.config.flush_interval);
+    this.flushTimer.unref();
+    this.checkpointTimer = setInterval(() => void this.checkpoint(), this.config.checkpoint_interval);
+    this.checkpointTimer.unref();
+    return r;
+  }
+
+  /** Writes what is buffered now (tests, benchmarks). */
+  flush(): Promise<void> {
+    return this.writer?.flush() ?? Promise.resolve();
+  }
+
+  /** Rolls the WAL, checkpoints the store, deletes what the checkpoint covers. One at a time. */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= this.doCheckpoint().finally(() => { this.checkpointing = undefined; });
+    return this.checkpointing;
+  }
+
+  stats(): StoreWalStats {
+    const now = Date.now();
+    // Listing the folder on every /metrics scrape is cheap, but not free: at most once a second.
+    if (now - this.bytesCache.at > 1000) this.bytesCache = { at: now, bytes: walBytes(this.dir) };
+    return {
+      bytes: this.bytesCache.bytes,
+      replay: this.replayed,
+      checkpoints: this.checkpoints,
+      checkpointFailures: this.checkpointFailures,
+      lastCheckpointSeconds: this.lastCheckpointSeconds,
+      droppedRecords: this.writer?.droppedRecords ?? 0,
+      writeErrors: this.writeErrors,
+      bufferedBytes: this.writer?.bufferedBytes ?? 0,
+    };
+  }
+
+  /** Stops logging, cancels a running checkpoint, writes and syncs what is buffered. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.checkpointTimer);
+    this.store.setWriteListener(undefined);
+    await this.checkpointing?.catch(() => undefined);
+    await this.writer?.close();
+  }
+
+  private async doCheckpoint(): Promise<void> {
+    if (!this.writer || this.closing) return;
+    const started = performance.now();
+    try {
+      const n = await this.writer.roll();
+      const r = await writeCheckpoint(this.store, this.dir, n, () => this.closing);
+      // One generation back is kept (the previous checkpoint and the segments after it), so an
+      // unreadable newest checkpoint still leaves a complete history to replay.
+      const files = listWalFiles(this.dir);
+      const previous = Math.max(0, ...files.checkpoints.filter((c) => c.n < n).map((c) => c.n));
+      for (const seg of files.segments) if (seg.n <= previous) fs.rmSync(seg.file, { force: true });
+      for (const cp of files.checkpoints) if (cp.n < previous) fs.rmSync(cp.file, { force: true });
+      this.checkpoints++;
+      this.lastCheckpointSeconds = (performance.now() - started) / 1000;
+      this.logger.info({ segment: n, series: r.series, bytes: r.bytes, duration_ms: Math.round(this.lastCheckpointSeconds * 1000) },
+        `store WAL: checkpoint of ${r.series} series written`);
+    } catch (err) {
+      if (this.closing) return;
+      this.checkpointFailures++;
+      this.logger.error({ dir: this.dir, err: (err as Error).message }, `store WAL: checkpoint failed: ${(err as Error).message}; the WAL keeps growing until one succeeds`);
+    }
+  }
+
+  private writeError(err: Error): void {
+    this.writeErrors++;
+    const now = Date.now();
+    if (now - this.lastErrorLog < 60_000) return;
+    this.lastErrorLog = now;
+    this.logger.error({ dir: this.dir, err: err.message }, `store WAL: write failed (${err.message}); records are missing from the log, the store itself is unaffected`);
+  }
+}
+
+/** The WAL's self-metrics in Prometheus text format (appended to the store's). */
+export function walMetricsText(s: StoreWalStats): string {
+  const r = s.replay;
+  const lines = [
+    '# HELP lookout_store_wal_bytes Bytes of the store\'s WAL segments and checkpoints on disk.',
+    '# TYPE lookout_store_wal_bytes gauge',
+    `lookout_store_wal_bytes ${s.bytes}`,
+    '# HELP lookout_store_wal_buffered_bytes WAL records built but not yet written (at most store.wal.max_buffer_bytes).',
+    '# TYPE lookout_store_wal_buffered_bytes gauge',
+    `lookout_store_wal_buffered_bytes ${s.bufferedBytes}`,
+    '# HELP lookout_store_wal_replay_duration_seconds How long restoring the store at start-up took.',
+    '# TYPE lookout_store_wal_replay_duration_seconds gauge',
+    `lookout_store_wal_replay_duration_seconds ${r ? r.durationMs / 1000 : 0}`,
+    '# HELP lookout_store_wal_replayed_samples Samples replayed from WAL segments at start-up (checkpointed ones excluded).',
+    '# TYPE lookout_store_wal_replayed_samples gauge',
+    `lookout_store_wal_replayed_samples ${r?.samples ?? 0}`,
+    '# HELP lookout_store_wal_corrupt_records_total Corrupt or torn WAL records and unusable checkpoints found at start-up.',
+    '# TYPE lookout_store_wal_corrupt_records_total counter',
+    `lookout_store_wal_corrupt_records_total ${r?.corruptRecords ?? 0}`,
+    '# HELP lookout_store_wal_dropped_records_total Samples and markers left out of the WAL because its buffer was full (kept in memory).',
+    '# TYPE lookout_store_wal_dropped_records_total counter',
+    `lookout_store_wal_dropped_records_total ${s.droppedRecords}`,
+    '# HELP lookout_store_wal_write_errors_total WAL writes that failed (disk full, I/O error).',
+    '# TYPE lookout_store_wal_write_errors_total counter',
+    `lookout_store_wal_write_errors_total ${s.writeErrors}`,
+    '# HELP lookout_store_wal_checkpoints_total Checkpoints written.',
+    '# TYPE lookout_store_wal_checkpoints_total counter',
+    `lookout_store_wal_checkpoints_total ${s.checkpoints}`,
+    '# HELP lookout_store_wal_checkpoint_failures_total Checkpoints that failed.',
+    '# TYPE lookout_store_wal_checkpoint_failures_total counter',
+    `lookout_store_wal_checkpoint_failures_total ${s.checkpointFailures}`,
+    '# HELP lookout_store_wal_last_checkpoint_duration_seconds How long the last checkpoint took.',
+    '# TYPE lookout_store_wal_last_checkpoint_duration_seconds gauge',
+    `lookout_store_wal_last_checkpoint_duration_seconds ${s.lastCheckpointSeconds}`,
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -3,11 +3,15 @@
  * is sent over OTLP, the agent is killed, restarted on the same storage.dir:
  * instant and range queries over the pre-crash window return exactly what
  * they returned before, and the rate(x[5m]) alert stays firing with the same
- * activeAt (no false resolve, no blind window).
+ * activeAt (no false resolve, no blind window). The upstream is down the
+ * whole time: the alert's "firing" transition, sent upstream as a log record,
+ * waits in the durable queue across the kill and arrives once it recovers.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startAgent, type AgentProcess } from '../helpers/agent-process';
+import { OtlpSink } from '../helpers/otlp-sink';
+import { anyValueToJs } from '../../agent/otlp/values';
 import { repoRoot } from '../helpers/repo';
 import { waitFor } from '../helpers/wait';
 
@@ -46,12 +50,19 @@ async function metric(agent: AgentProcess, name: string): Promise<number | undef
 describe('e2e: the store survives SIGKILL', function () {
   this.timeout(120_000);
   const agents: AgentProcess[] = [];
-  afterEach(async () => { for (const a of agents.splice(0)) await a.stop('SIGKILL'); });
+  let sink: OtlpSink;
+  beforeEach(async () => { sink = await new OtlpSink().start(); });
+  afterEach(async () => {
+    for (const a of agents.splice(0)) await a.stop('SIGKILL');
+    await sink.stop();
+  });
 
   it('queries over the pre-crash window answer the same after a restart, and a rate(x[5m]) alert does not flap', async () => {
+    sink.script.push(...Array.from({ length: 100_000 }, () => ({ status: 503 })));
     const config = {
       rules: { files: [path.join(repoRoot, 'test/e2e/testdata/durable-store.rules.yaml')], evaluation_interval: '1s', default_pack: { enabled: false } },
       store: { wal: { flush_interval: '50ms' } },
+      exporters: { otlp: { endpoint: sink.url, batch: { timeout: '20ms' }, retry_on_failure: { initial_interval: '50ms', max_interval: '100ms', max_elapsed_time: '0s' } } },
     };
     const a = await startAgent(config);
     agents.push(a);
@@ -102,5 +113,12 @@ describe('e2e: the store survives SIGKILL', function () {
         return Date.parse(rules.groups[0].rules[1].lastEvaluation) > Date.now() - 300;
       }, { what: 'the next evaluation' });
     }
+
+    // The upstream recovers: the transition queued before the kill arrives, and no "inactive" one was ever emitted.
+    sink.script.length = 0;
+    const transitions = () => sink.of('logs').flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
+      .map((l) => String(anyValueToJs(l.body as never)));
+    await waitFor(() => transitions().includes('alert OrdersFlowing firing'), { what: 'the firing transition upstream' });
+    assert.ok(!transitions().some((t) => /OrdersFlowing (inactive|resolved)/.test(t)), JSON.stringify(transitions()));
   });
 });

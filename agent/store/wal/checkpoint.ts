@@ -140,45 +140,49 @@ export async function writeCheckpoint(store: MemoryStore, dir: string, n: number
 }
 
 export interface CheckpointRead {
-  series: CheckpointSeries[];
-  metadata: [string, MetricMetadata][];
-  /** Why the checkpoint cannot be used (corrupt, incomplete, other byte order). */
+  /** Series handed to onSeries. */
+  series: number;
+  /** Why the rest of the checkpoint cannot be used (corrupt, incomplete, other byte order). */
   problem?: string;
 }
 
-/** Reads a whole checkpoint; on any problem nothing of it is used. */
-export function readCheckpoint(file: string): CheckpointRead {
+/**
+ * Streams a checkpoint's series to onSeries (no second copy of the whole
+ * store in memory). On a problem the series already handed over stay: they
+ * are a consistent prefix, and replaying an older checkpoint and the WAL
+ * after it only fills in what they lack (older samples are refused).
+ */
+export function readCheckpoint(file: string, onSeries: (s: CheckpointSeries) => void, onMetadata: (name: string, m: MetricMetadata) => void): CheckpointRead {
   const buf = fs.readFileSync(file);
-  const series: CheckpointSeries[] = [];
-  const metadata: [string, MetricMetadata][] = [];
   const frames = readFrames(buf);
+  let series = 0;
   let first = true;
   let ended = false;
   for (let f = frames.next(); ; f = frames.next()) {
     if (f.done) {
-      if (f.value.problem) return { series: [], metadata: [], problem: f.value.problem };
+      if (f.value.problem) return { series, problem: f.value.problem };
       break;
     }
     const r = new ByteReader(f.value);
     const kind = r.u8();
     if (first) {
       first = false;
-      if (kind !== Kind.Header || r.str() !== MAGIC) return { series: [], metadata: [], problem: 'not a checkpoint (bad header)' };
-      if ((r.u8() === 1) !== LITTLE_ENDIAN) return { series: [], metadata: [], problem: 'written on a platform of the other byte order' };
+      if (kind !== Kind.Header || r.str() !== MAGIC) return { series, problem: 'not a checkpoint (bad header)' };
+      if ((r.u8() === 1) !== LITTLE_ENDIAN) return { series, problem: 'written on a platform of the other byte order' };
       continue;
     }
     if (kind === Kind.Series) {
-      for (let n = r.u32(); n > 0; n--) series.push(readState(r));
+      for (let n = r.u32(); n > 0; n--) { onSeries(readState(r)); series++; }
     } else if (kind === Kind.Metadata) {
       for (let n = r.u32(); n > 0; n--) {
         const name = r.str();
-        metadata.push([name, { type: r.str() as MetricMetadata['type'], help: r.str(), unit: r.str() }]);
+        onMetadata(name, { type: r.str() as MetricMetadata['type'], help: r.str(), unit: r.str() });
       }
     } else if (kind === Kind.End) {
-      if (r.u32() !== series.length) return { series: [], metadata: [], problem: 'series count does not match its end record' };
+      if (r.u32() !== series) return { series, problem: 'series count does not match its end record' };
       ended = true;
     }
   }
-  if (!ended) return { series: [], metadata: [], problem: 'incomplete (no end record)' };
-  return { series, metadata };
+  if (!ended) return { series, problem: 'incomplete (no end record)' };
+  return { series };
 }

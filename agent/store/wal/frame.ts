@@ -89,10 +89,12 @@ export class ByteReader {
   f64(): number { const v = this.buf.readDoubleLE(this.off); this.off += 8; return v; }
   str(): string { const n = this.u32(); const s = this.buf.toString('utf8', this.off, this.off + n); this.off += n; return s; }
   latin1(): string { const n = this.u32(); const s = this.buf.toString('latin1', this.off, this.off + n); this.off += n; return s; }
+  /** Float64s written little-endian, copied in one go (callers check the platform's byte order). */
   f64s(): Float64Array {
     const n = this.u32();
     const a = new Float64Array(n);
-    for (let i = 0; i < n; i++, this.off += 8) a[i] = this.buf.readDoubleLE(this.off);
+    new Uint8Array(a.buffer).set(this.buf.subarray(this.off, this.off + 8 * n));
+    this.off += 8 * n;
     return a;
   }
 }

@@ -44,20 +44,19 @@ export function replay(store: MemoryStore, dir: string, logger: ReplayLogger): R
   let from = 0;
   for (let i = files.checkpoints.length - 1; i >= 0; i--) {
     const cp = files.checkpoints[i];
-    const read = readCheckpoint(cp.file);
-    if (read.problem) {
-      result.corruptRecords++;
-      logger.error({ file: cp.file, problem: read.problem }, `store WAL: checkpoint ${cp.file} is unusable (${read.problem}); ignoring it`);
-      continue;
-    }
-    for (const s of read.series) {
+    const read = readCheckpoint(cp.file, (s) => {
       const series = store.restoreSeries(s.id, s.labels);
-      if (!series) { result.skipped++; continue; }
+      if (!series) { result.skipped++; return; }
       if (series.lastT === -Infinity) series.importState(s.state);
       refs.set(s.id, series);
+    }, (name, meta) => store.setMetadata(name, meta));
+    if (read.problem) {
+      result.corruptRecords++;
+      logger.error({ file: cp.file, problem: read.problem, series_restored: read.series },
+        `store WAL: checkpoint ${cp.file} is unusable after ${read.series} series (${read.problem}); trying the one before it`);
+      continue;
     }
-    for (const [name, meta] of read.metadata) store.setMetadata(name, meta);
-    result.checkpointSeries = read.series.length;
+    result.checkpointSeries = read.series;
     from = cp.n;
     break;
   }

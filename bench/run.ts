@@ -8,6 +8,8 @@ import { run as exporter } from './exporters/otlp/exporter.bench';
 import { run as spanmetrics } from './connectors/spanmetrics.bench';
 import { run as store } from './store/store.bench';
 import { run as engine } from './promql/engine.bench';
+import { run as diskQueue } from './queue/disk-queue.bench';
+import { run as storeRestart } from './store/restart.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
   await store();
   console.log('\n== PromQL engine ==');
   await engine();
+  console.log('\n== exporter queue: disk vs memory ==');
+  await diskQueue(seconds);
+  console.log('\n== store WAL: restart at 100 000 series ==');
+  await storeRestart();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

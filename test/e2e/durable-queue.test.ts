@@ -13,17 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { OtlpSink } from '../helpers/otlp-sink';
-import { startAgent, type AgentProcess } from '../helpers/agent-process';
+import type { OtlpSink } from '../helpers/otlp-sink';
+import type { AgentProcess } from '../helpers/agent-process';
+import { durableHarness, metricValue, outage } from './durable-harness';
 import { waitFor } from '../helpers/wait';
 import { bytesToHex } from '../../agent/otlp/values';
-
-/** Answers 503 to everything until recover(): an upstream in an outage. */
-function outage(sink: OtlpSink): { recover(): void } {
-  const answers = Array.from({ length: 100_000 }, () => ({ status: 503, headers: { 'retry-after': '0' } }));
-  sink.script.push(...answers);
-  return { recover: () => { sink.script.length = 0; } };
-}
 
 function exporterConfig(url: string, extra: Record<string, unknown> = {}) {
   return {
@@ -52,14 +46,9 @@ function received(sink: OtlpSink, traceId: string): { distinct: Set<string>; tot
   return { distinct, total };
 }
 
-async function metricValue(agent: AgentProcess, name: string, labels = 'signal="traces"'): Promise<number> {
-  const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) || !line.includes(labels)) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
+/** The traces figure of a metric (0 when absent). */
+async function tracesMetric(agent: AgentProcess, name: string): Promise<number> {
+  return (await metricValue(agent, name, 'signal="traces"')) ?? 0;
 }
 
 /** The real SDK: n spans of one trace, 10 attributes of ~50 bytes each, exported in batches of 100; resolves once all were answered 200. */
@@ -84,19 +73,10 @@ async function sdkSends(agent: AgentProcess, n: number): Promise<string> {
 
 describe('e2e: durable exporter queue across restarts', function () {
   this.timeout(120_000);
-  const agents: AgentProcess[] = [];
+  const harness = durableHarness();
+  const start = harness.start;
   let sink: OtlpSink;
-
-  beforeEach(async () => { sink = await new OtlpSink().start(); });
-  afterEach(async () => {
-    for (const a of agents.splice(0)) await a.stop('SIGKILL');
-    await sink.stop();
-  });
-  const start = async (config: Record<string, unknown>, dir?: string) => {
-    const a = await startAgent(config, { dir });
-    agents.push(a);
-    return a;
-  };
+  beforeEach(() => { sink = harness.sink(); });
 
   for (const kill of ['SIGKILL', 'SIGTERM'] as const) {
     it(`${kill} mid-outage, restart, upstream recovers: all N spans arrive (duplicates counted, none missing)`, async () => {
@@ -104,7 +84,7 @@ describe('e2e: durable exporter queue across restarts', function () {
       const upstream = outage(sink);
       const a = await start(exporterConfig(sink.url));
       const traceId = await sdkSends(a, N);
-      assert.equal(await metricValue(a, 'lookout_receiver_accepted_items_total'), N, 'every span answered 200');
+      assert.equal(await tracesMetric(a, 'lookout_receiver_accepted_items_total'), N, 'every span answered 200');
       await waitFor(() => sink.requestCount > 3, { what: 'the agent retrying against the outage' });
       assert.equal(await a.stop(kill), kill === 'SIGTERM' ? 0 : null);
       if (kill === 'SIGTERM') {
@@ -115,10 +95,10 @@ describe('e2e: durable exporter queue across restarts', function () {
       upstream.recover();
       const got = await waitFor(() => { const r = received(sink, traceId); return r.distinct.size === N && r; }, { what: `${N} distinct spans upstream`, timeoutMs: 60_000 });
       assert.equal(got.distinct.size, N, 'none missing');
-      const redelivered = await metricValue(b, 'lookout_queue_redelivered_items_total');
+      const redelivered = await tracesMetric(b, 'lookout_queue_redelivered_items_total');
       assert.ok(redelivered >= N, `redelivered counted: ${redelivered}`);
       assert.ok(got.total - N <= redelivered, `duplicates (${got.total - N}) are within what was counted as redelivered`);
-      assert.equal(await metricValue(b, 'lookout_exporter_send_failed_items_total'), 0);
+      assert.equal(await tracesMetric(b, 'lookout_exporter_send_failed_items_total'), 0);
     });
   }
 
@@ -144,7 +124,7 @@ describe('e2e: durable exporter queue across restarts', function () {
     upstream.recover();
     const got = await waitFor(() => { const r = received(sink, traceId); return r.distinct.size === 16 && r; }, { what: 'the 16 spans before the torn record' });
     assert.deepEqual([...got.distinct].sort(), Array.from({ length: 16 }, (_, k) => (k + 1).toString(16).padStart(16, '0')));
-    assert.equal(await metricValue(b, 'lookout_queue_corrupt_records_total'), 1);
+    assert.equal(await tracesMetric(b, 'lookout_queue_corrupt_records_total'), 1);
     assert.ok(b.logs().some((l) => l.level === 'error' && String(l.msg).includes(seg) && String(l.msg).includes('.corrupt-')), b.output());
   });
 
@@ -165,7 +145,7 @@ describe('e2e: durable exporter queue across restarts', function () {
     assert.equal(refused.status, 503);
     assert.ok(refused.headers.get('retry-after'), 'with Retry-After');
     assert.ok(accepted.length >= 5, `accepted ${accepted.length} before filling up`);
-    assert.ok(await metricValue(a, 'lookout_exporter_enqueue_failed_items_total') >= 1);
+    assert.ok(await tracesMetric(a, 'lookout_exporter_enqueue_failed_items_total') >= 1);
     await a.stop('SIGKILL');
     await start(exporterConfig(sink.url, { sending_queue: { max_bytes: 4096 } }), a.dir);
     upstream.recover();

@@ -9,8 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startAgent, type AgentProcess } from '../helpers/agent-process';
-import { OtlpSink } from '../helpers/otlp-sink';
+import type { AgentProcess } from '../helpers/agent-process';
+import { durableHarness, metricValue, outage } from './durable-harness';
 import { anyValueToJs } from '../../agent/otlp/values';
 import { repoRoot } from '../helpers/repo';
 import { waitFor } from '../helpers/wait';
@@ -41,31 +41,19 @@ async function api(agent: AgentProcess, q: string): Promise<unknown> {
   return body.data;
 }
 
-async function metric(agent: AgentProcess, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.split(' ')[1]);
-}
-
 describe('e2e: the store survives SIGKILL', function () {
   this.timeout(120_000);
-  const agents: AgentProcess[] = [];
-  let sink: OtlpSink;
-  beforeEach(async () => { sink = await new OtlpSink().start(); });
-  afterEach(async () => {
-    for (const a of agents.splice(0)) await a.stop('SIGKILL');
-    await sink.stop();
-  });
+  const harness = durableHarness();
 
   it('queries over the pre-crash window answer the same after a restart, and a rate(x[5m]) alert does not flap', async () => {
-    sink.script.push(...Array.from({ length: 100_000 }, () => ({ status: 503 })));
+    const sink = harness.sink();
+    const upstream = outage(sink);
     const config = {
       rules: { files: [path.join(repoRoot, 'test/e2e/testdata/durable-store.rules.yaml')], evaluation_interval: '1s', default_pack: { enabled: false } },
       store: { wal: { flush_interval: '50ms' } },
       exporters: { otlp: { endpoint: sink.url, batch: { timeout: '20ms' }, retry_on_failure: { initial_interval: '50ms', max_interval: '100ms', max_elapsed_time: '0s' } } },
     };
-    const a = await startAgent(config);
-    agents.push(a);
+    const a = await harness.start(config);
     const end = Math.floor(Date.now() / STEP_MS) * STEP_MS;
     const start = end - 40 * STEP_MS;
     for (let t = start, v = 0; t <= end; t += STEP_MS, v += 7) {
@@ -86,14 +74,13 @@ describe('e2e: the store survives SIGKILL', function () {
       return data.alerts.find((x) => x.labels.alertname === 'OrdersFlowing' && x.state === 'firing');
     }, { what: 'OrdersFlowing firing' });
     // Everything written so far is in the WAL file once a flush left nothing buffered.
-    await waitFor(async () => (await metric(a, 'lookout_store_wal_buffered_bytes')) === 0, { what: 'WAL flushed' });
+    await waitFor(async () => (await metricValue(a, 'lookout_store_wal_buffered_bytes')) === 0, { what: 'WAL flushed' });
     await a.stop('SIGKILL');
 
-    const b = await startAgent(config, { dir: a.dir });
-    agents.push(b);
+    const b = await harness.start(config, a.dir);
     const after = await Promise.all(queries.map((q) => api(b, q)));
     assert.deepEqual(after, before, 'the same answers over the pre-crash window');
-    assert.ok((await metric(b, 'lookout_store_wal_replay_duration_seconds'))! >= 0);
+    assert.ok((await metricValue(b, 'lookout_store_wal_replay_duration_seconds'))! >= 0);
     // Several evaluations after the restart: the alert is firing all along, with its original activeAt.
     const evals = await waitFor(async () => {
       const rules = await api(b, '/api/v1/rules') as { groups: { rules: { lastEvaluation: string }[] }[] };
@@ -115,7 +102,7 @@ describe('e2e: the store survives SIGKILL', function () {
     }
 
     // The upstream recovers: the transition queued before the kill arrives, and no "inactive" one was ever emitted.
-    sink.script.length = 0;
+    upstream.recover();
     const transitions = () => sink.of('logs').flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
       .map((l) => String(anyValueToJs(l.body as never)));
     await waitFor(() => transitions().includes('alert OrdersFlowing firing'), { what: 'the firing transition upstream' });

@@ -5,6 +5,7 @@
  * errors, and that stored entries are independent copies (encoded bytes).
  */
 import assert from 'node:assert/strict';
+import { capturingLogger } from '../../helpers/test-host';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,17 +14,14 @@ import { HEADER_BYTES, scanRecords } from '../../../agent/queue/record-format';
 import { spans, spanNames } from '../exporters/otlp/fixtures';
 import type { ExportTraceServiceRequest } from '../../../agent/otlp/model';
 
-type Line = { level: string; obj: Record<string, unknown>; msg: string };
+type Line = Record<string, unknown>;
+const LEVEL = { info: 30, warn: 40, error: 50 };
 
 describe('DiskQueue', () => {
   let dir: string;
   let lines: Line[];
   const open: DiskQueue[] = [];
-  const logger = {
-    info: (obj: object, msg: string) => lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
-    warn: (obj: object, msg: string) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
-    error: (obj: object, msg: string) => lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
-  };
+  let logger: ReturnType<typeof capturingLogger>;
   const make = (opts: Partial<DiskQueueOptions> = {}) => {
     const q = new DiskQueue({ dir, maxBytes: 64 << 20, syncIntervalMs: 0, logger, ...opts });
     open.push(q);
@@ -35,6 +33,7 @@ describe('DiskQueue', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-disk-queue-'));
     lines = [];
+    logger = capturingLogger(lines);
   });
   afterEach(() => {
     for (const q of open.splice(0)) q.close();
@@ -74,7 +73,7 @@ describe('DiskQueue', () => {
     assert.deepEqual(q2.size('traces'), { entries: 3, items: 3, bytes: q2.size('traces').bytes });
     assert.deepEqual(names(q2), ['s2', 's3', 's4']);
     assert.equal(q2.durableStats('traces').redeliveredItems, 3);
-    assert.ok(lines.some((l) => /3 traces entries \(3 items\) left by the previous run/.test(l.msg)), JSON.stringify(lines));
+    assert.ok(lines.some((l) => /3 traces entries \(3 items\) left by the previous run/.test(String(l.msg))), JSON.stringify(lines));
     // New entries after recovery come after the recovered ones and survive another restart.
     q2.offer('traces', spans(1, 5), 1);
     const q3 = make();
@@ -107,8 +106,8 @@ describe('DiskQueue', () => {
     assert.equal(stats.corruptItems, 0, 'its item count is unknown');
     const moved = fs.readdirSync(path.join(dir, 'traces')).filter((n) => n.includes('.corrupt-'));
     assert.equal(moved.length, 1);
-    const line = lines.find((l) => l.level === 'error');
-    assert.ok(line && line.msg.includes(seg) && line.msg.includes(moved[0]), JSON.stringify(lines));
+    const line = lines.find((l) => l.level === LEVEL.error);
+    assert.ok(line && String(line.msg).includes(seg) && String(line.msg).includes(moved[0]), JSON.stringify(lines));
   });
 
   it('a corrupt page in the middle: the prefix before it is delivered, the readable records after it are counted as lost', () => {
@@ -135,7 +134,7 @@ describe('DiskQueue', () => {
     q1.ack(q1.take('traces', 1));
     fs.writeFileSync(path.join(dir, 'traces', 'ack'), 'garbage');
     assert.deepEqual(names(make()), ['s0', 's1', 's2']);
-    assert.ok(lines.some((l) => l.level === 'warn' && /ack is corrupt/.test(l.msg)));
+    assert.ok(lines.some((l) => l.level === LEVEL.warn && /ack is corrupt/.test(String(l.msg))));
   });
 
   it('refuses offers beyond max_bytes (shared by all signals) and accepts again once acked', () => {
@@ -181,7 +180,7 @@ describe('DiskQueue', () => {
       (fs as { writevSync: unknown }).writevSync = orig;
     }
     assert.equal(q.durableStats('traces').writeErrors, 2);
-    assert.equal(lines.filter((l) => /ENOSPC/.test(l.msg)).length, 1, 'logged once per interval');
+    assert.equal(lines.filter((l) => /ENOSPC/.test(String(l.msg))).length, 1, 'logged once per interval');
     assert.equal(fs.statSync(seg).size, size);
     assert.ok(q.offer('traces', spans(1, 3), 1));
     assert.deepEqual(names(make()), ['s0', 's3']);

@@ -6,6 +6,7 @@
  * segment or an unusable checkpoint is logged, counted and survived.
  */
 import assert from 'node:assert/strict';
+import { capturingLogger } from '../../../helpers/test-host';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,18 +16,15 @@ import { storeWalConfigSchema } from '../../../../agent/store/wal/config';
 import { listWalFiles } from '../../../../agent/store/wal/files';
 import { createEngine } from '../../../../agent/promql/engine';
 
-type Line = { level: string; obj: Record<string, unknown>; msg: string };
+type Line = Record<string, unknown>;
+const LEVEL = { info: 30, warn: 40, error: 50 };
 const T0 = 1_700_000_000_000;
 
 describe('store WAL', () => {
   let dir: string;
   let lines: Line[];
   const open: StoreWal[] = [];
-  const logger = {
-    info: (obj: object, msg: string) => lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
-    warn: (obj: object, msg: string) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
-    error: (obj: object, msg: string) => lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
-  };
+  let logger: ReturnType<typeof capturingLogger>;
   let now = T0;
   const opened = (opts: { maxSeries?: number } = {}) => {
     const store = new MemoryStore({ retentionMs: 3600_000, now: () => now, ...opts });
@@ -59,6 +57,7 @@ describe('store WAL', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-store-wal-'));
     lines = [];
+    logger = capturingLogger(lines);
     now = T0 + 600_000;
   });
   afterEach(async () => {
@@ -123,8 +122,8 @@ describe('store WAL', () => {
     const b = opened();
     assert.equal(b.result.corruptRecords, 1);
     assert.ok(b.result.samples >= 5 * 20 + 20 && b.result.samples < 5 * 40 + 30, `replayed ${b.result.samples}`);
-    const err = lines.find((l) => l.level === 'error');
-    assert.ok(err && err.msg.includes(seg.file) && err.msg.includes('.corrupt-'), JSON.stringify(lines));
+    const err = lines.find((l) => l.level === LEVEL.error);
+    assert.ok(err && String(err.msg).includes(seg.file) && String(err.msg).includes('.corrupt-'), JSON.stringify(lines));
   });
 
   it('an unusable checkpoint is logged and skipped; the previous generation (here: all segments) is replayed instead', async () => {
@@ -142,7 +141,7 @@ describe('store WAL', () => {
     assert.equal(b.result.corruptRecords, 1);
     assert.equal(b.result.checkpointSeries, 0);
     assert.deepEqual(answers(b.store), before, 'nothing lost');
-    assert.ok(lines.some((l) => l.level === 'error' && l.msg.includes(cp.file)));
+    assert.ok(lines.some((l) => l.level === LEVEL.error && String(l.msg).includes(cp.file)));
   });
 
   it('replay respects max_series and counts what it leaves out', async () => {

@@ -38,6 +38,8 @@ export interface DiskQueueOptions {
   logger: DiskQueueLogger;
   /** Clock (tests). */
   now?: () => number;
+  /** Told about items dropped by maxAgeMs (the exporter counts them as dropped). */
+  onExpired?: (signal: Signal, items: number) => void;
   /** Minimum time between two write-error log lines; default 1 min. */
   logIntervalMs?: number;
 }
@@ -50,7 +52,8 @@ class DiskEntry<S extends Signal = Signal> implements QueueEntry<S> {
 
   constructor(readonly signal: S, readonly stored: StoredEntry, readonly encoded: Uint8Array) {}
 
-  get id(): number { return this.stored.seq; }
+  /** Unique across signals: sequence numbers are per signal. */
+  get id(): number { return this.stored.seq * SIGNALS.length + SIGNALS.indexOf(this.signal); }
   get items(): number { return this.stored.items; }
   get enqueuedAt(): number { return this.stored.enqueuedAt; }
   get data(): SignalData[S] {
@@ -210,6 +213,7 @@ export class DiskQueue implements ExportQueue {
     }
     if (dropped === 0) return;
     this.counters[signal].expiredItems += dropped;
+    this.opts.onExpired?.(signal, dropped);
     this.opts.logger.warn({ signal, items: dropped, max_age_ms: maxAge },
       `queue: dropped ${dropped} ${signal} items older than max_age (${maxAge} ms)`);
   }

@@ -47,8 +47,13 @@ export class StoreComponent implements Component {
     if (this.timer) return;
     this.host = host;
     if (this.config.wal.enabled) {
-      const wal = new StoreWal(this.store, path.join(host.storageDir, 'store-wal'), this.config.wal, host.logger.child({ component: 'store' }));
-      wal.open((this.opts.now ?? Date.now)());
+      const dir = path.join(host.storageDir, 'store-wal');
+      const wal = new StoreWal(this.store, dir, this.config.wal, host.logger.child({ component: 'store' }));
+      try {
+        wal.open((this.opts.now ?? Date.now)());
+      } catch (err) {
+        throw new Error(`store.wal: cannot restore from ${dir}: ${(err as Error).message}`);
+      }
       this.wal = wal;
     }
     host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction) + (this.wal ? walMetricsText(this.wal.stats()) : ''));

@@ -72,7 +72,10 @@ export class OtlpExporter implements Component, Consumer {
     const q = this.config.sending_queue;
     const dir = path.join(host.storageDir, 'queue', this.id);
     try {
-      return new DiskQueue({ dir, maxBytes: q.max_bytes, maxAgeMs: q.max_age, syncIntervalMs: q.sync_interval, logger });
+      return new DiskQueue({
+        dir, maxBytes: q.max_bytes, maxAgeMs: q.max_age, syncIntervalMs: q.sync_interval, logger,
+        onExpired: (signal, items) => this.running?.telemetry.dropped(signal, items, 'expired'),
+      });
     } catch (err) {
       throw new Error(`exporters.otlp.sending_queue: cannot open the disk queue in ${dir}: ${(err as Error).message}`);
     }

@@ -7,7 +7,7 @@ import { queueUsage, type DurableQueueStats, type ExportQueue } from '../../queu
 import { SIGNALS, type Signal } from '../../otlp/model';
 
 /** Why items were dropped, the `reason` attribute of lookout_exporter_send_failed_items. */
-export type DropReason = 'rejected' | 'retries_exhausted' | 'shutdown';
+export type DropReason = 'rejected' | 'retries_exhausted' | 'shutdown' | 'expired';
 
 /** 1 ms .. 30 s: a loopback send takes about a millisecond, the default timeout is 10 s. */
 export const SEND_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -29,6 +29,7 @@ export class ExporterTelemetry {
       rejected: { ...this.attrs[signal], reason: 'rejected' },
       retries_exhausted: { ...this.attrs[signal], reason: 'retries_exhausted' },
       shutdown: { ...this.attrs[signal], reason: 'shutdown' },
+      expired: { ...this.attrs[signal], reason: 'expired' },
     });
     this.failedAttrs = { traces: withReason('traces'), metrics: withReason('metrics'), logs: withReason('logs') };
 

@@ -40,6 +40,9 @@ export class StoreWal {
   private writeErrors = 0;
   private lastErrorLog = -Infinity;
   private bytesCache = { at: -Infinity, bytes: 0 };
+  /** A write failed: the log has a gap (maybe series records) that only a checkpoint closes. */
+  private needsCheckpoint = false;
+  private lastRepairAt = -Infinity;
 
   constructor(private readonly store: MemoryStore, readonly dir: string, private readonly config: StoreWalConfig, private readonly logger: ReplayLogger) {}
 
@@ -59,11 +62,21 @@ export class StoreWal {
       onWriteError: (err) => this.writeError(err),
     });
     this.store.setWriteListener(this.writer);
-    this.flushTimer = setInterval(() => void this.writer?.flush(), this.config.flush_interval);
+    this.flushTimer = setInterval(() => this.tick(), this.config.flush_interval);
     this.flushTimer.unref();
     this.checkpointTimer = setInterval(() => void this.checkpoint(), this.config.checkpoint_interval);
     this.checkpointTimer.unref();
     return r;
+  }
+
+  private tick(): void {
+    void this.writer?.flush();
+    // At most every 10 s: on a disk that stays full every attempt fails (and is logged).
+    if (this.needsCheckpoint && !this.checkpointing && Date.now() - this.lastRepairAt >= 10_000) {
+      this.needsCheckpoint = false;
+      this.lastRepairAt = Date.now();
+      void this.checkpoint();
+    }
   }
 
   /** Writes what is buffered now (tests, benchmarks). */
@@ -123,15 +136,17 @@ export class StoreWal {
     } catch (err) {
       if (this.closing) return;
       this.checkpointFailures++;
+      this.needsCheckpoint = true;
       this.logger.error({ dir: this.dir, err: (err as Error).message }, `store WAL: checkpoint failed: ${(err as Error).message}; the WAL keeps growing until one succeeds`);
     }
   }
 
   private writeError(err: Error): void {
     this.writeErrors++;
+    this.needsCheckpoint = true;
     const now = Date.now();
     if (now - this.lastErrorLog < 60_000) return;
     this.lastErrorLog = now;
-    this.logger.error({ dir: this.dir, err: err.message }, `store WAL: write failed (${err.message}); records are missing from the log, the store itself is unaffected`);
+    this.logger.error({ dir: this.dir, err: err.message }, `store WAL: write failed (${err.message}); records are missing from the log until the next checkpoint succeeds (tried every 10 s), the store itself is unaffected`);
   }
 }

@@ -38,6 +38,8 @@ export class WalWriter implements StoreWriteListener {
   private count = 0;
   private frames: Buffer[] = [];
   private framedBytes = 0;
+  /** Handed to a write that has not completed yet: still memory the buffer bound must count. */
+  private inFlightBytes = 0;
   private fd: number;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -51,7 +53,7 @@ export class WalWriter implements StoreWriteListener {
   }
 
   get bufferedBytes(): number {
-    return this.framedBytes + this.body.len;
+    return this.framedBytes + this.body.len + this.inFlightBytes;
   }
 
   seriesCreated(id: number, labels: Labels): void {
@@ -95,7 +97,8 @@ export class WalWriter implements StoreWriteListener {
     this.frames = [];
     this.framedBytes = 0;
     const fd = this.fd;
-    this.writing = this.writing.then(() => this.write(fd, buf));
+    this.inFlightBytes += buf.length;
+    this.writing = this.writing.then(() => this.write(fd, buf)).finally(() => { this.inFlightBytes -= buf.length; });
     return this.writing;
   }
 

@@ -26,9 +26,9 @@ describe('store WAL', () => {
   const open: StoreWal[] = [];
   let logger: ReturnType<typeof capturingLogger>;
   let now = T0;
-  const opened = (opts: { maxSeries?: number } = {}) => {
+  const opened = (opts: { maxSeries?: number } = {}, wal_: Record<string, unknown> = {}) => {
     const store = new MemoryStore({ retentionMs: 3600_000, now: () => now, ...opts });
-    const wal = new StoreWal(store, dir, storeWalConfigSchema.parse({ flush_interval: '1m', checkpoint_interval: '1h' }), logger);
+    const wal = new StoreWal(store, dir, storeWalConfigSchema.parse({ flush_interval: '1m', checkpoint_interval: '1h', ...wal_ }), logger);
     const result = wal.open(now);
     open.push(wal);
     return { store, wal, result };
@@ -168,5 +168,34 @@ describe('store WAL', () => {
     now = T0 + 3 * 3600_000;
     const b = opened();
     assert.equal(b.store.seriesCount, 0);
+  });
+
+  it('max_buffer_bytes: beyond it samples are left out of the log (counted), the store keeps them', async () => {
+    const a = opened({}, { max_buffer_bytes: 65536 });
+    for (let k = 0; k < 5000; k++) a.store.append({ __name__: 'c' }, T0 + k * 1000, k);
+    const stats = a.wal.stats();
+    assert.ok(stats.droppedRecords > 0, `dropped ${stats.droppedRecords}`);
+    assert.ok(stats.bufferedBytes <= 65536 + 64);
+    assert.equal(a.store.stats().samples, 5000);
+  });
+
+  it('a failing write (disk full) is counted and logged once, and the store keeps working', async () => {
+    const a = opened();
+    const orig = fs.write;
+    (fs as { write: unknown }).write = (...args: unknown[]) => {
+      const cb = args[args.length - 1] as (err: Error) => void;
+      cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    };
+    try {
+      fill(a.store, 0, 2);
+      await a.wal.flush();
+      fill(a.store, 2, 4);
+      await a.wal.flush();
+    } finally {
+      (fs as { write: unknown }).write = orig;
+    }
+    assert.equal(a.wal.stats().writeErrors, 2);
+    assert.equal(lines.filter((l) => /ENOSPC/.test(String(l.msg))).length, 1);
+    assert.equal(a.store.seriesCount, 6);
   });
 });

@@ -152,4 +152,30 @@ describe('e2e: durable exporter queue across restarts', function () {
     const got = await waitFor(() => { const r = received(sink, traceId); return r.distinct.size === accepted.length && r; }, { what: 'every accepted span upstream' });
     assert.deepEqual([...got.distinct].sort(), [...accepted].sort());
   });
+
+  it('SIGKILL while requests are in flight: every span answered 200 arrives after the restart', async () => {
+    const upstream = outage(sink);
+    const a = await start(exporterConfig(sink.url));
+    const traceId = 'ef'.repeat(16);
+    const accepted: string[] = [];
+    let next = 0;
+    let killed = false;
+    const poster = async () => {
+      while (!killed) {
+        const ids = Array.from({ length: 5 }, () => (++next).toString(16).padStart(16, '0'));
+        const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: ids.map((spanId) => ({ traceId, spanId, name: 'op', startTimeUnixNano: '1', endTimeUnixNano: '2' })) }] }] });
+        const res = await fetch(`${a.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => undefined);
+        if (res?.status === 200) accepted.push(...ids);
+      }
+    };
+    const posters = Array.from({ length: 4 }, poster);
+    await waitFor(() => accepted.length >= 500, { what: '500 spans accepted' });
+    await a.stop('SIGKILL'); // while the posters keep sending
+    killed = true;
+    await Promise.all(posters);
+    await start(exporterConfig(sink.url), a.dir);
+    upstream.recover();
+    const got = await waitFor(() => { const r = received(sink, traceId); return accepted.every((id) => r.distinct.has(id)) && r; }, { what: `the ${accepted.length} accepted spans upstream`, timeoutMs: 60_000 });
+    assert.ok(got.distinct.size >= accepted.length);
+  });
 });

@@ -158,19 +158,18 @@ export class MemoryStore implements Querier, Appender {
   }
 
   /**
-   * The series with these labels, created with the given id (kept from the run
-   * that wrote it) when missing; undefined beyond max_series. For replay only.
+   * The series with these labels, created when missing with the given id (kept
+   * from the run that wrote it) if that keeps ids increasing (the postings
+   * lists rely on it), else with a fresh one: the caller compares s.id.
+   * Undefined beyond max_series. For replay only.
    */
   restoreSeries(id: number, labels: Labels): MemSeries | undefined {
     const hash = labelsHash(labels);
     const existing = this.lookup(hash, labels);
     if (existing) return existing;
     if (this.count >= this.maxSeries) return undefined;
-    const nextId = this.nextId;
-    this.nextId = id;
-    const s = this.createSeries(hash, labels);
-    this.nextId = Math.max(nextId, id + 1);
-    return s;
+    if (id >= this.nextId) this.nextId = id;
+    return this.createSeries(hash, labels);
   }
 
   // ---- Querier ----

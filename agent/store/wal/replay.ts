@@ -30,6 +30,8 @@ export interface ReplayResult {
   corruptRecords: number;
   /** Series the store refused (max_series) or samples of unknown series: left out. */
   skipped: number;
+  /** Series restored under another id than their records use: the new log must name them again. */
+  renamed: MemSeries[];
   durationMs: number;
 }
 
@@ -37,7 +39,7 @@ export function replay(store: MemoryStore, dir: string, logger: ReplayLogger): R
   const started = performance.now();
   const files = listWalFiles(dir);
   for (const tmp of files.temporary) fs.rmSync(tmp, { force: true }); // an interrupted checkpoint
-  const result: ReplayResult = { nextSegment: 1, checkpointSeries: 0, segments: 0, samples: 0, corruptRecords: 0, skipped: 0, durationMs: 0 };
+  const result: ReplayResult = { nextSegment: 1, checkpointSeries: 0, segments: 0, samples: 0, corruptRecords: 0, skipped: 0, renamed: [], durationMs: 0 };
   const refs = new Map<number, MemSeries>();
 
   // The newest checkpoint that reads back whole; an unusable one is logged and the next older one tried.
@@ -48,6 +50,7 @@ export function replay(store: MemoryStore, dir: string, logger: ReplayLogger): R
       const series = store.restoreSeries(s.id, s.labels);
       if (!series) { result.skipped++; return; }
       if (series.lastT === -Infinity) series.importState(s.state);
+      if (series.id !== s.id) result.renamed.push(series);
       refs.set(s.id, series);
     }, (name, meta) => store.setMetadata(name, meta));
     if (read.problem) {
@@ -89,8 +92,13 @@ export function replay(store: MemoryStore, dir: string, logger: ReplayLogger): R
       switch (rec.type) {
         case RecordType.Series: {
           const s = store.restoreSeries(rec.id, rec.labels);
-          if (s) refs.set(rec.id, s);
-          else { refs.delete(rec.id); result.skipped++; }
+          if (s) {
+            refs.set(rec.id, s);
+            if (s.id !== rec.id) result.renamed.push(s);
+          } else {
+            refs.delete(rec.id);
+            result.skipped++;
+          }
           break;
         }
         case RecordType.Samples:

@@ -61,6 +61,8 @@ export class StoreWal {
       maxBufferBytes: this.config.max_buffer_bytes,
       onWriteError: (err) => this.writeError(err),
     });
+    // Series whose records use another id than the store gave them: name them first in the new segment.
+    for (const s of new Set(r.renamed)) this.writer.seriesCreated(s.id, s.labels);
     this.store.setWriteListener(this.writer);
     this.flushTimer = setInterval(() => this.tick(), this.config.flush_interval);
     this.flushTimer.unref();

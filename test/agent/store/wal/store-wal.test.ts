@@ -198,4 +198,21 @@ describe('store WAL', () => {
     assert.equal(lines.filter((l) => /ENOSPC/.test(String(l.msg))).length, 1);
     assert.equal(a.store.seriesCount, 6);
   });
+
+  it('series restored under other ids (ids must only increase) are named again in the new log', async () => {
+    const a = opened();
+    fill(a.store, 0, 20);
+    await a.wal.flush();
+    // A store that already holds a series before replay: every restored one gets a fresh, higher id.
+    const store = new MemoryStore({ retentionMs: 3600_000, now: () => now });
+    store.append({ __name__: 'other' }, T0, 1);
+    const wal = new StoreWal(store, dir, storeWalConfigSchema.parse({ flush_interval: '1m' }), logger);
+    open.push(wal);
+    const r = wal.open(now);
+    assert.equal(r.renamed.length, 6);
+    fill(store, 20, 40);
+    await wal.flush();
+    const before = answers(store);
+    assert.deepEqual(answers(opened().store), before, 'samples logged under the new ids replay to the right series');
+  });
 });

@@ -35,15 +35,18 @@ describe('store write listener (persistence hook)', () => {
     assert.deepEqual(r.calls, ['series 1 {"__name__":"a"}', 'sample 1 1000 1', 'stale 1 2000', 'meta a gauge', 'sample 1 3000 3']);
   });
 
-  it('restoreSeries keeps the id it is given, and later series get fresh ones', () => {
+  it('restoreSeries keeps the id it is given while ids increase, and later series get fresh ones', () => {
     const store = new MemoryStore();
     const s = store.restoreSeries(42, { __name__: 'x', job: 'j' })!;
     assert.equal(s.id, 42);
     assert.equal(store.restoreSeries(7, { __name__: 'x', job: 'j' }), s, 'an existing series is returned as is');
+    const lower = store.restoreSeries(3, { __name__: 'w' })!;
+    assert.equal(lower.id, 43, 'a lower id would break the postings order: a fresh one instead');
+    assert.deepEqual(store.select([{ name: '__name__', type: '=~', value: 'w|x' }], 0, 1).map((d) => d.labels.__name__), [], 'no samples yet');
     const r = new Recorder();
     store.setWriteListener(r);
     store.append({ __name__: 'y' }, 1, 1);
-    assert.equal(r.calls[0], 'series 43 {"__name__":"y"}');
+    assert.equal(r.calls[0], 'series 44 {"__name__":"y"}');
   });
 
   it('exportState / importState carry chunks, head, markers and the last sample', () => {

@@ -43,6 +43,8 @@ export class StoreWal {
   /** A write failed: the log has a gap (maybe series records) that only a checkpoint closes. */
   private needsCheckpoint = false;
   private lastRepairAt = -Infinity;
+  private reportedDrops = 0;
+  private lastDropLog = -Infinity;
 
   constructor(private readonly store: MemoryStore, readonly dir: string, private readonly config: StoreWalConfig, private readonly logger: ReplayLogger) {}
 
@@ -72,7 +74,7 @@ export class StoreWal {
   }
 
   private tick(): void {
-    void this.writer?.flush();
+    void this.flush();
     // At most every 10 s: on a disk that stays full every attempt fails (and is logged).
     if (this.needsCheckpoint && !this.checkpointing && Date.now() - this.lastRepairAt >= 10_000) {
       this.needsCheckpoint = false;
@@ -81,9 +83,22 @@ export class StoreWal {
     }
   }
 
-  /** Writes what is buffered now (tests, benchmarks). */
+  /** Writes what is buffered now (the timer; tests, benchmarks). */
   flush(): Promise<void> {
+    this.reportDrops();
     return this.writer?.flush() ?? Promise.resolve();
+  }
+
+  /** One warning a minute while records are left out of the log (the disk is slower than ingest). */
+  private reportDrops(): void {
+    const dropped = this.writer?.droppedRecords ?? 0;
+    const now = Date.now();
+    if (dropped === this.reportedDrops || now - this.lastDropLog < 60_000) return;
+    this.logger.warn({ dir: this.dir, dropped: dropped - this.reportedDrops, dropped_total: dropped, max_buffer_bytes: this.config.max_buffer_bytes },
+      `store WAL: ${dropped - this.reportedDrops} samples/markers left out of the log: writes are slower than ingest (store.wal.max_buffer_bytes reached); they stay in memory but would not survive a crash`);
+    this.reportedDrops = dropped;
+    this.lastDropLog = now;
+    this.needsCheckpoint = true; // the gap closes with the next checkpoint
   }
 
   /** Rolls the WAL, checkpoints the store, deletes what the checkpoint covers. One at a time. */

@@ -177,6 +177,8 @@ describe('store WAL', () => {
     assert.ok(stats.droppedRecords > 0, `dropped ${stats.droppedRecords}`);
     assert.ok(stats.bufferedBytes <= 65536 + 64);
     assert.equal(a.store.stats().samples, 5000);
+    await a.wal.flush();
+    assert.equal(lines.filter((l) => /left out of the log/.test(String(l.msg))).length, 1, 'logged');
   });
 
   it('a failing write (disk full) is counted and logged once, and the store keeps working', async () => {

@@ -30,7 +30,8 @@ function exporterConfig(url: string, extra: Record<string, unknown> = {}) {
         ...extra,
       },
     },
-    service: { shutdown_timeout: '1s' },
+    // The exporter gives up at shutdown_timeout - 500 ms after SIGTERM, and records what it leaves on disk.
+    service: { shutdown_timeout: '3s' },
   };
 }
 

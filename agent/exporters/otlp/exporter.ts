@@ -34,6 +34,12 @@ export interface OtlpExporterOptions {
   queue?: ExportQueue;
   /** How long shutdown() may spend flushing when not given a deadline (the service passes its shutdown_timeout). */
   shutdownDeadlineMs?: number;
+  /**
+   * When the whole service's shutdown must be done (ms since the epoch), if
+   * it began: components stopped before the exporter used part of the time,
+   * so this beats shutdownDeadlineMs (the service passes it).
+   */
+  shutdownDeadlineAt?: () => number | undefined;
   /** Jitter source for retry delays (tests). */
   random?: () => number;
 }
@@ -119,7 +125,9 @@ export class OtlpExporter implements Component, Consumer {
 
   /** Stops accepting, flushes what is queued until the deadline, then gives up on the rest. Idempotent. */
   shutdown(deadlineMs?: number): Promise<void> {
-    this.stopped ??= this.stop(deadlineMs ?? this.opts.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+    const at = this.opts.shutdownDeadlineAt?.();
+    const budget = deadlineMs ?? (at !== undefined ? Math.max(100, at - Date.now()) : this.opts.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+    this.stopped ??= this.stop(budget);
     return this.stopped;
   }
 

@@ -108,4 +108,19 @@ describe('OTLP exporter with the durable queue', function () {
     assert.equal(await failed('retries_exhausted'), 1, 'the one in flight is bound by max_elapsed_time instead');
     assert.equal(await metric(h, 'lookout_queue_expired_items'), 1);
   });
+
+  it('shutdown ends at the service-wide deadline when one is given, not a full shutdownDeadlineMs later', async () => {
+    const h = host();
+    sink.script.push({ hang: true });
+    const deadlineAt = Date.now() + 60_000;
+    const e = new OtlpExporter(config(sink.url, { timeout: '20s' }), { shutdownDeadlineMs: 20_000, shutdownDeadlineAt: () => deadlineAt - 59_800 });
+    exporters.push(e);
+    await e.start(h);
+    await e.consume('traces', spans(2));
+    await waitFor(() => sink.requestCount === 1, { what: 'the batch in flight' });
+    const t0 = Date.now();
+    await e.shutdown();
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+    assert.equal(await metric(h, 'lookout_exporter_left_in_queue_items'), 2);
+  });
 });

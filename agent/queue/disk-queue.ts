@@ -13,7 +13,8 @@
  * last background fdatasync (sync_interval).
  */
 import path from 'node:path';
-import { decodeProtoRequest, encodeProtoRequest } from '../otlp/codec';
+import { encodeProtoRequest } from '../otlp/codec';
+import { EncodedEntry } from './encoded-entry';
 import type { Signal, SignalData } from '../otlp/model';
 import { SIGNALS } from '../otlp/model';
 import { HEADER_BYTES } from './record-format';
@@ -46,19 +47,11 @@ export interface DiskQueueOptions {
 
 const DEFAULT_SEGMENT_BYTES = 8 << 20;
 
-/** A taken entry: the payload read back from disk, decoded only when asked. */
-class DiskEntry<S extends Signal = Signal> implements QueueEntry<S> {
-  private decoded: SignalData[S] | undefined;
-
-  constructor(readonly signal: S, readonly stored: StoredEntry, readonly encoded: Uint8Array) {}
-
-  /** Unique across signals: sequence numbers are per signal. */
-  get id(): number { return this.stored.seq * SIGNALS.length + SIGNALS.indexOf(this.signal); }
-  get items(): number { return this.stored.items; }
-  get enqueuedAt(): number { return this.stored.enqueuedAt; }
-  get data(): SignalData[S] {
-    this.decoded ??= decodeProtoRequest(this.signal, this.encoded);
-    return this.decoded;
+/** A taken entry: the payload read back from disk (decoded only when asked), and where it is stored. */
+class DiskEntry<S extends Signal = Signal> extends EncodedEntry<S> {
+  constructor(signal: S, readonly stored: StoredEntry, encoded: Uint8Array) {
+    // Sequence numbers are per signal: the id folds the signal in to stay unique in the queue.
+    super(stored.seq * SIGNALS.length + SIGNALS.indexOf(signal), signal, encoded, stored.items, stored.enqueuedAt);
   }
 }
 

@@ -13,7 +13,7 @@
  *    SIGKILL-safety): the measurement behind the choice of format.
  *
  * Not part of `npm test`: `npm run bench`, or
- * npx tsx bench/queue/disk-queue.bench.ts   (LOOKOUT_BENCH_SECONDS)
+ * npx tsx bench/queue/disk-queue.bench.ts   (LOOKOUT_BENCH_SECONDS, LOOKOUT_BENCH_ROUNDS)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ import { DiskQueue } from '../../agent/queue';
 import { counterValue, testHost } from '../../test/helpers/test-host';
 
 const SPANS = 100;
+const ROUNDS = Number(process.env.LOOKOUT_BENCH_ROUNDS ?? 3);
 const quietLogger = { info() {}, warn() {}, error() {} };
 
 /** The testbed's span: 10 attributes of ~50 bytes. */
@@ -140,8 +141,16 @@ export async function run(seconds = Number(process.env.LOOKOUT_BENCH_SECONDS ?? 
   const sink = await startSink();
   try {
     const fmt = (r: Run) => `${r.spansPerSecond.toFixed(0).padStart(9)} spans/s  ${(r.cores * 100).toFixed(0).padStart(4)} % CPU  ${r.cpuMsPerMillionSpans.toFixed(0).padStart(6)} ms CPU / 1M spans`;
-    const memMax = await throughExporter('memory', sink.url, seconds);
-    const diskMax = await throughExporter('disk', sink.url, seconds);
+    // The machine is shared: best of ROUNDS alternating rounds (noise only ever slows a round down).
+    let memMax: Run | undefined;
+    let diskMax: Run | undefined;
+    for (let i = 0; i < ROUNDS; i++) {
+      const m = await throughExporter('memory', sink.url, seconds);
+      if (!memMax || m.spansPerSecond > memMax.spansPerSecond) memMax = m;
+      const d = await throughExporter('disk', sink.url, seconds);
+      if (!diskMax || d.spansPerSecond > diskMax.spansPerSecond) diskMax = d;
+    }
+    if (!memMax || !diskMax) throw new Error('LOOKOUT_BENCH_ROUNDS must be at least 1');
     console.log(`max throughput, memory queue : ${fmt(memMax)}`);
     console.log(`max throughput, disk queue   : ${fmt(diskMax)}   (${((diskMax.spansPerSecond / memMax.spansPerSecond) * 100).toFixed(0)} % of memory)`);
     const memFixed = await throughExporter('memory', sink.url, seconds, 10_000);

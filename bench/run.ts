@@ -12,6 +12,8 @@ import { run as regex } from './regex/matcher.bench';
 import { run as exposition } from './promql/exposition.bench';
 import { run as isolation } from './promql/isolation.bench';
 import { run as attacks } from './limits/attacks.bench';
+import { run as diskQueue } from './queue/disk-queue.bench';
+import { run as storeRestart } from './store/restart.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -33,6 +35,10 @@ async function main(): Promise<void> {
   await isolation(Math.max(seconds, 20));
   console.log('\n== RSS under attack (real agent process) ==');
   await attacks();
+  console.log('\n== exporter queue: disk vs memory ==');
+  await diskQueue(seconds);
+  console.log('\n== store WAL: restart at 100 000 series ==');
+  await storeRestart();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

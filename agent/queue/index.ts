@@ -1,3 +1,4 @@
-export type { ExportQueue, PendingInfo, QueueEntry, QueueSizer } from './queue';
+export type { DurableQueueStats, ExportQueue, PendingInfo, QueueEntry, QueueSizer } from './queue';
 export { queueUsage } from './queue';
 export { MemoryQueue, type MemoryQueueOptions } from './memory-queue';
+export { DiskQueue, type DiskQueueOptions } from './disk-queue';

@@ -4,9 +4,13 @@
  * flood of logs, or an upstream refusing only metrics, never blocks traces).
  *
  * Not durable: what is held when the process exits is gone, so the exporter
- * flushes it at shutdown and counts what it could not deliver.
+ * flushes it at shutdown and counts what it could not deliver. Entries are
+ * held as protobuf bytes (EncodedEntry), as in the durable queue: nothing
+ * queued shares objects with the request's other consumers.
  */
+import { encodeProtoRequest } from '../otlp/codec';
 import type { Signal, SignalData } from '../otlp/model';
+import { EncodedEntry } from './encoded-entry';
 import { SIGNALS } from '../otlp/model';
 import type { ExportQueue, PendingInfo, QueueEntry, QueueSizer } from './queue';
 
@@ -54,7 +58,7 @@ export class MemoryQueue implements ExportQueue {
       // never be accepted. Memory stays bounded by the receiver's body limit.
       return false;
     }
-    q.waiting.push({ id: this.nextId++, signal, data, items, enqueuedAt: this.now() });
+    q.waiting.push(new EncodedEntry(this.nextId++, signal, encodeProtoRequest(signal, data), items, this.now()));
     q.waitingItems += items;
     return true;
   }

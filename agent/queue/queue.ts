@@ -12,19 +12,30 @@
  *   after a restart, so a crash or an undelivered shutdown redelivers rather
  *   than loses (at-least-once).
  *
- * The methods are synchronous: the in-memory queue needs nothing else and the
- * planned durable queue (better-sqlite3) is synchronous too.
+ * The methods are synchronous: the in-memory queue needs nothing else, and
+ * the durable queue (disk-queue.ts) appends with one write syscall into the
+ * page cache, which is what makes an entry survive a SIGKILL before the
+ * receiver answers 200.
  */
 import type { Signal, SignalData } from '../otlp/model';
 
-/** What capacity counts, as the Collector's sending_queue.sizer: items (spans, data points, log records) or requests. */
-export type QueueSizer = 'items' | 'requests';
+/**
+ * What capacity counts, as the Collector's sending_queue.sizer: items (spans,
+ * data points, log records) or requests; the durable queue counts bytes on disk.
+ */
+export type QueueSizer = 'items' | 'requests' | 'bytes';
 
 export interface QueueEntry<S extends Signal = Signal> {
   /** Unique within the queue (a durable queue's row id). */
   readonly id: number;
   readonly signal: S;
   readonly data: SignalData[S];
+  /**
+   * The request as OTLP protobuf, when the queue stores encoded bytes (the
+   * durable queue): the exporter sends these bytes as they are, and `data`
+   * is decoded from them only when needed (JSON encoding, splitting).
+   */
+  readonly encoded?: Uint8Array;
   /** Spans / data points / log records in data. */
   readonly items: number;
   /** When it was enqueued (ms since the epoch), for the batch timeout. */
@@ -63,14 +74,37 @@ export interface ExportQueue {
   ack(entries: readonly QueueEntry[]): void;
   /** The entries go back to the front of their signal's queue, in the given order. */
   nack(entries: readonly QueueEntry[]): void;
-  /** Held entries and items (waiting and taken), for one signal or all. */
-  size(signal?: Signal): { entries: number; items: number };
+  /** Held entries and items (waiting and taken), for one signal or all; bytes for a queue that counts them. */
+  size(signal?: Signal): { entries: number; items: number; bytes?: number };
+  /** A durable queue's own figures (for its self-metrics). */
+  durableStats?(signal: Signal): DurableQueueStats;
   /** Releases resources (a durable queue closes its file). Idempotent. */
   close(): void;
+}
+
+/** Figures of a durable queue, per signal; the counters are totals since the process started. */
+export interface DurableQueueStats {
+  /** Bytes of the signal's files on disk. */
+  bytes: number;
+  /** Entries held (waiting or being sent). */
+  entries: number;
+  /** enqueuedAt of the oldest held entry. */
+  oldestAt: number | undefined;
+  /** Items handed out again after a restart (they may have been delivered before it). */
+  redeliveredItems: number;
+  /** Items in records found corrupt or torn at start-up and set aside. */
+  corruptItems: number;
+  /** Records found corrupt or torn (an unreadable record counts one, its items unknown). */
+  corruptRecords: number;
+  /** Items dropped because they waited longer than the configured maximum age. */
+  expiredItems: number;
+  /** Offers refused because a write failed (disk full, I/O error). */
+  writeErrors: number;
 }
 
 /** How much of the capacity a signal uses, in the queue's sizer units. */
 export function queueUsage(queue: ExportQueue, signal: Signal): number {
   const s = queue.size(signal);
+  if (queue.sizer === 'bytes') return s.bytes ?? 0;
   return queue.sizer === 'items' ? s.items : s.entries;
 }

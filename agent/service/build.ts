@@ -43,7 +43,12 @@ export interface BuiltPipeline {
   selfMetricsTarget: Consumer;
 }
 
-export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipeline {
+export interface BuildOptions {
+  /** When the service's shutdown must be done (ms since the epoch), once it began. */
+  shutdownDeadlineAt?: () => number | undefined;
+}
+
+export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: BuildOptions = {}): BuiltPipeline {
   const { config, baseDir } = loaded;
   const components: Component[] = [];
   const extensions = new Map<string, unknown>();
@@ -69,7 +74,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger): BuiltPipe
   if (config.exporters.otlp) {
     // Leave the admin server and the rest of shutdown a little of the deadline.
     const shutdownDeadlineMs = Math.max(100, config.service.shutdown_timeout - 500);
-    exporter = new OtlpExporter(config.exporters.otlp, { shutdownDeadlineMs });
+    exporter = new OtlpExporter(config.exporters.otlp, { shutdownDeadlineMs, shutdownDeadlineAt: opts.shutdownDeadlineAt });
     components.push(exporter);
     for (const signal of ['traces', 'metrics', 'logs'] as const) router.subscribe(signal, exporter);
   } else {

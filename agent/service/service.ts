@@ -36,6 +36,8 @@ export class Service {
   /** Feeds the agent's own metrics into the local store, so rules can watch the agent too. */
   private readonly selfScrape = new SelfScrape(SELF_SCRAPE_INTERVAL_MS);
   private stopping?: Promise<void>;
+  /** When shutdown must be done, less a margin for the components after the exporter (set when it begins). */
+  private shutdownDeadlineAt?: number;
 
   constructor(private readonly loaded: LoadedConfig, opts: ServiceOptions = {}) {
     const { config } = loaded;
@@ -81,7 +83,7 @@ export class Service {
     // Before anything starts: an unusable storage.dir is one clear error naming it (exit 1).
     prepareStorageDir(host.storageDir);
     await this.admin.start();
-    this.pipeline = buildComponents(this.loaded, this.logger);
+    this.pipeline = buildComponents(this.loaded, this.logger, { shutdownDeadlineAt: () => this.shutdownDeadlineAt });
     for (const [id, ext] of this.pipeline.extensions) this.extensions.set(id, ext);
     this.selfScrape.setTarget(this.pipeline.selfMetricsTarget);
     for (const component of this.pipeline.components) {
@@ -107,6 +109,7 @@ export class Service {
 
   private async doShutdown(): Promise<void> {
     this.state = 'stopping';
+    this.shutdownDeadlineAt = Date.now() + Math.max(100, this.loaded.config.service.shutdown_timeout - 500);
     for (const component of [...this.started].reverse()) {
       try {
         await component.shutdown();

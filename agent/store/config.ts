@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
+import { storeWalConfigSchema } from './wal/config';
 
 export const storeConfigSchema = z.strictObject({
   /** How long samples are kept; older chunks and series are dropped by compaction. */
@@ -33,6 +34,8 @@ export const storeConfigSchema = z.strictObject({
   max_future: durationSchema().default(600_000),
   /** How often retention compaction runs. */
   compaction_interval: durationSchema().default(60_000).refine((ms) => ms >= 1000, 'must be at least 1s'),
+  /** Persistence of the history across restarts (agent/store/wal). */
+  wal: storeWalConfigSchema.prefault({}),
 }).superRefine((c, ctx) => {
   if (c.reserved_series !== undefined && c.reserved_series >= c.max_series) {
     ctx.addIssue({ code: 'custom', path: ['reserved_series'], message: `must be less than max_series (${c.max_series})` });

@@ -17,6 +17,17 @@ const NO_STALE: readonly number[] = Object.freeze([]) as readonly number[];
 
 export type AppendResult = 'ok' | 'duplicate' | 'out_of_order';
 
+/** A series' whole sample state, for the store's checkpoint (agent/store/wal). */
+export interface SeriesState {
+  chunks: readonly XorChunk[];
+  headT: Float64Array;
+  headV: Float64Array;
+  lastT: number;
+  lastSampleT: number;
+  lastV: number;
+  staleT: readonly number[];
+}
+
 export interface SeriesWindow {
   t: Float64Array;
   v: Float64Array;
@@ -128,6 +139,35 @@ export class MemSeries {
     this.lastSampleT = t;
     this.lastV = v;
     return 'ok';
+  }
+
+  /** The state to checkpoint: the head is copied, chunks and markers are immutable and shared. */
+  exportState(): SeriesState {
+    const cap = this.capacity;
+    return {
+      chunks: this.chunks,
+      headT: this.head.slice(0, this.headN),
+      headV: this.head.slice(cap, cap + this.headN),
+      lastT: this.lastT,
+      lastSampleT: this.lastSampleT,
+      lastV: this.lastV,
+      staleT: this.staleT,
+    };
+  }
+
+  /** Restores a checkpointed state into a fresh series (replay, before any append). */
+  importState(s: SeriesState): void {
+    const n = Math.min(s.headT.length, CHUNK_SAMPLES);
+    const cap = Math.max(INITIAL_HEAD_CAPACITY, n);
+    this.head = new Float64Array(2 * cap);
+    this.head.set(s.headT.subarray(0, n), 0);
+    this.head.set(s.headV.subarray(0, n), cap);
+    this.headN = n;
+    this.chunks = s.chunks.length ? s.chunks : NO_CHUNKS;
+    this.staleT = s.staleT.length ? s.staleT : NO_STALE;
+    this.lastT = s.lastT;
+    this.lastSampleT = s.lastSampleT;
+    this.lastV = s.lastV;
   }
 
   /** Records a staleness marker; false when it is not newer than the newest sample/marker. */

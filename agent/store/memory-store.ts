@@ -57,6 +57,18 @@ export interface BudgetedAppender extends Appender {
   beginRequest(): void;
 }
 
+/**
+ * Told about every change the store accepts, in order, so that replaying
+ * the same calls rebuilds the same state: the write-ahead log's hook
+ * (agent/store/wal). Series are named by their id, stable across restarts.
+ */
+export interface StoreWriteListener {
+  seriesCreated(id: number, labels: Labels): void;
+  sampleAppended(id: number, t: number, v: number): void;
+  markedStale(id: number, t: number): void;
+  metadataSet(metricName: string, meta: MetricMetadata): void;
+}
+
 /** The subset of a pino logger the store uses (warnings about refused samples). */
 export interface StoreLogger {
   warn(obj: object, msg: string): void;
@@ -152,6 +164,7 @@ export class MemoryStore implements Querier, Appender {
   /** Series at the top of maxSeries only ALERTS / ALERTS_FOR_STATE may take (1 %, at most 1000). */
   readonly alertsReserve: number;
   private nextId = 1;
+  private listener: StoreWriteListener | undefined;
   /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
   private generation = 0;
   /** Matcher results in label order, per matcher set (rules ask the same selectors again and again). */
@@ -227,6 +240,7 @@ export class MemoryStore implements Querier, Appender {
       this.refuse('out_of_order', labels);
       return false;
     }
+    if (r === 'ok') this.listener?.sampleAppended(s.id, t, v);
     return true;
   }
 
@@ -266,11 +280,39 @@ export class MemoryStore implements Querier, Appender {
       const limited = applyLabelLimits(labels, this.labelLimits);
       if (limited.truncated > 0) s = this.lookup(labelsHash(limited.labels), limited.labels);
     }
-    s?.markStale(t);
+    if (s?.markStale(t)) this.listener?.markedStale(s.id, t);
   }
 
   setMetadata(metricName: string, meta: MetricMetadata): void {
     this.meta.set(metricName, { type: meta.type, help: meta.help, unit: meta.unit });
+    this.listener?.metadataSet(metricName, meta);
+  }
+
+  // ---- persistence hook (agent/store/wal): nothing here counts, logs or notifies ----
+
+  /** Sets (or clears) the listener told about every accepted change. */
+  setWriteListener(listener: StoreWriteListener | undefined): void {
+    this.listener = listener;
+  }
+
+  /** Every series (id, labels, state), for a checkpoint. */
+  persistedSeries(): IterableIterator<MemSeries> {
+    return this.series();
+  }
+
+  /**
+   * The series with these labels, created when missing with the given id (kept
+   * from the run that wrote it) if that keeps ids increasing (the postings
+   * lists rely on it), else with a fresh one: the caller compares s.id.
+   * Undefined beyond max_series. For replay only.
+   */
+  restoreSeries(id: number, labels: Labels): MemSeries | undefined {
+    const hash = labelsHash(labels);
+    const existing = this.lookup(hash, labels);
+    if (existing) return existing;
+    if (this.count >= this.maxSeries) return undefined;
+    if (id >= this.nextId) this.nextId = id;
+    return this.createSeries(hash, labels);
   }
 
   // ---- Querier ----
@@ -434,6 +476,7 @@ export class MemoryStore implements Querier, Appender {
     this.index.add(s);
     this.count++;
     this.generation++;
+    this.listener?.seriesCreated(s.id, s.labels);
     return s;
   }
 

@@ -12,6 +12,8 @@ import type { StoreConfig } from './config';
 import { MemoryStore, type RefusalReason } from './memory-store';
 import { storeMetricsText, type CompactionTotals } from './self-metrics';
 import type { Labels } from './types';
+import path from 'node:path';
+import { StoreWal, walMetricsText } from './wal';
 
 export interface StoreComponentOptions {
   /** Clock (ms) for the store, the engine and compaction; default Date.now. */
@@ -29,6 +31,8 @@ export class StoreComponent implements Component {
   private timer: NodeJS.Timeout | undefined;
   private readonly compaction: CompactionTotals = { runs: 0, droppedSeries: 0, droppedChunks: 0 };
   private host: Host | undefined;
+  /** The write-ahead log (store.wal.enabled), opened at start: the history comes back before anything is accepted. */
+  wal: StoreWal | undefined;
 
   constructor(private readonly config: StoreConfig, private readonly opts: StoreComponentOptions = {}) {
     this.store = new MemoryStore({
@@ -55,7 +59,17 @@ export class StoreComponent implements Component {
   async start(host: Host): Promise<void> {
     if (this.timer) return;
     this.host = host;
-    host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction));
+    if (this.config.wal.enabled) {
+      const dir = path.join(host.storageDir, 'store-wal');
+      const wal = new StoreWal(this.store, dir, this.config.wal, host.logger.child({ component: 'store' }));
+      try {
+        wal.open((this.opts.now ?? Date.now)());
+      } catch (err) {
+        throw new Error(`store.wal: cannot restore from ${dir}: ${(err as Error).message}`);
+      }
+      this.wal = wal;
+    }
+    host.registerMetricsSource(() => storeMetricsText(this.store, this.compaction) + (this.wal ? walMetricsText(this.wal.stats()) : ''));
     this.timer = setInterval(() => this.compactNow(), this.config.compaction_interval);
     this.timer.unref();
   }
@@ -72,5 +86,6 @@ export class StoreComponent implements Component {
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.wal?.close();
   }
 }

@@ -17,9 +17,20 @@ export const otlpExporterConfigSchema = z.strictObject({
   /** Per-request timeout; 0: none (as in the Collector). */
   timeout: durationSchema().default(10_000),
   sending_queue: z.strictObject({
-    /** What queue_size counts: items (spans, data points, log records) or requests as received. */
+    /**
+     * disk: a durable queue under storage.dir (survives SIGKILL and restarts; bounded by max_bytes);
+     * memory: the in-memory queue (bounded by queue_size; lost on exit).
+     */
+    storage: z.enum(['disk', 'memory']).default('disk'),
+    /** disk: bytes on disk all signals together may use; beyond, the receiver answers 503 (retryable). */
+    max_bytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /** disk: entries older than this are dropped (counted) instead of sent; 0: no limit. */
+    max_age: durationSchema().default(0),
+    /** disk: how often written entries are fdatasync'ed in the background (power-loss window); 0: never. */
+    sync_interval: durationSchema().default(1000),
+    /** memory: what queue_size counts: items (spans, data points, log records) or requests as received. */
     sizer: z.enum(['items', 'requests']).default('items'),
-    /** Capacity of each signal's queue, in sizer units; when full the receiver answers 503 (retryable). */
+    /** memory: capacity of each signal's queue, in sizer units; when full the receiver answers 503 (retryable). */
     queue_size: z.number().int().positive().default(20_000),
     /** Batches of one signal in flight at once; 1 keeps delivery in order. */
     num_consumers: z.number().int().min(1).max(16).default(1),

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { countItems, formatItemCount } from '../../otlp/count';
 import type { Signal, SignalData } from '../../otlp/model';
 import type { OtlpExporterConfig } from './config';
-import { encodeBody, requestHeaders, type EncodedRequest } from './encode';
+import { encodePayloads, requestHeaders, type EncodedRequest, type RequestPayload } from './encode';
 import { PermanentSendError, RetriesExhaustedError, ShutdownAbortError } from './errors';
 import { withRetries, type RetrySettings } from './retry';
 import { sendOnce, signalUrl, UpstreamClient } from './send';
@@ -59,17 +59,17 @@ export class Delivery {
    * Sends a batch (the requests of the queue entries taken together, `items`
    * items in all); resolves with how many items a shutdown abort left undelivered.
    */
-  async deliver<S extends Signal>(signal: S, requests: readonly SignalData[S][], items: number): Promise<number> {
+  async deliver<S extends Signal>(signal: S, requests: readonly RequestPayload<S>[], items: number): Promise<number> {
     const max = this.opts.config.batch.send_batch_max_size;
     // A batch only exceeds the max when one request alone does: take() stops at send_batch_size <= max.
-    const parts: (readonly SignalData[S][])[] = max > 0 && items > max
-      ? splitRequest(signal, mergeRequests(signal, requests), max).map((p) => [p])
+    const parts: (readonly RequestPayload<S>[])[] = max > 0 && items > max
+      ? splitRequest(signal, mergeRequests(signal, requests.map((r) => r.data)), max).map((p) => [{ data: p }])
       : [requests];
     for (let i = 0; i < parts.length; i++) {
-      const partItems = parts.length === 1 ? items : countItems(signal, parts[i][0]);
+      const partItems = parts.length === 1 ? items : countItems(signal, parts[i][0].data);
       if ((await this.deliverPart(signal, parts[i], partItems)) === 'aborted') {
         let left = partItems;
-        for (let j = i + 1; j < parts.length; j++) left += countItems(signal, parts[j][0]);
+        for (let j = i + 1; j < parts.length; j++) left += countItems(signal, parts[j][0].data);
         return left;
       }
     }
@@ -81,13 +81,13 @@ export class Delivery {
     this.client.close();
   }
 
-  private async deliverPart<S extends Signal>(signal: S, requests: readonly SignalData[S][], items: number): Promise<PartOutcome> {
+  private async deliverPart<S extends Signal>(signal: S, requests: readonly RequestPayload<S>[], items: number): Promise<PartOutcome> {
     const { config, logger, telemetry, cancel } = this.opts;
     const url = this.urls[signal];
     const what = formatItemCount(signal, items);
     let req: EncodedRequest;
     try {
-      req = { body: await encodeBody(signal, requests, config), headers: this.headers };
+      req = { body: await encodePayloads(signal, requests, config), headers: this.headers };
     } catch (err) {
       telemetry.dropped(signal, items, 'rejected');
       logger.error({ signal, items, endpoint: url, err: (err as Error).message }, `cannot encode ${what} for ${url}: ${(err as Error).message}; dropped`);

@@ -51,6 +51,25 @@ export async function encodeBody<S extends Signal>(
   return [await gzip(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))];
 }
 
+/** A queued request: decoded, and possibly already encoded as protobuf (the durable queue stores bytes). */
+export interface RequestPayload<S extends Signal = Signal> {
+  readonly data: SignalData[S];
+  readonly encoded?: Uint8Array;
+}
+
+/**
+ * The body for queued requests: protobuf bytes a durable queue stored are
+ * sent as they are (never decoded); anything else goes through encodeBody.
+ */
+export async function encodePayloads<S extends Signal>(
+  signal: S, payloads: readonly RequestPayload<S>[], config: Pick<OtlpExporterConfig, 'encoding' | 'compression'>,
+): Promise<Uint8Array[]> {
+  if (config.encoding !== 'proto' || !payloads.every((p) => p.encoded)) return encodeBody(signal, payloads.map((p) => p.data), config);
+  const chunks = payloads.map((p) => p.encoded!);
+  if (config.compression !== 'gzip') return chunks;
+  return [await gzip(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))];
+}
+
 function joinJson<S extends Signal>(signal: S, requests: readonly SignalData[S][]): string {
   if (requests.length === 1) return encodeJsonRequest(signal, requests[0]);
   const field = RESOURCES_FIELD[signal];

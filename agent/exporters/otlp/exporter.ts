@@ -10,11 +10,12 @@
  * the deadline aborts what is still in flight: undelivered data is counted and
  * logged as lost, or, with a durable queue, left in it for the next start.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { RetryableError, type Component, type Consumer, type Host } from '../../component/component';
 import { countItems, formatItemCount } from '../../otlp/count';
 import { SIGNALS, type Signal, type SignalData } from '../../otlp/model';
-import { MemoryQueue, type ExportQueue, type QueueEntry } from '../../queue';
+import { DiskQueue, MemoryQueue, type ExportQueue, type QueueEntry } from '../../queue';
 import type { OtlpExporterConfig } from './config';
 import { Delivery } from './delivery';
 import { signalUrl } from './send';
@@ -26,10 +27,19 @@ export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 export interface OtlpExporterOptions {
   /** Component id for logs and the `exporter` metric attribute (default "otlp"). */
   id?: string;
-  /** The queue to use (default: a MemoryQueue sized by sending_queue); the exporter closes it at shutdown. */
+  /**
+   * The queue to use (default: per sending_queue.storage, a DiskQueue under
+   * <storage.dir>/queue/<id> or a MemoryQueue); the exporter closes it at shutdown.
+   */
   queue?: ExportQueue;
   /** How long shutdown() may spend flushing when not given a deadline (the service passes its shutdown_timeout). */
   shutdownDeadlineMs?: number;
+  /**
+   * When the whole service's shutdown must be done (ms since the epoch), if
+   * it began: components stopped before the exporter used part of the time,
+   * so this beats shutdownDeadlineMs (the service passes it).
+   */
+  shutdownDeadlineAt?: () => number | undefined;
   /** Jitter source for retry delays (tests). */
   random?: () => number;
 }
@@ -43,7 +53,8 @@ interface Running {
 
 export class OtlpExporter implements Component, Consumer {
   readonly id: string;
-  private readonly queue: ExportQueue;
+  /** Set at construction (memory, or given), or at start (disk: the folder comes with the host). */
+  private queue: ExportQueue | undefined;
   private readonly wakeups: Record<Signal, Wakeup> = { traces: new Wakeup(), metrics: new Wakeup(), logs: new Wakeup() };
   /** Aborted at the shutdown deadline: in-flight sends and retry waits stop. */
   private readonly abort = new AbortController();
@@ -58,13 +69,29 @@ export class OtlpExporter implements Component, Consumer {
 
   constructor(private config: OtlpExporterConfig, private readonly opts: OtlpExporterOptions = {}) {
     this.id = opts.id ?? 'otlp';
-    this.queue = opts.queue ?? new MemoryQueue(config.sending_queue.queue_size, { sizer: config.sending_queue.sizer });
+    const q = config.sending_queue;
+    this.queue = opts.queue ?? (q.storage === 'memory' ? new MemoryQueue(q.queue_size, { sizer: q.sizer }) : undefined);
+  }
+
+  /** The durable queue in storage.dir; recovers what an earlier run left (and reports corruption) before accepting. */
+  private openDiskQueue(host: Host, logger: Logger): ExportQueue {
+    const q = this.config.sending_queue;
+    const dir = path.join(host.storageDir, 'queue', this.id);
+    try {
+      return new DiskQueue({
+        dir, maxBytes: q.max_bytes, maxAgeMs: q.max_age, syncIntervalMs: q.sync_interval, logger,
+        onExpired: (signal, items) => this.running?.telemetry.dropped(signal, items, 'expired'),
+      });
+    } catch (err) {
+      throw new Error(`exporters.otlp.sending_queue: cannot open the disk queue in ${dir}: ${(err as Error).message}`);
+    }
   }
 
   async start(host: Host): Promise<void> {
     if (this.stopped) throw new Error(`exporter ${this.id} was shut down and cannot be started again`);
     if (this.running) throw new Error(`exporter ${this.id} is already started`);
     const logger = host.logger.child({ component: `exporter/${this.id}` });
+    this.queue ??= this.openDiskQueue(host, logger);
     const telemetry = new ExporterTelemetry(host.meter, this.queue, this.id);
     const delivery = new Delivery({ config: this.config, logger, telemetry, cancel: this.abort.signal, random: this.opts.random });
     const workers: Promise<void>[] = [];
@@ -75,22 +102,23 @@ export class OtlpExporter implements Component, Consumer {
     this.accepting = true;
     logger.info({
       endpoint: this.config.endpoint, encoding: this.config.encoding, compression: this.config.compression,
-      queue_size: this.queue.capacity, sizer: this.queue.sizer, durable: this.queue.durable,
+      queue_capacity: this.queue.capacity, sizer: this.queue.sizer, durable: this.queue.durable,
     }, `exporting to ${this.config.endpoint}`);
   }
 
   async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
-    if (!this.accepting || !this.running) {
+    if (!this.accepting || !this.running || !this.queue) {
       throw new RetryableError(`exporter ${this.id} is ${this.stopped ? 'shutting down' : 'not started yet'}; retry later`);
     }
     const items = countItems(signal, data);
     if (!this.queue.offer(signal, data, items)) {
       this.running.telemetry.refused(signal, items);
+      const limit = this.queue.sizer === 'bytes' ? `sending_queue.max_bytes ${this.queue.capacity}` : `sending_queue.queue_size ${this.queue.capacity} ${this.queue.sizer}`;
       throw new RetryableError(
-        `exporter ${this.id}: the ${signal} queue is full (sending_queue.queue_size ${this.queue.capacity} ${this.queue.sizer}); ` +
+        `exporter ${this.id}: the ${signal} queue is full or cannot be written (${limit}); ` +
         `the upstream ${this.config.endpoint} is slow or down, retry later`);
     }
-    const p = this.queue.pending(signal);
+    const p = this.queue!.pending(signal);
     // A first entry starts the batch timer; a full batch goes now.
     if (p.entries === 1 || p.items >= this.config.batch.send_batch_size) this.wakeups[signal].wakeAll();
   }
@@ -114,7 +142,9 @@ export class OtlpExporter implements Component, Consumer {
 
   /** Stops accepting, flushes what is queued until the deadline, then gives up on the rest. Idempotent. */
   shutdown(deadlineMs?: number): Promise<void> {
-    this.stopped ??= this.stop(deadlineMs ?? this.opts.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+    const at = this.opts.shutdownDeadlineAt?.();
+    const budget = deadlineMs ?? (at !== undefined ? Math.max(100, at - Date.now()) : this.opts.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+    this.stopped ??= this.stop(budget);
     return this.stopped;
   }
 
@@ -123,14 +153,14 @@ export class OtlpExporter implements Component, Consumer {
     const { send_batch_size: batchSize, timeout } = this.config.batch;
     for (;;) {
       if (this.abort.signal.aborted) return undefined;
-      const p = this.queue.pending(signal);
+      const p = this.queue!.pending(signal);
       if (p.entries === 0) {
         if (this.flushing) return undefined;
         await this.wakeups[signal].wait();
         continue;
       }
       const age = Date.now() - (p.oldestAt ?? 0);
-      if (this.flushing || p.items >= batchSize || age >= timeout) return this.queue.take(signal, batchSize);
+      if (this.flushing || p.items >= batchSize || age >= timeout) return this.queue!.take(signal, batchSize);
       await this.wakeups[signal].wait(timeout - age);
     }
   }
@@ -149,19 +179,19 @@ export class OtlpExporter implements Component, Consumer {
     for (const e of entries) items += e.items;
     let undelivered = 0;
     try {
-      undelivered = await delivery.deliver(signal, entries.map((e) => e.data), items);
+      undelivered = await delivery.deliver(signal, entries, items);
     } catch (err) {
       // Only splitting a malformed request built in code could throw here; a consumer must survive it.
       telemetry.dropped(signal, items, 'rejected');
       logger.error({ signal, items, err: (err as Error).message }, `cannot batch ${formatItemCount(signal, items)}: ${(err as Error).message}; dropped`);
     }
     if (undelivered === 0) {
-      this.queue.ack(entries);
-    } else if (this.queue.durable) {
+      this.queue!.ack(entries);
+    } else if (this.queue!.durable) {
       // The whole batch is sent again at the next start (parts already delivered may arrive twice: at-least-once).
-      this.queue.nack(entries);
+      this.queue!.nack(entries);
     } else {
-      this.queue.ack(entries);
+      this.queue!.ack(entries);
       telemetry.dropped(signal, undelivered, 'shutdown');
       this.lost[signal] += undelivered;
     }
@@ -171,7 +201,7 @@ export class OtlpExporter implements Component, Consumer {
     this.accepting = false;
     const running = this.running;
     if (!running) {
-      this.queue.close();
+      this.queue?.close();
       return;
     }
     this.flushing = true;
@@ -199,21 +229,22 @@ export class OtlpExporter implements Component, Consumer {
       }
     }
     running.delivery.close();
-    this.queue.close();
+    this.queue!.close();
     running.logger.info({ outcome }, outcome === 'flushed' ? 'exporter stopped, queue flushed' : 'exporter stopped at the shutdown deadline');
   }
 
   /** After the deadline (consumers stopped, in-flight batches settled): what waits is lost (memory queue) or stays (durable queue). */
   private settleLeftovers(): void {
     for (const signal of SIGNALS) {
-      const p = this.queue.pending(signal);
+      const p = this.queue!.pending(signal);
       if (p.entries === 0) continue;
-      if (this.queue.durable) {
+      if (this.queue!.durable) {
         this.kept[signal] = p.items;
+        this.running!.telemetry.leftForNextStart(signal, p.items);
         continue;
       }
-      const left = this.queue.take(signal, Number.MAX_SAFE_INTEGER);
-      this.queue.ack(left);
+      const left = this.queue!.take(signal, Number.MAX_SAFE_INTEGER);
+      this.queue!.ack(left);
       this.running!.telemetry.dropped(signal, p.items, 'shutdown');
       this.lost[signal] += p.items;
     }

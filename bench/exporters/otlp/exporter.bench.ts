@@ -71,7 +71,7 @@ async function throughExporter(
   const exporter = new OtlpExporter(otlpExporterConfigSchema.parse({
     endpoint: url, encoding, compression,
     batch: { timeout: '5ms', send_batch_size: 8192 },
-    sending_queue: { queue_size: 32_768 },
+    sending_queue: { storage: 'memory', queue_size: 32_768 },
   }));
   await exporter.start(host);
   const started = Date.now();

@@ -6,6 +6,16 @@ import { SIGNALS, type Signal, type SignalData } from '../../../agent/otlp/model
 const req = <S extends Signal>(signal: S): SignalData[S] => ({ traces: { resourceSpans: [] }, metrics: { resourceMetrics: [] }, logs: { resourceLogs: [] } })[signal] as SignalData[S];
 
 describe('MemoryQueue', () => {
+  it('holds encoded bytes: changing the offered request afterwards changes nothing queued', () => {
+    const q = new MemoryQueue(10);
+    const data = { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'original', traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2) }] }] }] } as unknown as SignalData['traces'];
+    q.offer('traces', data, 1);
+    (data.resourceSpans[0].scopeSpans[0].spans[0] as { name: string }).name = 'mutated';
+    const [e] = q.take('traces', 10);
+    assert.ok(e.encoded && e.encoded.byteLength > 0);
+    assert.equal((e.data as SignalData['traces']).resourceSpans[0].scopeSpans[0].spans[0].name, 'original');
+  });
+
   it('sizer requests: refuses offers beyond capacity, counting taken entries as held', () => {
     const q = new MemoryQueue(2, { sizer: 'requests' });
     assert.ok(q.offer('traces', req('traces'), 5));

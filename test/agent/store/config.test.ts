@@ -26,6 +26,8 @@ function problemsOf(file: string): string[] {
   assert.fail(`${file} should not load`);
 }
 
+const WAL_DEFAULTS = { enabled: true, flush_interval: 200, checkpoint_interval: 300_000, fsync: false, max_buffer_bytes: 64 << 20 };
+
 describe('store config', () => {
   it('testdata holds good and bad files, and the test covers each', () => {
     assert.deepEqual(readdirSync(TESTDATA).filter((f) => f.endsWith('.yaml')).sort(), [
@@ -34,11 +36,11 @@ describe('store config', () => {
   });
 
   it('defaults.yaml: 1h retention, 100 000 series, 5m lookback, compaction every minute', () => {
-    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000 });
+    assert.deepEqual(load('defaults.yaml').store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000, wal: WAL_DEFAULTS });
   });
 
   it('a config without a store section gets the same defaults', () => {
-    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000 });
+    assert.deepEqual(parseConfigText('{}', 'empty.yaml', {}).store, { retention: 3600_000, max_series: 100_000, lookback_delta: 300_000, compaction_interval: 60_000, label_limit: 64, label_name_length_limit: 256, label_value_length_limit: 2048, max_label_bytes: 64 * 1024 * 1024, max_future: 600_000, max_new_series_per_request: 10_000, wal: WAL_DEFAULTS });
   });
 
   it('full.yaml: every key is read', () => {
@@ -46,6 +48,7 @@ describe('store config', () => {
       retention: 9000_000, max_series: 250_000, lookback_delta: 120_000, compaction_interval: 30_000, reserved_series: 50_000,
       label_limit: 40, label_name_length_limit: 128, label_value_length_limit: 1024, max_label_bytes: 1_000_000, max_future: 300_000,
       max_new_series_per_request: 5000,
+      wal: { enabled: false, flush_interval: 1000, checkpoint_interval: 600_000, fsync: true, max_buffer_bytes: 1 << 20 },
     });
   });
 

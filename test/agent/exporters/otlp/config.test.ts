@@ -26,7 +26,7 @@ describe('exporters.otlp config', () => {
       headers: {},
       compression: 'gzip',
       timeout: 10_000,
-      sending_queue: { sizer: 'items', queue_size: 20_000, num_consumers: 1 },
+      sending_queue: { storage: 'disk', max_bytes: 256 * 1024 * 1024, max_age: 0, sync_interval: 1000, sizer: 'items', queue_size: 20_000, num_consumers: 1 },
       batch: { send_batch_size: 8192, send_batch_max_size: 0, timeout: 200 },
       retry_on_failure: { enabled: true, initial_interval: 1000, max_interval: 30_000, max_elapsed_time: 300_000, multiplier: 1.5, randomization_factor: 0.5 },
     });
@@ -40,7 +40,7 @@ describe('exporters.otlp config', () => {
       headers: { 'x-scope-orgid': 'team-a', authorization: 'Bearer s3cret' },
       compression: 'none',
       timeout: 5000,
-      sending_queue: { sizer: 'requests', queue_size: 200, num_consumers: 2 },
+      sending_queue: { storage: 'memory', max_bytes: 64 * 1024 * 1024, max_age: 3_600_000, sync_interval: 0, sizer: 'requests', queue_size: 200, num_consumers: 2 },
       batch: { send_batch_size: 1024, send_batch_max_size: 2048, timeout: 1000 },
       retry_on_failure: { enabled: true, initial_interval: 500, max_interval: 10_000, max_elapsed_time: 120_000, multiplier: 2, randomization_factor: 0.2 },
     });

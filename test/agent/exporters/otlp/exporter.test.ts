@@ -21,12 +21,14 @@ import { asJson, logs, metrics, spanNames, spans } from './fixtures';
 
 type Line = Record<string, unknown>;
 
+/** The in-memory queue unless the test asks for `sending_queue.storage: disk` (test/agent/exporters/otlp/durable.test.ts). */
 function config(endpoint: string, extra: Record<string, unknown> = {}) {
   return otlpExporterConfigSchema.parse({
     endpoint,
     batch: { timeout: '20ms' },
     retry_on_failure: { initial_interval: '20ms', max_interval: '100ms' },
     ...extra,
+    sending_queue: { storage: 'memory', ...(extra.sending_queue as object | undefined) },
   });
 }
 

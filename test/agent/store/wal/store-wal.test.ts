@@ -172,7 +172,7 @@ describe('store WAL', () => {
 
   it('max_buffer_bytes: beyond it samples are left out of the log (counted), the store keeps them', async () => {
     const a = opened({}, { max_buffer_bytes: 65536 });
-    for (let k = 0; k < 5000; k++) a.store.append({ __name__: 'c' }, T0 + k * 1000, k);
+    for (let k = 0; k < 5000; k++) a.store.append({ __name__: 'c' }, T0 + k * 100, k);
     const stats = a.wal.stats();
     assert.ok(stats.droppedRecords > 0, `dropped ${stats.droppedRecords}`);
     assert.ok(stats.bufferedBytes <= 65536 + 64);

@@ -69,7 +69,9 @@ describe('OTLP exporter with the durable queue', function () {
     const b = host(a.storageDir);
     await started(b);
     await waitFor(() => spanNames(sink.of('traces')).length >= 5, { what: 'the kept spans upstream' });
-    assert.deepEqual(spanNames(sink.of('traces')), ['s0', 's1', 's2', 's3', 's4'], 'in their original order');
+    // At-least-once: a retry the first exporter aborted at its deadline may still reach the sink after the
+    // outage script was cleared, so duplicates are allowed; order (by first arrival) and completeness are not.
+    assert.deepEqual([...new Set(spanNames(sink.of('traces')))], ['s0', 's1', 's2', 's3', 's4'], 'in their original order');
     assert.equal(await metric(b, 'lookout_queue_redelivered_items'), 5);
     await waitFor(async () => (await metric(b, 'lookout_queue_entries')) === 0, { what: 'queue drained' });
   });

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Component, Host } from '../component/component';
 import { Delivery, DEFAULT_DELIVERY, type DeliverySettings } from '../notify/delivery';
 import { EmailIntegration } from '../notify/email';
+import { LOG_RECEIVER, LogIntegration } from '../notify/log';
 import type { FetchFn } from '../notify/http';
 import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
@@ -35,6 +36,7 @@ import { Silences } from './silence';
 import { TimeIntervals } from './timeinterval';
 import { realClock, realTimers, type Clock, type Timers, type TimerHandle } from './timer';
 import type { AlertSink, PostableAlert } from './types';
+import { externalUrlFor } from './external-url';
 
 export interface NotifierOptions {
   /** The clock group timers, silences and resolve times read (tests inject a fake one). */
@@ -47,6 +49,17 @@ export interface NotifierOptions {
   /** Retry/timeout/breaker settings of every delivery (tests shorten them). */
   delivery?: Partial<DeliverySettings>;
 }
+
+/**
+ * The route used when alerting has no route and no Alertmanager: everything
+ * goes to the built-in `log` receiver, one line per alertname group. Short
+ * waits: a line on stdout costs nothing, and a user watching the console
+ * should see an alert within seconds of it firing.
+ */
+export const BUILTIN_LOG_ROUTE = {
+  receiver: LOG_RECEIVER, group_by: ['alertname'], group_wait: 5_000, group_interval: 60_000, repeat_interval: 4 * 3600_000,
+  matchers: [], continue: false, mute_time_intervals: [], active_time_intervals: [], routes: [],
+};
 
 /** GET /api/v2/alerts query: Alertmanager's filter, active, silenced, inhibited and receiver parameters. */
 export interface AlertFilter {
@@ -62,6 +75,8 @@ export interface AlertFilter {
 export interface TestAlertResult {
   labels: Record<string, string>;
   receivers: string[];
+  /** Set when the alert reached no integration and no Alertmanager: nobody was told. */
+  warning?: string;
   routes: { receiver: string; route: string; groupKey: string; groupBy: string[]; continue: boolean }[];
   alertmanagers: number;
 }
@@ -101,6 +116,8 @@ export class Notifier implements Component, AlertSink {
   private metrics?: AlertingMetrics;
   private inhibitor?: Inhibitor;
   private startedAt = 0;
+  /** Integrations per receiver name (alerts/test tells a receiver without any apart). */
+  private integrationCount = new Map<string, number>();
   private started = false;
   private stopped = false;
 
@@ -111,15 +128,17 @@ export class Notifier implements Component, AlertSink {
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     if (config.route) this.root = new Route(config.route);
+    else if (this.builtinLog) this.root = new Route(BUILTIN_LOG_ROUTE);
   }
 
-  /** True when a route and receivers are configured (otherwise only forwarding happens). */
+  /** True when alerts are routed to receivers (the configured route, or the built-in log receiver). */
   get routing(): boolean {
     return this.root !== undefined;
   }
 
-  private externalURL(): string {
-    return this.config.external_url ?? 'http://localhost:9464';
+  /** No route and no Alertmanager configured: alerts go to the built-in `log` receiver (stdout). */
+  get builtinLog(): boolean {
+    return !this.config.route && this.config.alertmanagers.length === 0;
   }
 
   private buildIntegrations(): Map<string, Integration[]> {
@@ -147,7 +166,10 @@ export class Notifier implements Component, AlertSink {
     this.startedAt = this.now();
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
     const receivers = new Map<string, ReceiverRuntime>();
-    for (const [name, integrations] of this.buildIntegrations()) {
+    const integrationsByReceiver = this.buildIntegrations();
+    if (this.builtinLog) integrationsByReceiver.set(LOG_RECEIVER, [new LogIntegration(host.logger.child({ component: 'alerting/log' }))]);
+    this.integrationCount = new Map([...integrationsByReceiver].map(([name, list]) => [name, list.length]));
+    for (const [name, integrations] of integrationsByReceiver) {
       receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, telemetry, this.logger!)) });
     }
     const intervals = new TimeIntervals(new Map(this.config.time_intervals.map((t) => [t.name, t.time_intervals])));
@@ -155,7 +177,7 @@ export class Notifier implements Component, AlertSink {
     const inhibitor = new Inhibitor(this.config.inhibit_rules, () => dispatcher?.alerts() ?? [], this.now);
     this.pipeline = this.root ? new NotifyPipeline({
       receivers, nflog: this.nflog, silences: this.silenceStore, inhibitor, timeIntervals: intervals, now: this.now,
-      externalURL: this.externalURL(), logger: this.logger, signal: this.abort.signal,
+      externalURL: externalUrlFor(this.config.external_url, host.adminAddress?.()), logger: this.logger, signal: this.abort.signal,
     }) : undefined;
     dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
     this.dispatcher = dispatcher;
@@ -166,7 +188,7 @@ export class Notifier implements Component, AlertSink {
       silences: () => this.silenceStore?.countByState() ?? { active: 0, pending: 0, expired: 0 },
     });
     this.scheduleMaintenance();
-    this.logger.info({ routing: this.routing, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
+    this.logger.info({ routing: this.routing, builtinLog: this.builtinLog, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
   }
 
   private scheduleMaintenance(): void {
@@ -183,7 +205,7 @@ export class Notifier implements Component, AlertSink {
   send(alerts: PostableAlert[]): void {
     if (!this.started || this.stopped) return;
     this.forwarder!.enqueue(alerts);
-    if (!this.routing) return;
+    // Stored even when nothing routes them: GET /api/v2/alerts lists every alert, as Alertmanager does.
     this.dispatcher!.put(this.convert(alerts));
   }
 
@@ -268,15 +290,23 @@ export class Notifier implements Component, AlertSink {
     };
     const alert = fromPostable(posted, now, this.config.global.resolve_timeout);
     this.forwarder?.enqueue([{ ...posted, labels: alert.labels }]);
-    const routes = this.routing ? this.dispatcher.put([alert])[0] : [];
+    const routes = this.dispatcher.put([alert])[0];
+    const receivers = [...new Set(routes.map((r) => r.receiver))];
+    const reached = receivers.filter((r) => (this.integrationCount.get(r) ?? 0) > 0);
+    const alertmanagers = this.config.alertmanagers.length;
     return {
       labels: alert.labels,
-      receivers: [...new Set(routes.map((r) => r.receiver))],
+      receivers,
+      ...(reached.length === 0 && alertmanagers === 0 ? {
+        warning: receivers.length
+          ? `the test alert reached no receiver: ${receivers.join(', ')} ${receivers.length === 1 ? 'has' : 'have'} no *_configs (add a webhook_configs, slack_configs, email_configs or pagerduty_configs entry)`
+          : 'the test alert reached no receiver: add alerting.route and alerting.receivers, or alerting.alertmanagers',
+      } : {}),
       routes: routes.map((r) => {
         const gl = r.groupLabels(alert.labels);
         return { receiver: r.receiver, route: r.key, groupKey: groupKey(r.key, gl), groupBy: r.groupBy === null ? ['...'] : [...r.groupBy], continue: r.continue };
       }),
-      alertmanagers: this.config.alertmanagers.length,
+      alertmanagers,
     };
   }
 

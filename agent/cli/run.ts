@@ -1,6 +1,9 @@
 /** `lookout run`: start the agent and stop it cleanly on SIGTERM/SIGINT. */
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from '../config/load';
+import path from 'node:path';
 import { Service } from '../service/service';
+import { unroutedAlertsWarning } from './startup-warnings';
+import { storageDirProblem } from './storage-dir';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
   let loaded: LoadedConfig;
@@ -8,6 +11,11 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
     loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const storageProblem = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
+  if (storageProblem) {
+    process.stderr.write(`lookout: ${storageProblem}\n`);
     process.exit(1);
   }
   const service = new Service(loaded);
@@ -37,6 +45,8 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   process.on('SIGINT', stop);
   try {
     await service.start();
+    const unrouted = unroutedAlertsWarning(loaded.config);
+    if (unrouted) service.logger.warn(unrouted);
   } catch (err) {
     service.logger.fatal({ err }, 'lookout failed to start');
     await service.shutdown().catch(() => undefined);

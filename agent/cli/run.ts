@@ -2,6 +2,7 @@
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from '../config/load';
 import path from 'node:path';
 import { Service } from '../service/service';
+import { registerProcessMemory } from '../telemetry/process-memory';
 import { unroutedAlertsWarning } from './startup-warnings';
 import { storageDirProblem } from './storage-dir';
 
@@ -19,6 +20,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
     process.exit(1);
   }
   const service = new Service(loaded);
+  registerProcessMemory(service.metrics.meter);
   const deadlineMs = loaded.config.service.shutdown_timeout;
   let signalled = false;
   const stop = (signal: NodeJS.Signals) => {

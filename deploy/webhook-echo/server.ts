@@ -16,7 +16,7 @@ export function describePayload(p: Payload): string {
   const alerts = p.alerts ?? [];
   const names = [...new Set(alerts.map((a) => a.labels?.alertname ?? '?'))].join(',');
   const summaries = alerts.map((a) => a.annotations?.summary).filter(Boolean).join('; ');
-  return `[${String(p.status ?? '?').toUpperCase()}:${alerts.length}] ${names} -> ${p.receiver ?? '?'}${summaries ? `: ${summaries}` : ''}`;
+  return `[${String(p.status ?? '?').toUpperCase()}:${alerts.length}]${names ? ` ${names}` : ''} -> ${p.receiver ?? '?'}${summaries ? `: ${summaries}` : ''}`;
 }
 
 export function createServer(log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): http.Server {

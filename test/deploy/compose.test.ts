@@ -9,7 +9,7 @@
  * Grafana's data sources.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfigText } from '../../agent/config/load';
@@ -122,6 +122,30 @@ describe('docker compose stack (static)', () => {
       const copies = docker.stages.at(-1)!.instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
       assert.ok(!copies.some((c) => /\/src\/dist\s/.test(c) || /\/src\/dist\/test/.test(c)), 'no compiled tests in the runtime image');
       assert.ok(copies.some((c) => c.includes('/src/dist/preload')), 'the bundled preload is shipped');
+    });
+
+    it('the packages the image drops (bundled into the preload) are imported by nothing else it runs', () => {
+      const build = docker.stages[0].instructions.map((i) => i.args).join('\n');
+      const dropped = [...build.matchAll(/dependencies\.(\S+)/g)].map((m) => m[1]);
+      assert.ok(dropped.includes('@opentelemetry/auto-instrumentations-node') && dropped.length >= 5, dropped.join(' '));
+      const deps = Object.keys((JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies);
+      for (const d of dropped) assert.ok(deps.includes(d), `${d} is a dependency`);
+      // Every import of the code the image runs (agent, the app toolkit, the demo app, the webhook echo): none is dropped.
+      const sources = (dir: string): string[] => readdirSync(path.join(repoRoot, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = path.join(dir, e.name);
+        if (e.isDirectory()) return rel === 'instrumentation/preload' || e.name === 'testdata' ? [] : sources(rel);
+        return rel.endsWith('.ts') ? [rel] : [];
+      });
+      const imported = new Set<string>();
+      for (const f of [...sources('agent'), ...sources('instrumentation'), ...sources('deploy')]) {
+        for (const m of read(f).matchAll(/(?:from |require\(|import\()'((?:@[\w.-]+\/)?[\w.-]+)/g)) imported.add(m[1]);
+      }
+      assert.ok(imported.has('better-sqlite3') && imported.has('@opentelemetry/sdk-metrics'), 'the scan sees the agent\'s imports');
+      for (const d of dropped) assert.ok(!imported.has(d), `${d} is imported outside the preload bundle`);
+      // ...and the preload imports them (so they are in the bundle).
+      const preload = readdirSync(path.join(repoRoot, 'instrumentation/preload'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts')).map((f) => read(path.join('instrumentation/preload', f))).join('\n');
+      assert.ok(preload.includes("'@opentelemetry/auto-instrumentations-node'"));
     });
 
     it('.dockerignore keeps host builds, data and git out of the build context', () => {

@@ -163,6 +163,17 @@ describe('docker compose stack (static)', () => {
       for (const s of ['elasticsearch', 'kibana']) assert.deepEqual(services[s]?.profiles, ['elk'], s);
     });
 
+    it('publishes the documented ports (README\'s table) and the sidecar evaluates rules every 5s', () => {
+      const ports = Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.ports ?? []]));
+      assert.deepEqual(ports['demo-app'], ['8000:8000']);
+      assert.deepEqual(ports.mailpit, ['8025:8025']);
+      assert.deepEqual(ports.jaeger, ['16686:16686']);
+      assert.deepEqual(ports.prometheus, ['9090:9090']);
+      assert.deepEqual(ports.grafana, ['3000:3000']);
+      assert.deepEqual(ports.kibana, ['5601:5601']);
+      assert.equal(parseConfigText(read('deploy/lookout.yaml'), 'lookout.yaml', {}).rules.evaluation_interval, 5000);
+    });
+
     it('long-running services restart; one-shot init does not', () => {
       for (const [name, s] of Object.entries(services)) {
         if (name === 'otel-inject') assert.equal(s.restart, 'no');

@@ -5,6 +5,9 @@
  * alert says when it reached nobody; externalURL follows the real address.
  */
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { alertingApiRouter } from '../../../agent/alerting/api';
 import { externalUrlFor } from '../../../agent/alerting/external-url';
 import { capturingLogger, testHost } from '../../helpers/test-host';
 import { Recorder } from '../notify/recorder';
@@ -58,6 +61,26 @@ describe('alerting defaults: the built-in log receiver', () => {
     const ok = logged.notifier.testAlert({}, {});
     assert.deepEqual(ok.receivers, ['log']);
     assert.equal(ok.warning, undefined);
+  });
+
+  it('POST /api/v1/alerts/test answers success with a warning when it reached nobody; GET /api/v2/alerts lists unrouted alerts', async () => {
+    const h = await start('route: {receiver: blackhole}\nreceivers: [{name: blackhole}]');
+    const app = express();
+    app.use(alertingApiRouter(h.notifier));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${base}/api/v1/alerts/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const body = await res.json() as { status: string; warnings?: string[]; data: { receivers: string[] } };
+      assert.equal(res.status, 200);
+      assert.equal(body.status, 'success');
+      assert.match(body.warnings?.[0] ?? '', /reached no receiver/);
+      const listed = await (await fetch(`${base}/api/v2/alerts`)).json() as { labels: Record<string, string> }[];
+      assert.deepEqual(listed.map((a) => a.labels.alertname), ['LookoutTestAlert']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('externalURL: alerting.external_url, else the real admin address (host name for 0.0.0.0)', () => {

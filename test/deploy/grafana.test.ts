@@ -35,7 +35,8 @@ const concrete = (expr: string, window: string) => expr.replace(/\$__rate_interv
  * data check is skipped (with this message) while the metric is absent; once it exists it is checked.
  */
 const PENDING_METRICS: Record<string, string> = {
-  lookout_event_loop_delay_p99_seconds: 'the agent\'s event-loop delay gauge (p99, seconds) is added by another change',
+  lookout_event_loop_delay_seconds_bucket: 'the agent\'s event-loop delay histogram (agent/telemetry/event-loop.ts) comes with the self-protection change',
+  lookout_event_loop_delay_max_seconds: 'the agent\'s largest recent event-loop delay gauge comes with the self-protection change',
 };
 
 type QueryResult = { status: string; data?: { resultType: string; result: unknown[] }; error?: string };

@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import type { Component, Host } from '../component/component';
 import { Delivery, DEFAULT_DELIVERY, type DeliverySettings } from '../notify/delivery';
 import { EmailIntegration } from '../notify/email';
-import { LOG_RECEIVER, LogIntegration } from '../notify/log';
 import type { FetchFn } from '../notify/http';
 import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
@@ -31,12 +30,13 @@ import type { Matcher } from './matcher';
 import { matchesAll } from './matcher';
 import { AlertingMetrics } from './metric';
 import { NotifyPipeline, type ReceiverRuntime } from './pipeline';
-import { Route } from './route';
+import type { Route } from './route';
 import { Silences } from './silence';
 import { TimeIntervals } from './timeinterval';
 import { realClock, realTimers, type Clock, type Timers, type TimerHandle } from './timer';
 import type { AlertSink, PostableAlert } from './types';
 import { externalUrlFor } from './external-url';
+import { rootRoute, usesBuiltinLog, withBuiltinLog } from './builtin-log';
 
 export interface NotifierOptions {
   /** The clock group timers, silences and resolve times read (tests inject a fake one). */
@@ -49,17 +49,6 @@ export interface NotifierOptions {
   /** Retry/timeout/breaker settings of every delivery (tests shorten them). */
   delivery?: Partial<DeliverySettings>;
 }
-
-/**
- * The route used when alerting has no route and no Alertmanager: everything
- * goes to the built-in `log` receiver, one line per alertname group. Short
- * waits: a line on stdout costs nothing, and a user watching the console
- * should see an alert within seconds of it firing.
- */
-export const BUILTIN_LOG_ROUTE = {
-  receiver: LOG_RECEIVER, group_by: ['alertname'], group_wait: 5_000, group_interval: 60_000, repeat_interval: 4 * 3600_000,
-  matchers: [], continue: false, mute_time_intervals: [], active_time_intervals: [], routes: [],
-};
 
 /** GET /api/v2/alerts query: Alertmanager's filter, active, silenced, inhibited and receiver parameters. */
 export interface AlertFilter {
@@ -116,6 +105,8 @@ export class Notifier implements Component, AlertSink {
   private metrics?: AlertingMetrics;
   private inhibitor?: Inhibitor;
   private startedAt = 0;
+  /** The admin server's bound address (links in notifications), from the host. */
+  private adminAddress?: Host['adminAddress'];
   /** Integrations per receiver name (alerts/test tells a receiver without any apart). */
   private integrationCount = new Map<string, number>();
   private started = false;
@@ -127,8 +118,7 @@ export class Notifier implements Component, AlertSink {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
-    if (config.route) this.root = new Route(config.route);
-    else if (this.builtinLog) this.root = new Route(BUILTIN_LOG_ROUTE);
+    this.root = rootRoute(config);
   }
 
   /** True when alerts are routed to receivers (the configured route, or the built-in log receiver). */
@@ -138,7 +128,11 @@ export class Notifier implements Component, AlertSink {
 
   /** No route and no Alertmanager configured: alerts go to the built-in `log` receiver (stdout). */
   get builtinLog(): boolean {
-    return !this.config.route && this.config.alertmanagers.length === 0;
+    return usesBuiltinLog(this.config);
+  }
+
+  private externalURL(): string {
+    return externalUrlFor(this.config.external_url, this.adminAddress?.());
   }
 
   private buildIntegrations(): Map<string, Integration[]> {
@@ -159,6 +153,7 @@ export class Notifier implements Component, AlertSink {
     if (this.started || this.stopped) return;
     this.started = true;
     this.logger = host.logger.child({ component: this.id });
+    this.adminAddress = host.adminAddress;
     const telemetry: NotifyTelemetry = createNotifyTelemetry(host.meter);
     this.db = openAlertingDb(host.storageDir);
     this.nflog = new NotificationLog(this.db);
@@ -166,8 +161,7 @@ export class Notifier implements Component, AlertSink {
     this.startedAt = this.now();
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
     const receivers = new Map<string, ReceiverRuntime>();
-    const integrationsByReceiver = this.buildIntegrations();
-    if (this.builtinLog) integrationsByReceiver.set(LOG_RECEIVER, [new LogIntegration(host.logger.child({ component: 'alerting/log' }))]);
+    const integrationsByReceiver = withBuiltinLog(this.config, this.buildIntegrations(), host.logger);
     this.integrationCount = new Map([...integrationsByReceiver].map(([name, list]) => [name, list.length]));
     for (const [name, integrations] of integrationsByReceiver) {
       receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, telemetry, this.logger!)) });
@@ -177,7 +171,7 @@ export class Notifier implements Component, AlertSink {
     const inhibitor = new Inhibitor(this.config.inhibit_rules, () => dispatcher?.alerts() ?? [], this.now);
     this.pipeline = this.root ? new NotifyPipeline({
       receivers, nflog: this.nflog, silences: this.silenceStore, inhibitor, timeIntervals: intervals, now: this.now,
-      externalURL: externalUrlFor(this.config.external_url, host.adminAddress?.()), logger: this.logger, signal: this.abort.signal,
+      externalURL: this.externalURL(), logger: this.logger, signal: this.abort.signal,
     }) : undefined;
     dispatcher = new Dispatcher(this.root, this.pipeline, this.now, this.timers);
     this.dispatcher = dispatcher;

@@ -8,7 +8,6 @@ import http from 'node:http';
 
 const MAX_BODY = 1024 * 1024;
 const KEEP = 100;
-const received: unknown[] = [];
 
 interface Payload { status?: string; receiver?: string; alerts?: { labels?: Record<string, string>; annotations?: Record<string, string> }[] }
 
@@ -20,6 +19,7 @@ export function describePayload(p: Payload): string {
 }
 
 export function createServer(log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): http.Server {
+  const received: unknown[] = [];
   return http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') { res.writeHead(200).end('ok'); return; }
     if (req.method === 'GET' && req.url === '/notifications') {

@@ -9,7 +9,7 @@
  * and the fix.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +44,13 @@ describe('the image situation: non-root user, storage.dir as the Dockerfile prep
     if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
       // Switching to another user needs root; CI (.ci/run) runs as root.
       console.log('    skipped: the test must run as root to start the agent as another user');
+      this.skip();
+    }
+    // The other user must be able to read the checkout and node_modules (not so under a 0700 home directory).
+    const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require('fs').accessSync(${JSON.stringify(path.join(repoRoot, 'agent/cli/main.ts'))})`],
+      { ...RUN_AS, encoding: 'utf8' });
+    if (probe.status !== 0) {
+      console.log(`    skipped: uid ${RUN_AS.uid} cannot read the checkout at ${repoRoot} (${probe.stderr.split('\n').find((l) => l.includes('Error')) ?? 'no access'})`);
       this.skip();
     }
   });

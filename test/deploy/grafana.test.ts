@@ -37,6 +37,7 @@ const concrete = (expr: string, window: string) => expr.replace(/\$__rate_interv
 const PENDING_METRICS: Record<string, string> = {
   lookout_event_loop_delay_seconds_bucket: 'the agent\'s event-loop delay histogram (agent/telemetry/event-loop.ts) comes with the self-protection change',
   lookout_event_loop_delay_max_seconds: 'the agent\'s largest recent event-loop delay gauge comes with the self-protection change',
+  lookout_config_last_reload_successful: 'the reload status gauge (agent/service/reload.ts) comes with the hot-reload change',
 };
 
 type QueryResult = { status: string; data?: { resultType: string; result: unknown[] }; error?: string };

@@ -144,7 +144,8 @@ export function alertingApiRouter(notifier: Notifier): Router {
     }
     try {
       const result = notifier.testAlert(body.labels ?? {}, body.annotations ?? {});
-      res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', ...result } });
+      // Prometheus API style: still a success (the alert is stored and listed), with a warning nobody was told.
+      res.json({ status: 'success', data: { alertname: 'LookoutTestAlert', ...result }, ...(result.warning ? { warnings: [result.warning] } : {}) });
     } catch (err) {
       res.status(err instanceof AlertLimitError ? 429 : 400).json({ status: 'error', error: (err as Error).message });
     }

@@ -32,11 +32,13 @@ import { matchesAll } from './matcher';
 import { NotifierLimits } from './limits';
 import { AlertingMetrics } from './metric';
 import { NotifyPipeline, type ReceiverRuntime } from './pipeline';
-import { Route } from './route';
+import type { Route } from './route';
 import { Silences } from './silence';
 import { TimeIntervals } from './timeinterval';
 import { realClock, realTimers, type Clock, type Timers, type TimerHandle } from './timer';
 import type { AlertSink, PostableAlert } from './types';
+import { externalUrlFor } from './external-url';
+import { rootRoute, usesBuiltinLog, withBuiltinLog } from './builtin-log';
 
 export interface NotifierOptions {
   /** The clock group timers, silences and resolve times read (tests inject a fake one). */
@@ -64,6 +66,8 @@ export interface AlertFilter {
 export interface TestAlertResult {
   labels: Record<string, string>;
   receivers: string[];
+  /** Set when the alert reached no integration and no Alertmanager: nobody was told. */
+  warning?: string;
   routes: { receiver: string; route: string; groupKey: string; groupBy: string[]; continue: boolean }[];
   alertmanagers: number;
 }
@@ -105,6 +109,10 @@ export class Notifier implements Component, AlertSink {
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
   private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
+  /** The admin server's bound address (links in notifications), from the host. */
+  private adminAddress?: Host['adminAddress'];
+  /** Integrations per receiver name (alerts/test tells a receiver without any apart). */
+  private integrationCount = new Map<string, number>();
   private started = false;
   private stopped = false;
 
@@ -114,16 +122,21 @@ export class Notifier implements Component, AlertSink {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
-    if (config.route) this.root = new Route(config.route);
+    this.root = rootRoute(config);
   }
 
-  /** True when a route and receivers are configured (otherwise only forwarding happens). */
+  /** True when alerts are routed to receivers (the configured route, or the built-in log receiver). */
   get routing(): boolean {
     return this.root !== undefined;
   }
 
+  /** No route and no Alertmanager configured: alerts go to the built-in `log` receiver (stdout). */
+  get builtinLog(): boolean {
+    return usesBuiltinLog(this.config);
+  }
+
   private externalURL(): string {
-    return this.config.external_url ?? 'http://localhost:9464';
+    return externalUrlFor(this.config.external_url, this.adminAddress?.());
   }
 
   private buildIntegrations(): Map<string, Integration[]> {
@@ -144,6 +157,7 @@ export class Notifier implements Component, AlertSink {
     if (this.started || this.stopped) return;
     this.started = true;
     this.logger = host.logger.child({ component: this.id });
+    this.adminAddress = host.adminAddress;
     const telemetry: NotifyTelemetry = createNotifyTelemetry(host.meter);
     this.db = openAlertingDb(host.storageDir, { logger: this.logger, meter: host.meter });
     this.nflog = new NotificationLog(this.db);
@@ -158,13 +172,15 @@ export class Notifier implements Component, AlertSink {
       silences: () => this.silenceStore?.countByState() ?? { active: 0, pending: 0, expired: 0 },
     });
     this.scheduleMaintenance();
-    this.logger.info({ routing: this.routing, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
+    this.logger.info({ routing: this.routing, builtinLog: this.builtinLog, receivers: receivers.size, alertmanagers: this.config.alertmanagers.length }, 'alerting started');
   }
 
   /** Receivers, time intervals, inhibition, pipeline and dispatcher from this.config (start and reload). */
   private buildRouting(): Map<string, ReceiverRuntime> {
     const receivers = new Map<string, ReceiverRuntime>();
-    for (const [name, integrations] of this.buildIntegrations()) {
+    const integrationsByReceiver = withBuiltinLog(this.config, this.buildIntegrations(), this.logger!);
+    this.integrationCount = new Map([...integrationsByReceiver].map(([name, list]) => [name, list.length]));
+    for (const [name, integrations] of integrationsByReceiver) {
       receivers.set(name, { name, deliveries: integrations.map((i) => new Delivery(name, i, this.delivery, this.telemetry!, this.logger!)) });
     }
     const intervals = new TimeIntervals(new Map(this.config.time_intervals.map((t) => [t.name, t.time_intervals])));
@@ -190,7 +206,7 @@ export class Notifier implements Component, AlertSink {
    */
   applyConfig(config: AlertingConfig): void {
     this.config = config;
-    this.root = config.route ? new Route(config.route) : undefined;
+    this.root = rootRoute(config);
     if (!this.started || this.stopped) return;
     const alerts = this.dispatcher?.alerts() ?? [];
     this.dispatcher?.stop();
@@ -214,7 +230,7 @@ export class Notifier implements Component, AlertSink {
   send(alerts: PostableAlert[]): void {
     if (!this.started || this.stopped) return;
     this.forwarder!.enqueue(alerts);
-    if (!this.routing) return;
+    // Stored even when nothing routes them: GET /api/v2/alerts lists every alert, as Alertmanager does.
     this.dispatcher!.put(this.convert(alerts));
   }
 
@@ -300,15 +316,23 @@ export class Notifier implements Component, AlertSink {
     const alert = fromPostable(posted, now, this.config.global.resolve_timeout);
     if (this.routing) this.limits.admitTestAlert(this.dispatcher, alert.fingerprint);
     this.forwarder?.enqueue([{ ...posted, labels: alert.labels }]);
-    const routes = this.routing ? this.dispatcher.put([alert])[0] : [];
+    const routes = this.dispatcher.put([alert])[0];
+    const receivers = [...new Set(routes.map((r) => r.receiver))];
+    const reached = receivers.filter((r) => (this.integrationCount.get(r) ?? 0) > 0);
+    const alertmanagers = this.config.alertmanagers.length;
     return {
       labels: alert.labels,
-      receivers: [...new Set(routes.map((r) => r.receiver))],
+      receivers,
+      ...(reached.length === 0 && alertmanagers === 0 ? {
+        warning: receivers.length
+          ? `the test alert reached no receiver: ${receivers.join(', ')} ${receivers.length === 1 ? 'has' : 'have'} no *_configs (add a webhook_configs, slack_configs, email_configs or pagerduty_configs entry)`
+          : 'the test alert reached no receiver: add alerting.route and alerting.receivers, or alerting.alertmanagers',
+      } : {}),
       routes: routes.map((r) => {
         const gl = r.groupLabels(alert.labels);
         return { receiver: r.receiver, route: r.key, groupKey: groupKey(r.key, gl), groupBy: r.groupBy === null ? ['...'] : [...r.groupBy], continue: r.continue };
       }),
-      alertmanagers: this.config.alertmanagers.length,
+      alertmanagers,
     };
   }
 

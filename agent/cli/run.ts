@@ -8,7 +8,11 @@ import { validateReferencedFiles } from '../config/referenced';
 import { SecretScrubber } from '../config/scrub';
 import { createLogger } from '../service/logger';
 import { attachReloader } from '../service/reload';
+import path from 'node:path';
 import { Service } from '../service/service';
+import { registerProcessMemory } from '../telemetry/process-memory';
+import { unroutedAlertsWarning } from './startup-warnings';
+import { storageDirProblem } from './storage-dir';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
   const scrubber = new SecretScrubber();
@@ -25,6 +29,8 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   } catch (err) {
     return fail(err instanceof ConfigError ? err.message : String(err));
   }
+  const storageProblem = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
+  if (storageProblem) return fail(`lookout: ${storageProblem}`);
   const logger = createLogger(loaded.config.log.level, scrubber.destination(1));
   let service: Service;
   try {
@@ -33,6 +39,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
     return fail(`invalid configuration ${loaded.source}: ${(err as Error).message}`);
   }
   const reloader = attachReloader(service, loaded, scrubber);
+  registerProcessMemory(service.metrics.meter);
   let signalled = false;
   const stop = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -67,6 +74,8 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   });
   try {
     await service.start();
+    const unrouted = unroutedAlertsWarning(loaded.config);
+    if (unrouted) service.logger.warn(unrouted);
   } catch (err) {
     logger.fatal({ err }, 'lookout failed to start');
     await service.shutdown().catch(() => undefined);

@@ -21,6 +21,8 @@ export interface Host {
   storageDir: string;
   /** Components reach each other by id ("store", "rules", ...), registered in start order. */
   getExtension<T>(id: string): T | undefined;
+  /** The admin server's bound address (real port for :0), once it listens; links in notifications use it. */
+  adminAddress?(): { host: string; port: number } | undefined;
 }
 
 export interface Component {

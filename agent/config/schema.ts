@@ -17,7 +17,8 @@ import { adminConfigSchema } from '../admin/config';
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
-    otlp: otlpReceiverConfigSchema.prefault({ http: {} }),
+    /** Without a receivers.otlp block: OTLP/HTTP on 4318 and OTLP/gRPC on 4317 (every SDK's and the Collector's convention). */
+    otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
   }).prefault({}),
   exporters: z.strictObject({
     /** Absent: no upstream, signals stay local. */

@@ -6,7 +6,7 @@
  */
 import type { NotificationMessage } from './message';
 
-export type IntegrationName = 'slack' | 'email' | 'pagerduty' | 'webhook';
+export type IntegrationName = 'slack' | 'email' | 'pagerduty' | 'webhook' | 'log';
 
 export interface Integration {
   readonly name: IntegrationName;

@@ -73,6 +73,7 @@ export class Service {
       registerMetricsSource: (source) => this.metrics.addSource(source),
       storageDir,
       getExtension: <T>(id: string) => this.extensions.get(id) as T | undefined,
+      adminAddress: () => this.admin.address,
     };
   }
 

@@ -1,14 +1,16 @@
 /**
  * `npm start`: the whole story on one machine. Runs the Lookout agent with
- * its embedded default config (OTLP/HTTP 127.0.0.1:4318, admin
- * 127.0.0.1:9464), injects the zero-code preload into ./data/otel, runs the
- * demo app instrumented through it, and prints where to look. Ctrl-C stops
- * both. Child output goes to ./data/logs/ so the terminal stays readable.
+ * its embedded default config (OTLP/HTTP 127.0.0.1:4318, OTLP/gRPC
+ * 127.0.0.1:4317, admin 127.0.0.1:9464), injects the zero-code preload into
+ * ./data/otel, runs the demo app instrumented through it, and prints where to
+ * look. Ctrl-C stops both. Child output goes to ./data/logs/ so the terminal
+ * stays readable; alert notifications and the agent's warnings are echoed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { injectPreload } from '../../agent/inject/inject';
+import { echoAgentLines } from './agent-console';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const dataDir = path.resolve(process.env.LOOKOUT_DEMO_DATA ?? path.join(repoRoot, 'data'));
@@ -18,6 +20,7 @@ const demoPort = Number(process.env.DEMO_PORT ?? 8000);
 const demoUrl = `http://127.0.0.1:${demoPort}`;
 const adminUrl = 'http://127.0.0.1:9464';
 const otlpUrl = 'http://127.0.0.1:4318';
+const otlpGrpc = '127.0.0.1:4317';
 
 interface Child {
   name: string;
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
 
   const agent = run('agent', [path.join(repoRoot, 'dist/agent/cli/main.js'), 'run'], process.env);
   children.push(agent);
+  // Alert notifications (the built-in log receiver) and the agent's warnings also go to the console.
+  echoAgentLines(agent.proc.stdout!, (line) => process.stdout.write(line));
   try {
     await waitUntilOk(`${adminUrl}/readyz`, agent, 30_000);
   } catch (err) {
@@ -137,6 +142,8 @@ async function main(): Promise<void> {
       `  p99 latency         ${q('histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket[1m])))')}`,
       `  breaker state       ${q('lookout_circuit_breaker_state')}`,
       `  OTLP endpoint       ${otlpUrl}   (the app sends traces, metrics and logs here)`,
+      `  OTLP/gRPC endpoint  ${otlpGrpc}   (for SDKs that default to gRPC)`,
+      '  alerts              printed here as ALERT lines (no alerting config: the built-in log receiver)',
       '',
       `  preload             ${otelDir} (${files.length} files, NODE_OPTIONS=--require ${path.join(otelDir, 'register.js')})`,
       `  logs                ${agent.logFile}, ${demo.logFile}`,

@@ -26,16 +26,16 @@ describe('Notifier', () => {
     return h;
   }
 
-  it('is a no-op without route/receivers; shutdown is idempotent and safe before start', async () => {
+  it('shutdown is idempotent and safe before start; without route/receivers alerts go to the built-in log receiver only', async () => {
     const n = new Notifier(alertingConfig('{}'));
     await n.shutdown();
     await n.shutdown();
     const h = await start('{}');
-    assert.equal(h.notifier.routing, false);
+    assert.equal(h.notifier.builtinLog, true);
     h.notifier.send([alert({ alertname: 'X' }, h.clock)]);
+    assert.deepEqual(h.notifier.listAlerts().map((a) => a.receivers), [[{ name: 'log' }]]);
     await advance(h, 3600_000);
-    assert.equal(h.clock.pending(), 1, 'only the maintenance timer; no groups');
-    assert.equal(rec.attempts, 0);
+    assert.equal(rec.attempts, 0, 'no outbound call');
   });
 
   it('a restart on the same storage dir re-sends nothing within repeat_interval, and keeps silences', async () => {

@@ -16,9 +16,10 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('config loading', () => {
-  it('embedded default: OTLP/HTTP on 4318, admin on 9464, no upstream, storage in ./data', () => {
+  it('embedded default: OTLP/HTTP on 4318, OTLP/gRPC on 4317, admin on 9464, no upstream, storage in ./data', () => {
     const { config } = defaultConfig();
     assert.equal(config.receivers.otlp.http?.endpoint, '127.0.0.1:4318');
+    assert.equal(config.receivers.otlp.grpc?.endpoint, '127.0.0.1:4317');
     assert.equal(config.admin.endpoint, '127.0.0.1:9464');
     assert.equal(config.exporters.otlp, undefined);
     assert.equal(config.storage.dir, './data');

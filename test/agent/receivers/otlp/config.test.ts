@@ -61,10 +61,10 @@ describe('receivers.otlp config', () => {
     assert.equal(otlp.grpc?.endpoint, '127.0.0.1:4317');
   });
 
-  it('no receivers section at all: OTLP/HTTP on its default endpoint, gRPC off', () => {
+  it('no receivers section at all: OTLP/HTTP and OTLP/gRPC on their default endpoints', () => {
     const otlp = parseConfigText('{}', 'empty', {}).receivers.otlp;
     assert.equal(otlp.http?.endpoint, '127.0.0.1:4318');
-    assert.equal(otlp.grpc, undefined);
+    assert.equal(otlp.grpc?.endpoint, '127.0.0.1:4317');
   });
 
   it('bad-typo.yaml: the unknown key is named, with the key it probably meant', () => {

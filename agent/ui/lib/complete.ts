@@ -48,7 +48,7 @@ export function completionContext(text: string, cursor: number): CompletionConte
   while (to < text.length && NAME_CHAR.test(text[to])) to++;
   const prefix = before.slice(from);
   const none: CompletionContext = { kind: 'none', prefix, from, to };
-  if (inString || /^\d/.test(prefix)) return none;
+  if (inString || /^\d/.test(prefix) || before[from - 1] === '.') return none; // a number such as 0.5
   const head = bare.slice(0, from);
   // Inside a selector's braces: a label name unless right after an operator (then a value, not offered).
   const open = head.lastIndexOf('{');

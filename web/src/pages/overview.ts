@@ -16,10 +16,12 @@ import { queryLink } from '../../../agent/ui/lib/url-state';
 import type { RuleGroup } from './rules';
 
 /** Per-service queries; a failing one leaves its column empty instead of failing the page. */
+/** Metrics from an app's SDK carry its service.name as `job` (no service_name label); span metrics carry service_name. */
+const byService = (expr: string) => `max by (service_name) (label_replace(${expr}, "service_name", "$1", "job", "(.+)"))`;
 const QUERIES = {
-  lastSeen: 'max by (service_name) (timestamp({__name__=~"target_info|traces_span_metrics_calls_total"}))',
-  loopDelay: 'max by (service_name) (nodejs_eventloop_delay_p99_seconds)',
-  heap: 'sum by (service_name) (v8js_memory_heap_used_bytes)',
+  lastSeen: `max by (service_name) (timestamp(traces_span_metrics_calls_total)) or ${byService('timestamp(target_info)')}`,
+  loopDelay: byService('nodejs_eventloop_delay_p99_seconds'),
+  heap: byService('sum without (v8js_heap_space_name) (v8js_memory_heap_used_bytes)'),
 };
 
 interface OverviewData {
@@ -65,6 +67,7 @@ export const overviewPage = definePage<OverviewData>({
     const reloadAt = total(s, 'lookout_config_last_reload_success_timestamp_seconds');
     const build = select(s, 'lookout_build_info')[0]?.labels;
     const firing = total(s, 'lookout_alerts', { state: 'firing' });
+    const active = total(s, 'lookout_alerts', { state: 'active' }) ?? firing;
     const pending = total(s, 'lookout_alerts', { state: 'pending' });
 
     const headline = h('section', { class: `verdict ${v.level}`, 'data-verdict': v.level },
@@ -73,7 +76,7 @@ export const overviewPage = definePage<OverviewData>({
       build && h('span', { class: 'muted version' }, `lookout ${build.version} · node ${build.nodeversion}`));
 
     const stats = h('div', { class: 'stats' },
-      h('a', { href: '#/alerts', class: 'stat-link' }, stat('alerts-firing', 'alerts firing', firing, { level: firing ? 'crit' : 'ok' })),
+      h('a', { href: '#/alerts', class: 'stat-link' }, stat('alerts-firing', 'alerts firing', firing, { level: active ? 'crit' : 'ok' })),
       h('a', { href: '#/alerts', class: 'stat-link' }, stat('alerts-pending', 'pending', pending, { level: pending ? 'warn' : '' })),
       stat('alerts-suppressed', 'silenced or inhibited', total(s, 'lookout_alerts', { state: 'suppressed' })),
       stat('silences-active', 'silences active', total(s, 'lookout_silences', { state: 'active' })),

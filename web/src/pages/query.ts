@@ -5,7 +5,7 @@
  */
 import { h } from '../dom';
 import { promApi } from '../api';
-import { drawChart } from '../chart';
+import { drawChart, PALETTE } from '../chart';
 import { definePage, type PageContext } from '../page';
 import { empty } from '../widgets';
 import { applyCompletion, completionContext, filterCandidates, PROMQL_FUNCTIONS, type CompletionContext } from '../../../agent/ui/lib/complete';
@@ -20,6 +20,8 @@ type Result =
 
 interface QueryData {
   state: QueryState;
+  /** The range query's [start, end] in seconds. */
+  span?: [number, number];
   result?: Result;
   error?: string;
   tookMs?: number;
@@ -84,12 +86,13 @@ export const queryPage = definePage<QueryData>({
     void loadNames();
     if (!state.expr.trim()) return { state };
     const end = (state.end ?? Date.now()) / 1000;
+    const seconds = parseDuration(state.range);
     const started = performance.now();
     try {
       const result = state.tab === 'graph'
-        ? await promApi<Result>('/api/v1/query_range', { query: state.expr, start: end - parseDuration(state.range), end, step: stepFor(parseDuration(state.range)) })
+        ? await promApi<Result>('/api/v1/query_range', { query: state.expr, start: end - seconds, end, step: stepFor(seconds) })
         : await promApi<Result>('/api/v1/query', { query: state.expr, time: end });
-      return { state, result, tookMs: performance.now() - started };
+      return { state, result, tookMs: performance.now() - started, span: [end - seconds, end] };
     } catch (err) {
       return { state, error: (err as Error).message };
     }
@@ -143,13 +146,20 @@ export const queryPage = definePage<QueryData>({
     else if (result && state.tab === 'table') body = resultTable(result);
     else if (result && result.resultType === 'matrix' && result.result.length === 0) body = empty('Empty result: no series match over this range.');
     else if (result && result.resultType !== 'matrix') body = resultTable(result);
-    else if (result) body = h('div', { class: 'chart', 'data-keep': '', 'data-series': String(result.result.length) });
+    else if (result) {
+      const series = result.result as MatrixSeries[];
+      body = h('div', { class: 'graph' },
+        h('div', { class: 'chart', 'data-keep': '', 'data-series': String(series.length) }),
+        h('div', { class: 'chart-readout muted small', 'data-keep': '' }),
+        h('ul', { class: 'legend' }, ...series.map((s, i) => h('li', { 'data-key': seriesName(s.metric) },
+          h('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), seriesName(s.metric)))));
+    }
     return [h('section', { class: 'card query' }, box, toolbar), body && h('section', { class: 'card' }, body)];
   },
-  after(root, { state, result }) {
+  after(root, { state, result, span }) {
     const chart = root.querySelector<HTMLElement>('.chart');
     if (!chart || !result || result.resultType !== 'matrix' || state.tab !== 'graph') return;
     const { names: legend, data } = alignMatrix(result.result);
-    drawChart(chart, legend, data);
+    drawChart(chart, legend, data, span ?? [data[0][0] ?? 0, data[0][data[0].length - 1] ?? 0] as [number, number]);
   },
 });

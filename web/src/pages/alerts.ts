@@ -58,7 +58,7 @@ function alertCard(a: UiAlert, ctx: PageContext): HTMLElement {
       badge(a.state, STATE_LEVEL[a.state]),
       h('strong', null, a.labels.alertname ?? '(no alertname)'),
       h('span', { class: 'muted small grow' }, a.state === 'pending' ? 'pending since ' : 'active since ', a.since ? ago(a.since, ctx.now) : '?'),
-      a.state === 'pending' ? null : h('button', { class: 'small', type: 'button', 'data-silence': '', onclick: () => openSilence(a, ctx) }, 'Silence')),
+      a.state === 'pending' || a.state === 'silenced' ? null : h('button', { class: 'small', type: 'button', 'data-silence': '', onclick: () => openSilence(a, ctx) }, 'Silence')),
     labelChips(a.labels, ['alertname']),
     annotations(a.annotations),
     a.silencedBy.length ? h('p', { class: 'muted small' }, `silenced by ${a.silencedBy.join(', ')}`) : null,

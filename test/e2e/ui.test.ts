@@ -201,6 +201,11 @@ describe('e2e: web UI in headless Chromium', function () {
     assert.equal(await page.getAttribute('[data-stat="alerts-suppressed"]', 'data-value'), '1');
     await page.locator('[data-service="demo-app"]').waitFor({ timeout: 15_000 });
     assert.match(await page.locator('[data-card="rules"]').innerText(), /e2e-demo/);
+    // Refreshes update the DOM in place (no flicker): a node marked now is the same node after its number changed.
+    const before = await page.getAttribute('[data-stat="receiver-accepted-metrics"]', 'data-value');
+    await page.evaluate("document.querySelector('[data-stat=\"receiver-accepted-metrics\"]').lookoutMark = 1; document.querySelector('[data-card=\"receivers\"]').lookoutMark = 1");
+    await waitFor(async () => (await page.getAttribute('[data-stat="receiver-accepted-metrics"]', 'data-value')) !== before, { timeoutMs: 15_000, what: 'a refresh with a new count' });
+    assert.equal(await page.evaluate<number>("document.querySelector('[data-stat=\"receiver-accepted-metrics\"]').lookoutMark + document.querySelector('[data-card=\"receivers\"]').lookoutMark"), 2, 'same nodes, updated in place');
     await shot(page, 'overview');
   });
 
@@ -215,7 +220,8 @@ describe('e2e: web UI in headless Chromium', function () {
     assert.equal(await box.inputValue(), 'rate(traces_span_metrics_calls_total');
     await box.pressSequentially('[1m])');
     await box.press('Enter');
-    await page.waitForFunction("decodeURIComponent(location.hash).includes('expr=rate(traces_span_metrics_calls_total[1m])')");
+    // (page.waitForFunction would eval a string, which the page's CSP forbids: poll from here.)
+    await waitFor(async () => decodeURIComponent(new URL(page.url()).hash).includes('expr=rate(traces_span_metrics_calls_total[1m])'), { what: 'the query in the URL' });
     const url = page.url();
     await page.locator('.chart canvas').waitFor({ timeout: 15_000 });
     assert.ok(Number(await page.getAttribute('.chart', 'data-series')) > 0, 'at least one series');

@@ -10,7 +10,8 @@
  * the name and are cached for a year (immutable).
  */
 import express, { type Router } from 'express';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where the built UI is: from sources (agent/ui -> dist/ui) or from the build (dist/agent/ui -> dist/ui). */
@@ -29,16 +30,15 @@ const PAGE_HEADERS: Record<string, string> = {
 
 export function uiRouter(dir: string = defaultUiDir()): Router {
   const router = express.Router();
-  let page: string | undefined;
   const index = path.join(dir, 'index.html');
   router.get(['/', '/index.html'], (_req, res) => {
-    // Read once: the build output does not change under a running agent.
-    if (page === undefined && existsSync(index)) page = readFileSync(index, 'utf8');
-    if (page === undefined) {
-      res.status(503).type('text/plain').send(`the web UI is not built: ${index} is missing (run npm run build)\n`);
-      return;
-    }
-    res.set({ ...PAGE_HEADERS, 'Cache-Control': 'no-cache' }).type('text/html; charset=utf-8').send(page);
+    // Read per request (under a kilobyte): a rebuild under a running agent serves the new asset names at once.
+    readFile(index, 'utf8').then((page) => {
+      res.set({ ...PAGE_HEADERS, 'Cache-Control': 'no-cache' }).type('text/html; charset=utf-8').send(page);
+    }, (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'ENOENT' ? `${index} is missing (run npm run build)` : `${index}: ${err.message}`;
+      res.status(503).type('text/plain').send(`the web UI is not built: ${why}\n`);
+    });
   });
   router.use('/ui/assets', express.static(path.join(dir, 'assets'), {
     index: false, redirect: false, dotfiles: 'ignore', immutable: true, maxAge: '365d',

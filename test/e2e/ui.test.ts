@@ -248,6 +248,15 @@ describe('e2e: web UI in headless Chromium', function () {
     } finally {
       await other.close();
     }
+    // Label names and values complete inside a selector.
+    await box.fill('');
+    await box.pressSequentially('traces_span_metrics_calls_total{servi');
+    await page.locator('.suggest li', { hasText: 'service_name' }).first().waitFor({ timeout: 10_000 });
+    await box.press('Tab');
+    await box.pressSequentially('="de');
+    await page.locator('.suggest li', { hasText: 'demo-app' }).first().waitFor({ timeout: 10_000 });
+    await box.press('Enter');
+    assert.equal(await box.inputValue(), 'traces_span_metrics_calls_total{service_name="demo-app"');
   });
 
   it('the rules page shows health and links each expression to the query view', async () => {

@@ -5,7 +5,7 @@
  * /api/v1/label/__name__/values and /api/v1/labels.
  */
 
-export type CompletionKind = 'metric' | 'label' | 'none';
+export type CompletionKind = 'metric' | 'label' | 'value' | 'none';
 
 export interface CompletionContext {
   kind: CompletionKind;
@@ -14,10 +14,16 @@ export interface CompletionContext {
   /** Where the partial name starts and ends (replaced on accept). */
   from: number;
   to: number;
+  /** For 'value': the label whose values fit (`{service_name="de|`). */
+  label?: string;
+  /** For 'value': the string has no closing quote yet (accepting adds it). */
+  unclosed?: boolean;
 }
 
 const NAME_CHAR = /[a-zA-Z0-9_:]/;
 const GROUPING = /\b(by|without|on|ignoring|group_left|group_right)\s*\($/;
+/** A matcher's opened value string at the end of the text: label name, operator, the value so far. */
+const OPEN_VALUE = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)$/;
 
 /** Strips string literals (keeping length) so quotes and braces inside them do not count. */
 function blankStrings(text: string): { text: string; inString: boolean } {
@@ -48,7 +54,15 @@ export function completionContext(text: string, cursor: number): CompletionConte
   while (to < text.length && NAME_CHAR.test(text[to])) to++;
   const prefix = before.slice(from);
   const none: CompletionContext = { kind: 'none', prefix, from, to };
-  if (inString || /^\d/.test(prefix) || before[from - 1] === '.') return none; // a number such as 0.5
+  if (inString) {
+    const v = OPEN_VALUE.exec(before);
+    const quote = v ? cursor - v[2].length - 1 : -1;
+    const head = bare.slice(0, quote);
+    if (!v || head.lastIndexOf('{') <= head.lastIndexOf('}')) return none;
+    const close = text.indexOf('"', cursor);
+    return { kind: 'value', label: v[1], prefix: v[2], from: quote + 1, to: close >= 0 ? close : cursor, unclosed: close < 0 };
+  }
+  if (/^\d/.test(prefix) || before[from - 1] === '.') return none; // a number such as 0.5
   const head = bare.slice(0, from);
   // Inside a selector's braces: a label name unless right after an operator (then a value, not offered).
   const open = head.lastIndexOf('{');
@@ -70,8 +84,8 @@ export function completionContext(text: string, cursor: number): CompletionConte
  * first), then names containing it; case-insensitive; at most `limit`.
  * An empty prefix offers nothing (the list would be the whole index).
  */
-export function filterCandidates(candidates: readonly string[], prefix: string, limit = 20): string[] {
-  if (prefix === '') return [];
+export function filterCandidates(candidates: readonly string[], prefix: string, limit = 20, offerAllWhenEmpty = false): string[] {
+  if (prefix === '') return offerAllWhenEmpty ? [...new Set(candidates)].sort().slice(0, limit) : [];
   const p = prefix.toLowerCase();
   const starts: string[] = [];
   const contains: string[] = [];
@@ -87,6 +101,12 @@ export function filterCandidates(candidates: readonly string[], prefix: string, 
 
 /** Replaces the partial name with the choice; functions get their "(" and the cursor lands inside. */
 export function applyCompletion(text: string, ctx: CompletionContext, choice: string, isFunction = false): { text: string; cursor: number } {
+  if (ctx.kind === 'value') {
+    // A label value goes inside the quotes, escaped; the cursor lands after the closing quote.
+    const escaped = JSON.stringify(choice).slice(1, -1);
+    const insert = ctx.unclosed ? `${escaped}"` : escaped;
+    return { text: text.slice(0, ctx.from) + insert + text.slice(ctx.to), cursor: ctx.from + insert.length + (ctx.unclosed ? 0 : 1) };
+  }
   const insert = isFunction && text[ctx.to] !== '(' ? `${choice}(` : choice;
   return { text: text.slice(0, ctx.from) + insert + text.slice(ctx.to), cursor: ctx.from + insert.length };
 }

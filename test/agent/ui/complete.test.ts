@@ -12,7 +12,9 @@ describe('ui/complete', () => {
     assert.equal(at('up{serv|').kind, 'label');
     assert.equal(at('up{a="x", serv|').kind, 'label');
     assert.equal(at('up{a=|').kind, 'none', 'a value, not a name');
-    assert.equal(at('up{a="se|').kind, 'none', 'inside a string');
+    assert.deepEqual(at('up{job="de|"}'), { kind: 'value', label: 'job', prefix: 'de', from: 8, to: 10, unclosed: false });
+    assert.deepEqual(at('up{a="x", job=~"|'), { kind: 'value', label: 'job', prefix: '', from: 16, to: 16, unclosed: true });
+    assert.equal(at('label_replace(up, "dst", "$1|', ).kind, 'none', 'a string outside braces');
     assert.equal(at('up{a="{", b|').kind, 'label', 'braces inside strings do not count');
     assert.equal(at('sum by (serv|').kind, 'label');
     assert.equal(at('sum without (a, b|').kind, 'label');
@@ -30,6 +32,7 @@ describe('ui/complete', () => {
     assert.deepEqual(filterCandidates(names, ''), [], 'nothing typed: nothing offered');
     assert.deepEqual(filterCandidates(names, 'up'), [], 'an exact match needs no completion');
     assert.equal(filterCandidates(Array.from({ length: 100 }, (_, i) => `m${i}`), 'm', 5).length, 5);
+    assert.deepEqual(filterCandidates(['b', 'a', 'a'], '', 5, true), ['a', 'b'], 'label values: all of them before typing');
   });
 
   it('replaces the partial word; functions get their parenthesis', () => {
@@ -40,5 +43,9 @@ describe('ui/complete', () => {
     assert.deepEqual(applyCompletion('histogram_q', f, 'histogram_quantile', true), { text: 'histogram_quantile(', cursor: 19 });
     const g = completionContext('ra(x)', 2);
     assert.deepEqual(applyCompletion('ra(x)', g, 'rate', true), { text: 'rate(x)', cursor: 4 }, 'no second parenthesis');
+    const v = completionContext('up{job="de"}', 10);
+    assert.deepEqual(applyCompletion('up{job="de"}', v, 'demo "app"'), { text: 'up{job="demo \\"app\\""}', cursor: 21 }, 'escaped, cursor after the closing quote');
+    const open = completionContext('up{job="', 8);
+    assert.deepEqual(applyCompletion('up{job="', open, 'demo'), { text: 'up{job="demo"', cursor: 13 });
   });
 });

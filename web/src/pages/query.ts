@@ -1,6 +1,6 @@
 /**
  * Query: a PromQL box with autocompletion of metric, function and label
- * names, a table (instant query) and a graph (range query over a chosen
+ * names and label values, a table (instant query) and a graph (range query over a chosen
  * range). The URL hash holds the query, range and view, so it can be shared.
  */
 import { h } from '../dom';
@@ -32,6 +32,8 @@ let typed: string | undefined;
 let typedFor: string | undefined;
 let suggest: { ctx: CompletionContext; items: string[]; index: number } | undefined;
 let names: { metrics: string[]; labels: string[]; at: number } | undefined;
+/** Values per label name, fetched when first needed (a minute at most). */
+const values = new Map<string, { list: string[]; at: number }>();
 const FUNCTIONS = new Set(PROMQL_FUNCTIONS);
 
 async function loadNames(): Promise<void> {
@@ -43,11 +45,35 @@ async function loadNames(): Promise<void> {
   names = { metrics, labels, at: Date.now() };
 }
 
-function updateSuggestions(input: HTMLTextAreaElement): void {
-  const ctx = completionContext(input.value, input.selectionStart ?? input.value.length);
-  const pool = ctx.kind === 'metric' ? [...(names?.metrics ?? []), ...PROMQL_FUNCTIONS] : ctx.kind === 'label' ? names?.labels ?? [] : [];
-  const items = filterCandidates(pool, ctx.prefix, 12);
-  suggest = items.length ? { ctx, items, index: 0 } : undefined;
+async function labelValues(label: string): Promise<string[]> {
+  const cached = values.get(label);
+  if (cached && Date.now() - cached.at < 60_000) return cached.list;
+  const list = await promApi<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`).catch(() => []);
+  values.set(label, { list, at: Date.now() });
+  return list;
+}
+
+function updateSuggestions(input: HTMLTextAreaElement, ctx: PageContext): void {
+  const at = completionContext(input.value, input.selectionStart ?? input.value.length);
+  if (at.kind === 'value' && at.label) {
+    const label = at.label;
+    const cached = values.get(label);
+    const show = (list: string[]) => {
+      const items = filterCandidates(list, at.prefix, 12, true);
+      suggest = items.length ? { ctx: at, items, index: 0 } : undefined;
+    };
+    if (cached) show(cached.list);
+    else suggest = undefined;
+    // Fetched (or refreshed) in the background; applied only if the box still asks for this label.
+    void labelValues(label).then((list) => {
+      const now = completionContext(input.value, input.selectionStart ?? input.value.length);
+      if (now.kind === 'value' && now.label === label && document.activeElement === input) { show(list); ctx.rerender(); }
+    });
+    return;
+  }
+  const pool = at.kind === 'metric' ? [...(names?.metrics ?? []), ...PROMQL_FUNCTIONS] : at.kind === 'label' ? names?.labels ?? [] : [];
+  const items = filterCandidates(pool, at.prefix, 12);
+  suggest = items.length ? { ctx: at, items, index: 0 } : undefined;
 }
 
 function accept(input: HTMLTextAreaElement, choice: string): void {
@@ -122,7 +148,7 @@ export const queryPage = definePage<QueryData>({
       h('textarea', {
         name: 'expr', rows: 2, spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', placeholder: 'PromQL, e.g. rate(traces_span_metrics_calls_total[1m])',
         'aria-label': 'PromQL expression', value: typed ?? '',
-        oninput: (e) => { const t = e.target as HTMLTextAreaElement; typed = t.value; updateSuggestions(t); ctx.rerender(); },
+        oninput: (e) => { const t = e.target as HTMLTextAreaElement; typed = t.value; updateSuggestions(t, ctx); ctx.rerender(); },
         onkeydown: onKey,
         onblur: () => { setTimeout(() => { if (suggest) { suggest = undefined; ctx.rerender(); } }, 150); },
       }),

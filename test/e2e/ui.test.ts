@@ -257,6 +257,12 @@ describe('e2e: web UI in headless Chromium', function () {
     await page.locator('.suggest li', { hasText: 'demo-app' }).first().waitFor({ timeout: 10_000 });
     await box.press('Enter');
     assert.equal(await box.inputValue(), 'traces_span_metrics_calls_total{service_name="demo-app"');
+    await box.pressSequentially('}');
+    await page.locator('[data-tab="table"]').click();
+    const rows = page.locator('[data-result="table"] tbody tr');
+    await rows.first().waitFor({ timeout: 15_000 });
+    assert.match(await rows.first().innerText(), /traces_span_metrics_calls_total\{.*service_name="demo-app"/);
+    assert.match(new URL(page.url()).hash, /tab=table/);
   });
 
   it('the rules page shows health and links each expression to the query view', async () => {
@@ -279,6 +285,21 @@ describe('e2e: web UI in headless Chromium', function () {
     await page.locator('[data-config]').waitFor({ timeout: 10_000 });
     assert.match(await page.locator('[data-config]').innerText(), /demo-errors\.rules\.yaml/);
     await shot(page, 'config');
+  });
+
+  it('expiring the silence from the page makes the alert active again', async () => {
+    await open('alerts');
+    const silence = page.locator('[data-card="silences"] [data-silence-id]').first();
+    await silence.waitFor({ timeout: 10_000 });
+    const id = await silence.getAttribute('data-silence-id');
+    await silence.locator('button', { hasText: 'Expire' }).click();
+    await waitFor(async () => {
+      const alerts = await (await fetch(`${agent.adminUrl}/api/v2/alerts`)).json() as AmAlertJson[];
+      return alerts.find((a) => a.labels.alertname === 'DemoErrorRatioHigh' && a.status.state === 'active');
+    }, { timeoutMs: 15_000, what: 'the alert active again' });
+    const silences = await (await fetch(`${agent.adminUrl}/api/v2/silences`)).json() as { id: string; status: { state: string } }[];
+    assert.equal(silences.find((s) => s.id === id)?.status.state, 'expired');
+    await page.locator('[data-alert="DemoErrorRatioHigh"][data-state="firing"]').waitFor({ timeout: 10_000 });
   });
 
   it('on a phone-sized screen in dark mode, nothing overflows sideways', async () => {

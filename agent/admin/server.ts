@@ -16,6 +16,7 @@ import type { SelfMetrics } from '../telemetry/self-metrics';
 import type { AdminConfig } from './config';
 import { AdminGuard } from './guard';
 import { loadAdminSecurity, type AdminSecurity } from './security';
+import { uiRouter } from '../ui/serve';
 
 export type Readiness = () => { ready: boolean; reason: string };
 
@@ -129,6 +130,7 @@ export class AdminServer {
         res.status(500).type('text/plain').send(`failed to reload config: ${err.message}\n`);
       });
     });
+    app.use(uiRouter()); // the web UI at / (agent/ui), behind the guard like every route
     app.use(this.router);
     app.use((_req, res) => {
       res.status(404).type('text/plain').send('not found\n');

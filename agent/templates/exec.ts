@@ -33,6 +33,17 @@ const MAX_DEPTH = 1000;
 
 interface Variable { name: string; value: GoValue }
 
+/**
+ * html/template's job at run time: static text passes through (it may
+ * change the escaping context, and comments are dropped), printed values
+ * are escaped for the context they land in. See html-escape.ts.
+ */
+export interface OutputEscaper {
+  text(text: string): string;
+  /** `applied`: the functions the action's pipeline calls (html/template skips escapers equivalent to them). */
+  value(v: GoValue, applied: ReadonlySet<string>): string;
+}
+
 /** Types that a nil may be assigned to. */
 function canBeNil(t: ParamType): boolean {
   return t === 'any' || t.startsWith('*') || t.startsWith('map[') || t.startsWith('[]') || t === 'template.queryResult';
@@ -49,7 +60,7 @@ export class Executor {
   private depth = 0;
   private tmplName: string;
 
-  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap) {
+  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap, private readonly escaper?: OutputEscaper) {
     this.tmplName = tmpl.name;
     this.vars = [];
   }
@@ -103,7 +114,7 @@ export class Executor {
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val);
+        if (node.pipe.decl.length === 0) this.printValue(node, val, node.pipe);
         return;
       }
       case 'break': throw BREAK;
@@ -124,7 +135,7 @@ export class Executor {
         return;
       case 'range': this.walkRange(dot, node); return;
       case 'template': this.walkTemplate(dot, node); return;
-      case 'text': this.out += node.text; return;
+      case 'text': this.out += this.escaper ? this.escaper.text(node.text) : node.text; return;
       default: this.errorf(`unknown node: ${nodeString(node)}`);
     }
   }
@@ -203,8 +214,14 @@ export class Executor {
     }
   }
 
-  private printValue(n: Node, v: GoValue) {
+  private printValue(n: Node, v: GoValue, pipe: PipeNode) {
     this.at(n);
+    if (this.escaper) {
+      // html/template leaves out an escaper the pipeline already applies (Go's equivEscapers: html, urlquery).
+      const applied = new Set(pipe.cmds.map((c) => (c.args[0]?.kind === 'identifier' ? c.args[0].ident : '')));
+      this.out += this.escaper.value(v, applied);
+      return;
+    }
     if (v === undefined) { this.out += '<no value>'; return; }
     this.out += formatValue(v);
   }
@@ -303,6 +320,9 @@ export class Executor {
         return method(target);
       }
     }
+    const method = (target instanceof GoStruct || target instanceof GoMap || target instanceof GoSlice)
+      && target.methods && Object.hasOwn(target.methods, fieldName) ? target.methods[fieldName] : undefined;
+    if (method) return this.evalCall(dot, method, node, fieldName, args, final);
     if (target instanceof GoStruct) {
       if (target.fields.has(fieldName)) {
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);

@@ -16,7 +16,8 @@ import { EmailIntegration } from '../notify/email';
 import type { FetchFn } from '../notify/http';
 import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
-import { SlackIntegration } from '../notify/slack';
+import { SlackIntegration, type SlackPacer } from '../notify/slack';
+import { NotificationTemplates } from '../templates/notification';
 import { createNotifyTelemetry, type NotifyTelemetry } from '../notify/telemetry';
 import { WebhookIntegration } from '../notify/webhook';
 import { fromPostable, isResolved, type Alert } from './alert';
@@ -104,6 +105,8 @@ export class Notifier implements Component, AlertSink {
   private inhibitor?: Inhibitor;
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
+  private templates: NotificationTemplates;
+  private slackPacer?: SlackPacer;
   private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   private started = false;
   private stopped = false;
@@ -114,6 +117,8 @@ export class Notifier implements Component, AlertSink {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+    // Template files are read and parsed now, so a broken one stops startup (and a reload) with its name.
+    this.templates = NotificationTemplates.load(config.templates, this.baseDir);
     if (config.route) this.root = new Route(config.route);
   }
 
@@ -131,9 +136,9 @@ export class Notifier implements Component, AlertSink {
     const g = this.config.global;
     for (const r of this.config.receivers) {
       byReceiver.set(r.name, [
-        ...r.slack_configs.map((c, i) => new SlackIntegration(c, g, i, this.fetchFn, this.baseDir)),
-        ...r.email_configs.map((c, i) => new EmailIntegration(c, g, i, this.baseDir)),
-        ...r.pagerduty_configs.map((c, i) => new PagerdutyIntegration(c, g, i, this.fetchFn, this.baseDir, this.now)),
+        ...r.slack_configs.map((c, i) => new SlackIntegration(c, g, i, this.fetchFn, this.baseDir, this.templates, this.slackPacer)),
+        ...r.email_configs.map((c, i) => new EmailIntegration(c, g, i, this.baseDir, this.templates)),
+        ...r.pagerduty_configs.map((c, i) => new PagerdutyIntegration(c, g, i, this.fetchFn, this.baseDir, this.templates)),
         ...r.webhook_configs.map((c, i) => new WebhookIntegration(c, i, this.fetchFn, this.baseDir)),
       ]);
     }
@@ -189,6 +194,7 @@ export class Notifier implements Component, AlertSink {
    * Flushes in flight finish on the old pipeline.
    */
   applyConfig(config: AlertingConfig): void {
+    this.templates = NotificationTemplates.load(config.templates, this.baseDir);
     this.config = config;
     this.root = config.route ? new Route(config.route) : undefined;
     if (!this.started || this.stopped) return;

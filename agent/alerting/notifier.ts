@@ -81,6 +81,38 @@ export interface GettableAlert {
   status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
 }
 
+export interface GettableAlertGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  alerts: GettableAlert[];
+}
+
+/** Alertmanager's model.LabelSet.Before: fewer labels first, then by the first differing name/value in name order. */
+function labelSetBefore(a: Record<string, string>, b: Record<string, string>): number {
+  const an = Object.keys(a);
+  const bn = Object.keys(b);
+  if (an.length !== bn.length) return an.length - bn.length;
+  for (const n of [...an, ...bn].sort()) {
+    if (!(n in a)) return -1;
+    if (!(n in b)) return 1;
+    if (a[n] !== b[n]) return a[n] < b[n] ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Alertmanager's types.AlertSlice order: by job, then instance (alerts with the label first), then LabelSet.Before. */
+function alertOrder(a: Record<string, string>, b: Record<string, string>): number {
+  for (const k of ['job', 'instance']) {
+    const ai = k in a;
+    const bi = k in b;
+    if (!ai && !bi) continue;
+    if (!ai) return 1;
+    if (!bi) return -1;
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+  }
+  return labelSetBefore(a, b);
+}
+
 /** How often silences and the notification log drop expired entries. */
 const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
 
@@ -287,6 +319,31 @@ export class Notifier implements Component, AlertSink {
       });
     }
     return out;
+  }
+
+  /**
+   * Alertmanager API v2 GET /api/v2/alerts/groups: the aggregation groups
+   * with their alerts that pass the filter (groups left empty are omitted),
+   * ordered as Alertmanager orders them: by group labels (LabelSet.Before),
+   * then receiver; alerts by job, instance, then labels.
+   */
+  listAlertGroups(filter: AlertFilter = {}): GettableAlertGroup[] {
+    if (!this.dispatcher) return [];
+    const byFp = new Map(this.listAlerts({ ...filter, receiver: undefined }).map((a) => [a.fingerprint, a]));
+    const out: GettableAlertGroup[] = [];
+    for (const g of this.dispatcher.groupsList()) {
+      if (filter.receiver && !filter.receiver.test(g.route.receiver)) continue;
+      const alerts = g.list().map((a) => byFp.get(a.fingerprint)).filter((a): a is GettableAlert => a !== undefined);
+      if (alerts.length === 0) continue;
+      alerts.sort((a, b) => alertOrder(a.labels, b.labels));
+      out.push({ labels: g.groupLabels, receiver: { name: g.route.receiver }, alerts });
+    }
+    return out.sort((a, b) => labelSetBefore(a.labels, b.labels) || (a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0));
+  }
+
+  /** Alertmanager API v2 GET /api/v2/receivers: the configured receivers, in config order. */
+  receiverNames(): string[] {
+    return this.config.receivers.map((r) => r.name);
   }
 
   /**

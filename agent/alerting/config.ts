@@ -344,6 +344,16 @@ export const alertingLimitsSchema = z.strictObject({
   /** Alerts the dispatcher keeps (firing and recently resolved), from rule evaluation and POST /api/v1/alerts/test. */
   max_alerts: z.number().int().min(0).default(10_000),
 });
+
+/** Lookout: pacing of Slack webhooks (notify/slack-rate.ts). */
+export const slackRateLimitSchema = z.strictObject({
+  /** Messages per second to one webhook URL (Slack's documented limit is 1); more wait and are merged. */
+  messages_per_second: z.number().positive().max(100).default(1),
+  /** Messages waiting per webhook URL; beyond it a delivery fails now and is retried. */
+  max_queued: z.number().int().min(1).default(1000),
+  /** The longest Retry-After (after a 429) honoured by waiting; a longer one fails the delivery (retried later). */
+  max_retry_after: durationSchema().default(60_000),
+});
 export type AlertingLimits = z.infer<typeof alertingLimitsSchema>;
 
 // ---- the whole section ----
@@ -367,7 +377,9 @@ export const alertingConfigSchema = z.strictObject({
   limits: alertingLimitsSchema.prefault({}),
   /** Notification template files (globs, relative to the config file), as in alertmanager.yml. */
   templates: z.array(z.string().min(1)).default([]),
-  ...refuse(['mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'templates', 'alertmanagers', 'external_url', 'limits']),
+  /** Lookout: at most this many Slack messages per second per webhook; the rest wait and are merged. */
+  slack_rate_limit: slackRateLimitSchema.prefault({}),
+  ...refuse(['mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'templates', 'alertmanagers', 'external_url', 'limits', 'slack_rate_limit']),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   c.receivers.forEach((r, i) => {

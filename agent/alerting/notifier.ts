@@ -16,7 +16,8 @@ import { EmailIntegration } from '../notify/email';
 import type { FetchFn } from '../notify/http';
 import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
-import { SlackIntegration, type SlackPacer } from '../notify/slack';
+import { SlackIntegration } from '../notify/slack';
+import { SlackRateLimiter, type SlackRateSettings } from '../notify/slack-rate';
 import { NotificationTemplates } from '../templates/notification';
 import { createNotifyTelemetry, type NotifyTelemetry } from '../notify/telemetry';
 import { WebhookIntegration } from '../notify/webhook';
@@ -87,6 +88,11 @@ export interface GettableAlertGroup {
   alerts: GettableAlert[];
 }
 
+function slackRate(c: AlertingConfig): SlackRateSettings {
+  const r = c.slack_rate_limit;
+  return { messagesPerSecond: r.messages_per_second, maxQueued: r.max_queued, maxRetryAfterMs: r.max_retry_after };
+}
+
 /** Alertmanager's model.LabelSet.Before: fewer labels first, then by the first differing name/value in name order. */
 function labelSetBefore(a: Record<string, string>, b: Record<string, string>): number {
   const an = Object.keys(a);
@@ -138,7 +144,7 @@ export class Notifier implements Component, AlertSink {
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
   private templates: NotificationTemplates;
-  private slackPacer?: SlackPacer;
+  private slackPacer?: SlackRateLimiter;
   private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   private started = false;
   private stopped = false;
@@ -188,6 +194,7 @@ export class Notifier implements Component, AlertSink {
     this.startedAt = this.now();
     this.telemetry = telemetry;
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
+    this.slackPacer = new SlackRateLimiter(slackRate(this.config), { delayed: telemetry.slackDelayed, merged: telemetry.slackMerged }, this.logger);
     const receivers = this.buildRouting();
     this.metrics = new AlertingMetrics(host.meter, {
       alerts: () => this.countAlerts(),
@@ -233,6 +240,7 @@ export class Notifier implements Component, AlertSink {
     const alerts = this.dispatcher?.alerts() ?? [];
     this.dispatcher?.stop();
     this.forwarder!.reconfigure(config.alertmanagers);
+    this.slackPacer?.reconfigure(slackRate(config));
     const receivers = this.buildRouting();
     this.dispatcher!.put(alerts);
     this.logger?.info({ routing: this.routing, receivers: receivers.size, alertmanagers: config.alertmanagers.length, alerts: alerts.length }, 'alerting config applied');
@@ -398,6 +406,7 @@ export class Notifier implements Component, AlertSink {
     this.metrics?.close();
     this.dispatcher?.stop();
     this.abort.abort();
+    this.slackPacer?.close();
     await this.dispatcher?.settled();
     await this.forwarder?.close();
     this.db?.close();

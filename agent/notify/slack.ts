@@ -21,10 +21,11 @@ import type { NotificationMessage } from './message';
 import { secretOrFile } from './secret';
 import { escapeSlack } from './escape';
 import { renderer, truncateInRunes } from './render';
+import type { SlackPost, SlackRateLimiter } from './slack-rate';
 
 const MAX_TITLE_RUNES = 1024;
 
-export function slackPayload(msg: NotificationMessage, cfg: SlackConfig, templates: NotificationTemplates) {
+export function slackPayload(msg: NotificationMessage, cfg: SlackConfig, templates: NotificationTemplates): Record<string, unknown> & { attachments: unknown[] } {
   const r = renderer(templates, templates.data(msg, escapeSlack));
   const t = (text: string | undefined, dflt = '') => r.text(text ?? dflt);
   const attachment: Record<string, unknown> = {};
@@ -64,22 +65,17 @@ export function slackPayload(msg: NotificationMessage, cfg: SlackConfig, templat
   top('icon_emoji', t(cfg.icon_emoji, SLACK_DEFAULTS.icon_emoji));
   top('icon_url', t(cfg.icon_url, SLACK_DEFAULTS.icon_url));
   if (cfg.link_names) payload.link_names = true;
-  payload.attachments = [attachment];
   r.check();
-  return payload;
+  return { ...payload, attachments: [attachment] };
 }
 
-/** Where messages to a webhook wait for their turn (slack-rate.ts). */
-export interface SlackPacer {
-  send(url: string, post: (signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void>;
-}
 
 export class SlackIntegration implements Integration {
   readonly name = 'slack' as const;
   readonly sendResolved: boolean;
 
   constructor(private readonly cfg: SlackConfig, private readonly global: GlobalConfig, readonly index: number, private readonly fetchFn: FetchFn,
-    private readonly baseDir: string, private readonly templates: NotificationTemplates, private readonly pacer?: SlackPacer) {
+    private readonly baseDir: string, private readonly templates: NotificationTemplates, private readonly pacer?: SlackRateLimiter) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -88,7 +84,7 @@ export class SlackIntegration implements Integration {
       ?? secretOrFile(this.global.slack_api_url, this.global.slack_api_url_file, this.baseDir, 'global.slack_api_url');
     if (!url) throw new Error('slack: no api_url, api_url_file or global.slack_api_url configured');
     const payload = slackPayload(msg, this.cfg, this.templates);
-    const post = (s: AbortSignal) => postJson(this.fetchFn, url, payload, s, { http: this.cfg.http_config, baseDir: this.baseDir }).then(() => undefined);
-    await (this.pacer ? this.pacer.send(url, post, signal) : post(signal));
+    const post: SlackPost = (p, s) => postJson(this.fetchFn, url, p, s, { http: this.cfg.http_config, baseDir: this.baseDir }).then(() => undefined);
+    await (this.pacer ? this.pacer.send(url, payload, post, signal) : post(payload, signal));
   }
 }

@@ -8,6 +8,7 @@
  */
 import { FuncError, type FuncDef, type FuncMap, type ParamType } from './funcs';
 import { formatValue } from './gofmt';
+import { formatGoLayout } from './gotime';
 import type {
   ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, RangeNode,
   TemplateNode, VariableNode,
@@ -314,7 +315,11 @@ export class Executor {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     if (target instanceof GoTime) {
-      const method = TIME_METHODS[fieldName];
+      if (fieldName === 'Format') {
+        const t = target;
+        return this.evalCall(dot, { params: ['string'], call: ([layout]) => formatGoLayout(t.ms, layout as string) }, node, fieldName, args, final);
+      }
+      const method = Object.hasOwn(TIME_METHODS, fieldName) ? TIME_METHODS[fieldName] : undefined;
       if (method) {
         if (hasArgs) this.errorf(`wrong number of args for ${fieldName}: want 0 got ${(args?.length ?? 1) - 1 + (final !== MISSING ? 1 : 0)}`);
         return method(target);
@@ -453,7 +458,10 @@ const TIME_METHODS: Record<string, (t: GoTime) => GoValue> = {
   Unix: (t) => BigInt(Math.floor(t.ms / 1000)),
   UnixMilli: (t) => BigInt(Math.floor(t.ms)),
   UTC: (t) => t,
+  // Times are UTC here (Alertmanager's come from UTC timestamps), so Local is UTC.
+  Local: (t) => t,
   String: (t) => formatValue(t),
+  IsZero: (t) => t.ms === Date.parse('0001-01-01T00:00:00Z'),
 };
 
 export { FuncError };

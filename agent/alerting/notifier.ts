@@ -18,7 +18,7 @@ import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
 import { SlackIntegration } from '../notify/slack';
 import { SlackRateLimiter, type SlackRateSettings } from '../notify/slack-rate';
-import { NotificationTemplates } from '../templates/notification';
+import { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { createNotifyTelemetry, type NotifyTelemetry } from '../notify/telemetry';
 import { WebhookIntegration } from '../notify/webhook';
 import { fromPostable, isResolved, type Alert } from './alert';
@@ -143,7 +143,7 @@ export class Notifier implements Component, AlertSink {
   private inhibitor?: Inhibitor;
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
-  private templates: NotificationTemplates;
+  private readonly templates: TemplateHolder;
   private slackPacer?: SlackRateLimiter;
   private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   private started = false;
@@ -156,7 +156,7 @@ export class Notifier implements Component, AlertSink {
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     // Template files are read and parsed now, so a broken one stops startup (and a reload) with its name.
-    this.templates = NotificationTemplates.load(config.templates, this.baseDir);
+    this.templates = new TemplateHolder(NotificationTemplates.load(config.templates, this.baseDir));
     if (config.route) this.root = new Route(config.route);
   }
 
@@ -233,7 +233,7 @@ export class Notifier implements Component, AlertSink {
    * Flushes in flight finish on the old pipeline.
    */
   applyConfig(config: AlertingConfig): void {
-    this.templates = NotificationTemplates.load(config.templates, this.baseDir);
+    this.templates.current = NotificationTemplates.load(config.templates, this.baseDir);
     this.config = config;
     this.root = config.route ? new Route(config.route) : undefined;
     if (!this.started || this.stopped) return;
@@ -327,6 +327,15 @@ export class Notifier implements Component, AlertSink {
       });
     }
     return out;
+  }
+
+  /**
+   * Reads the `templates:` files again (a reload whose alerting section is
+   * unchanged: Alertmanager re-reads its templates on every reload). Throws
+   * NotificationTemplateError and keeps the old set when a file is bad.
+   */
+  reloadTemplates(): void {
+    this.templates.current = NotificationTemplates.load(this.config.templates, this.baseDir);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { Integration } from './integration';
 import type { NotificationMessage } from './message';
 import { secretOrFile } from './secret';
 import { EMAIL_DEFAULTS } from '../templates/notification-defaults';
-import type { NotificationTemplates } from '../templates/notification';
+import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { renderer } from './render';
 
 /**
@@ -43,7 +43,7 @@ export class EmailIntegration implements Integration {
   readonly sendResolved: boolean;
 
   constructor(private readonly cfg: EmailConfig, private readonly global: GlobalConfig, readonly index: number, private readonly baseDir: string,
-    private readonly templates: NotificationTemplates) {
+    private readonly templates: TemplateHolder) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -89,7 +89,7 @@ export class EmailIntegration implements Integration {
     const onAbort = () => transport.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await transport.sendMail(emailContent(msg, this.cfg, from, this.templates));
+      await transport.sendMail(emailContent(msg, this.cfg, from, this.templates.current));
     } finally {
       signal.removeEventListener('abort', onAbort);
       transport.close();

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { GlobalConfig, PagerdutyConfig } from '../alerting/config';
 import { PAGERDUTY_DEFAULTS } from '../templates/notification-defaults';
-import type { NotificationTemplates } from '../templates/notification';
+import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
 import type { NotificationMessage } from './message';
@@ -65,7 +65,7 @@ export class PagerdutyIntegration implements Integration {
   readonly sendResolved: boolean;
 
   constructor(private readonly cfg: PagerdutyConfig, private readonly global: GlobalConfig, readonly index: number,
-    private readonly fetchFn: FetchFn, private readonly baseDir: string, private readonly templates: NotificationTemplates) {
+    private readonly fetchFn: FetchFn, private readonly baseDir: string, private readonly templates: TemplateHolder) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -73,6 +73,6 @@ export class PagerdutyIntegration implements Integration {
     const key = secretOrFile(this.cfg.routing_key, this.cfg.routing_key_file, this.baseDir, 'pagerduty routing_key');
     if (!key) throw new Error('pagerduty: no routing_key or routing_key_file configured');
     const url = this.cfg.url ?? this.global.pagerduty_url;
-    await postJson(this.fetchFn, url, pagerdutyEvent(msg, this.cfg, key, this.templates), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
+    await postJson(this.fetchFn, url, pagerdutyEvent(msg, this.cfg, key, this.templates.current), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
   }
 }

@@ -14,7 +14,7 @@
  */
 import type { GlobalConfig, SlackConfig } from '../alerting/config';
 import { SLACK_DEFAULTS } from '../templates/notification-defaults';
-import type { NotificationTemplates } from '../templates/notification';
+import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
 import type { NotificationMessage } from './message';
@@ -75,7 +75,7 @@ export class SlackIntegration implements Integration {
   readonly sendResolved: boolean;
 
   constructor(private readonly cfg: SlackConfig, private readonly global: GlobalConfig, readonly index: number, private readonly fetchFn: FetchFn,
-    private readonly baseDir: string, private readonly templates: NotificationTemplates, private readonly pacer?: SlackRateLimiter) {
+    private readonly baseDir: string, private readonly templates: TemplateHolder, private readonly pacer?: SlackRateLimiter) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -83,7 +83,7 @@ export class SlackIntegration implements Integration {
     const url = secretOrFile(this.cfg.api_url, this.cfg.api_url_file, this.baseDir, 'slack api_url')
       ?? secretOrFile(this.global.slack_api_url, this.global.slack_api_url_file, this.baseDir, 'global.slack_api_url');
     if (!url) throw new Error('slack: no api_url, api_url_file or global.slack_api_url configured');
-    const payload = slackPayload(msg, this.cfg, this.templates);
+    const payload = slackPayload(msg, this.cfg, this.templates.current);
     const post: SlackPost = (p, s) => postJson(this.fetchFn, url, p, s, { http: this.cfg.http_config, baseDir: this.baseDir }).then(() => undefined);
     await (this.pacer ? this.pacer.send(url, payload, post, signal) : post(payload, signal));
   }

@@ -95,7 +95,7 @@ export function expandTemplateGlobs(patterns: string[], baseDir: string): string
     const full = path.resolve(baseDir, pattern);
     const dir = path.dirname(full);
     const base = path.basename(full);
-    if (/[*?[]/.test(dir)) throw new NotificationTemplateError(`templates: ${JSON.stringify(pattern)}: wildcards are supported in the file name only, not in directories`);
+    if (/[*?[]/.test(dir)) throw new NotificationTemplateError(`${JSON.stringify(pattern)}: wildcards are supported in the file name only, not in directories`);
     if (!/[*?[\\]/.test(base)) {
       files.push(full);
       continue;
@@ -127,7 +127,7 @@ export class NotificationTemplates {
       try {
         t = parseTemplate(s.name, s.text, hasFunc);
       } catch (err) {
-        if (err instanceof TemplateParseError) throw new NotificationTemplateError(`templates: ${s.name}: ${err.message}`);
+        if (err instanceof TemplateParseError) throw new NotificationTemplateError(`${s.name}: ${err.message}`);
         throw err;
       }
       for (const [name, body] of t.defines) {
@@ -154,7 +154,7 @@ export class NotificationTemplates {
         if (size > MAX_TEMPLATE_FILE_BYTES) throw new Error(`${size} bytes, more than the ${MAX_TEMPLATE_FILE_BYTES} allowed`);
         text = readFileSync(f, 'utf8');
       } catch (err) {
-        throw new NotificationTemplateError(`templates: cannot read ${f}: ${(err as Error).message}`);
+        throw new NotificationTemplateError(`cannot read ${f}: ${(err as Error).message}`);
       }
       sources.push({ name: path.basename(f), text });
     }
@@ -213,5 +213,25 @@ export class NotificationTemplates {
   /** Alertmanager's ExecuteHTMLString (html/template). Throws NotificationTemplateError. */
   html(text: string, data: GoValue): string {
     return this.run(text, data, true);
+  }
+}
+
+/**
+ * The template set integrations render with, swapped in place when the
+ * template files are read again (a config reload), so edited .tmpl files
+ * apply without rebuilding routing.
+ */
+export class TemplateHolder {
+  constructor(public current: NotificationTemplates) {}
+}
+
+/** check-config and reload: every `alerting.templates` file reads and parses (problems as "alerting.templates: ..."). */
+export function validateTemplateFiles(patterns: string[], baseDir: string): { path: string; message: string }[] {
+  try {
+    NotificationTemplates.load(patterns, baseDir);
+    return [];
+  } catch (err) {
+    if (err instanceof NotificationTemplateError) return [{ path: 'alerting.templates', message: err.message }];
+    throw err;
   }
 }

@@ -5,8 +5,11 @@ import path from 'node:path';
 import { alertingConfigSchema } from '../../../agent/alerting/config';
 import { slackPayload } from '../../../agent/notify/slack';
 import { TemplateRenderError } from '../../../agent/notify/render';
-import { globMatch, expandTemplateGlobs, NotificationTemplates, NotificationTemplateError } from '../../../agent/templates/notification';
+import { globMatch, expandTemplateGlobs, NotificationTemplates, NotificationTemplateError, validateTemplateFiles } from '../../../agent/templates/notification';
+import { advance, alert, startNotifier } from '../alerting/harness';
+import { Recorder } from '../notify/recorder';
 import type { TemplateMessage } from '../../../agent/templates/notification-data';
+import { waitFor } from '../../helpers/wait';
 
 const MSG: TemplateMessage & { groupKey: string } = {
   receiver: 'team a', status: 'firing', externalURL: 'http://lookout:9464', groupKey: '{}:{}',
@@ -75,10 +78,43 @@ describe('notification templates (Alertmanager data model)', () => {
       const loaded = NotificationTemplates.load(['t/*.tmpl', 'missing/*.tmpl'], dir);
       assert.equal(loaded.text('{{ template "slack.default.title" . }} {{ template "x" . }}', loaded.data(MSG)), 'custom firing B');
       writeFileSync(path.join(dir, 't', 'b.tmpl'), '{{ define "x" }}{{ end');
-      assert.throws(() => NotificationTemplates.load(['t/*.tmpl'], dir), /templates: b\.tmpl: template: b\.tmpl:1: /);
-      assert.throws(() => NotificationTemplates.load(['t/nope.tmpl'], dir), /templates: cannot read .*nope\.tmpl/);
+      assert.throws(() => NotificationTemplates.load(['t/*.tmpl'], dir), /b\.tmpl: template: b\.tmpl:1: /);
+      assert.throws(() => NotificationTemplates.load(['t/nope.tmpl'], dir), /cannot read .*nope\.tmpl/);
       assert.throws(() => expandTemplateGlobs(['*/a.tmpl'], dir), /wildcards are supported in the file name only/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check-config/reload validation names the bad file; a reload re-reads edited template files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-tmpl-'));
+    const rec = await new Recorder().start();
+    try {
+      writeFileSync(path.join(dir, 'org.tmpl'), '{{ define "org.title" }}v1 {{ .Status }}{{ end }}');
+      assert.deepEqual(validateTemplateFiles(['*.tmpl'], dir), []);
+      const h = await startNotifier(`templates: ['*.tmpl']
+route: {receiver: chat, group_wait: 0s, group_by: [alertname]}
+receivers: [{name: chat, slack_configs: [{api_url: "${rec.url}/hook", title: '{{ template "org.title" . }}'}]}]`, { options: { baseDir: dir } });
+      try {
+        h.notifier.send([alert({ alertname: 'A' }, h.clock)]);
+        await advance(h, 0);
+        assert.equal(rec.requests[0].body.attachments[0].title, 'v1 firing');
+        writeFileSync(path.join(dir, 'org.tmpl'), '{{ define "org.title" }}v2 {{ .Status }}{{ end }}');
+        h.notifier.reloadTemplates();
+        h.notifier.send([alert({ alertname: 'B' }, h.clock)]);
+        await advance(h, 0);
+        await waitFor(() => rec.requests.length === 2, { what: 'second post' });
+        assert.equal(rec.requests[1].body.attachments[0].title, 'v2 firing');
+        writeFileSync(path.join(dir, 'org.tmpl'), '{{ define "org.title" }}{{ .Status');
+        assert.deepEqual(validateTemplateFiles(['*.tmpl'], dir).map((p) => p.path), ['alerting.templates']);
+        assert.match(validateTemplateFiles(['*.tmpl'], dir)[0].message, /^org\.tmpl: template: org\.tmpl:1: /);
+        assert.throws(() => h.notifier.reloadTemplates(), NotificationTemplateError);
+      } finally {
+        await h.notifier.shutdown();
+        await h.host.cleanup();
+      }
+    } finally {
+      await rec.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

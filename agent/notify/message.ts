@@ -52,21 +52,3 @@ export function buildMessage(args: {
 
 export function firing(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'firing'); }
 export function resolved(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'resolved'); }
-
-/**
- * Alertmanager's default title/subject: `[FIRING:2] <group label values> (<other
- * common label values>)`, values ordered by label name, e.g.
- * `[FIRING:1] HighLatency (api critical)` for group_by [alertname].
- */
-export function titleLine(m: NotificationMessage): string {
-  const head = m.status === 'firing' ? `[FIRING:${firing(m).length}]` : '[RESOLVED]';
-  const groupValues = Object.keys(m.groupLabels).sort().map((k) => m.groupLabels[k]);
-  const otherCommon = Object.keys(m.commonLabels).filter((k) => !(k in m.groupLabels)).sort().map((k) => m.commonLabels[k]);
-  let line = `${head} ${groupValues.join(' ')}`;
-  if (otherCommon.length) line += ` (${otherCommon.join(' ')})`;
-  return line;
-}
-
-export function labelPairs(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(' ');
-}

@@ -4,24 +4,13 @@
  * externalURL, groupKey). Firing alerts carry the zero time as endsAt, as
  * Alertmanager's dispatcher clears it so alerts do not "resolve" in transit.
  */
-export interface NotifiedAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  fingerprint: string;
-}
+import type { TemplateAlert, TemplateMessage } from '../templates/notification-data';
 
-export interface NotificationMessage {
-  receiver: string;
-  status: 'firing' | 'resolved';
+/** One alert of a notification (the shape templates read, templates/notification-data.ts). */
+export type NotifiedAlert = TemplateAlert;
+
+export interface NotificationMessage extends TemplateMessage {
   alerts: NotifiedAlert[];
-  groupLabels: Record<string, string>;
-  commonLabels: Record<string, string>;
-  commonAnnotations: Record<string, string>;
-  externalURL: string;
   groupKey: string;
 }
 

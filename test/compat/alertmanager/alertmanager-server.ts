@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,38 +92,6 @@ export class AlertmanagerServer {
       if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-export interface SinkRequest { path: string; headers: http.IncomingHttpHeaders; body: any }
-
-/** Records every JSON POST (Slack, PagerDuty, webhook) and answers 200. */
-export class HttpSink {
-  readonly requests: SinkRequest[] = [];
-  url = '';
-  private readonly server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = text;
-      try { body = JSON.parse(text); } catch { /* keep the text */ }
-      this.requests.push({ path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  on(pathPrefix: string): SinkRequest[] { return this.requests.filter((r) => r.path.startsWith(pathPrefix)); }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 

@@ -15,7 +15,8 @@ import { waitFor } from '../../helpers/wait';
 import type { PostableAlert } from '../../../agent/alerting/types';
 import { FakeClock } from '../../agent/alerting/fake-clock';
 import { startApiServer, startNotifier, type ApiServer, type Harness } from '../../agent/alerting/harness';
-import { AlertmanagerServer, HttpSink, requireAlertmanager, type AlertmanagerBinaries } from './alertmanager-server';
+import { AlertmanagerServer, requireAlertmanager, type AlertmanagerBinaries } from './alertmanager-server';
+import { Recorder } from '../../agent/notify/recorder';
 
 const STARTS = '2026-11-30T08:00:00Z';
 const ENDS = '2099-01-01T00:00:00Z';
@@ -68,13 +69,13 @@ describe('Alertmanager API surface against the real Alertmanager 0.25', function
   this.timeout(60_000);
   let bins: AlertmanagerBinaries;
   let am: AlertmanagerServer | undefined;
-  let sink: HttpSink;
+  let sink: Recorder;
   let h: Harness | undefined;
   let api: ApiServer | undefined;
 
   before(async function () {
     bins = requireAlertmanager(this);
-    sink = await new HttpSink().start();
+    sink = await new Recorder().start();
     am = await AlertmanagerServer.start(bins, config(sink.url));
     await am.postAlerts(ALERTS);
     h = await startNotifier(config(sink.url), { clock: new FakeClock(Date.parse('2026-11-30T09:00:00Z')) });

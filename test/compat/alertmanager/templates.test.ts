@@ -18,7 +18,8 @@ import { pagerdutyEvent } from '../../../agent/notify/pagerduty';
 import { slackPayload } from '../../../agent/notify/slack';
 import { NotificationTemplates } from '../../../agent/templates/notification';
 import { waitFor } from '../../helpers/wait';
-import { AlertmanagerServer, HttpSink, requireAlertmanager, SmtpSink } from './alertmanager-server';
+import { AlertmanagerServer, requireAlertmanager, SmtpSink } from './alertmanager-server';
+import { Recorder } from '../../agent/notify/recorder';
 
 /** Debian's copy of Alertmanager's email template: listed under Lookout's `templates:` it gives Alertmanager's exact mail. */
 const PACKAGED_EMAIL_TMPL = '/usr/share/prometheus/alertmanager/email.tmpl';
@@ -123,10 +124,15 @@ function message(body: any): NotificationMessage {
   };
 }
 
+/** What Alertmanager posted to paths under this prefix, in order. */
+function on(sink: Recorder, prefix: string) {
+  return sink.requests.filter((r) => r.path.startsWith(prefix));
+}
+
 describe('notification templates against the real Alertmanager 0.25', function () {
   this.timeout(60_000);
   let am: AlertmanagerServer | undefined;
-  let sink: HttpSink;
+  let sink: Recorder;
   let smtp: SmtpSink;
   let cfg: AlertingConfig;
   let templates: NotificationTemplates;
@@ -134,7 +140,7 @@ describe('notification templates against the real Alertmanager 0.25', function (
 
   before(async function () {
     const bins = requireAlertmanager(this);
-    sink = await new HttpSink().start();
+    sink = await new Recorder().start();
     smtp = await new SmtpSink().start();
     const yml = config(sink.url, smtp.port);
     am = await AlertmanagerServer.start(bins, yml, { files: { 'tmpl/myorg.tmpl': MYORG } });
@@ -143,10 +149,10 @@ describe('notification templates against the real Alertmanager 0.25', function (
     templates = NotificationTemplates.load(cfg.templates, dir);
     withAmEmail = NotificationTemplates.load([...cfg.templates, PACKAGED_EMAIL_TMPL], dir);
     await am.postAlerts(alerts(false));
-    await waitFor(() => sink.on('/webhook/').length >= 3 && smtp.mails.length >= 4 && sink.on('/slack/').length >= 2 && sink.on('/pd/').length >= 2,
+    await waitFor(() => on(sink, '/webhook/').length >= 3 && smtp.mails.length >= 4 && on(sink, '/slack/').length >= 2 && on(sink, '/pd/').length >= 2,
       { timeoutMs: 20_000, what: 'first notifications from Alertmanager' });
     await am.postAlerts(alerts(true));
-    await waitFor(() => sink.on('/webhook/').length >= 5 && smtp.mails.length >= 6 && sink.on('/slack/').length >= 4 && sink.on('/pd/').length >= 4,
+    await waitFor(() => on(sink, '/webhook/').length >= 5 && smtp.mails.length >= 6 && on(sink, '/slack/').length >= 4 && on(sink, '/pd/').length >= 4,
       { timeoutMs: 20_000, what: 'notifications with resolved alerts from Alertmanager' });
   });
   after(async () => {
@@ -159,13 +165,13 @@ describe('notification templates against the real Alertmanager 0.25', function (
     return cfg.receivers.find((r) => r.name === name)!;
   }
   function rounds(receiver: string) {
-    return sink.on(`/webhook/${receiver}`).map((r) => message(r.body));
+    return on(sink, `/webhook/${receiver}`).map((r) => message(r.body));
   }
 
   for (const receiver of ['defaults', 'custom']) {
     it(`${receiver}: Slack payloads equal Alertmanager's (firing, then firing + resolved)`, () => {
       const hooks = rounds(receiver);
-      const sent = sink.on(`/slack/${receiver}`);
+      const sent = on(sink, `/slack/${receiver}`);
       assert.equal(hooks.length, 2);
       assert.equal(sent.length, 2);
       hooks.forEach((msg, i) => assert.deepEqual(slackPayload(msg, receiverCfg(receiver).slack_configs[0], templates), sent[i].body, `round ${i}`));
@@ -173,7 +179,7 @@ describe('notification templates against the real Alertmanager 0.25', function (
 
     it(`${receiver}: PagerDuty events equal Alertmanager's`, () => {
       const hooks = rounds(receiver);
-      const sent = sink.on(`/pd/${receiver}`);
+      const sent = on(sink, `/pd/${receiver}`);
       assert.equal(sent.length, 2);
       hooks.forEach((msg, i) => {
         const pd = receiverCfg(receiver).pagerduty_configs[0];

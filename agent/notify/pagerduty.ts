@@ -36,19 +36,18 @@ export function pagerdutyEvent(msg: NotificationMessage, cfg: PagerdutyConfig, r
     dedup_key: dedupKey(msg.groupKey),
   };
   const client = t(cfg.client, PAGERDUTY_DEFAULTS.client);
-  if (action === 'trigger') {
-    const details: Record<string, string> = {};
-    // Alertmanager adds its default details under the keys the config does not set.
-    for (const [k, v] of Object.entries({ ...PAGERDUTY_DEFAULTS.details, ...cfg.details })) details[k] = t(v);
-    const payload: Record<string, unknown> = {
-      summary: truncateInRunes(t(cfg.description, PAGERDUTY_DEFAULTS.description), MAX_SUMMARY_RUNES),
-      source: cfg.source ? t(cfg.source) : client,
-      severity: t(cfg.severity, PAGERDUTY_DEFAULTS.severity),
-      custom_details: details,
-    };
-    for (const k of ['class', 'component', 'group'] as const) { const v = t(cfg[k]); if (v) payload[k] = v; }
-    event.payload = payload;
-  }
+  // Alertmanager sends the payload with resolve events too (PagerDuty ignores it there).
+  const details: Record<string, string> = {};
+  // Alertmanager adds its default details under the keys the config does not set.
+  for (const [k, v] of Object.entries({ ...PAGERDUTY_DEFAULTS.details, ...cfg.details })) details[k] = t(v);
+  const payload: Record<string, unknown> = {
+    summary: truncateInRunes(t(cfg.description, PAGERDUTY_DEFAULTS.description), MAX_SUMMARY_RUNES),
+    source: cfg.source ? t(cfg.source) : client,
+    severity: t(cfg.severity, PAGERDUTY_DEFAULTS.severity),
+    custom_details: details,
+  };
+  for (const k of ['class', 'component', 'group'] as const) { const v = t(cfg[k]); if (v) payload[k] = v; }
+  event.payload = payload;
   if (client) event.client = client;
   const clientUrl = t(cfg.client_url, PAGERDUTY_DEFAULTS.client_url);
   if (clientUrl) event.client_url = clientUrl;

@@ -65,8 +65,8 @@ receivers:
     assert.equal(res.event_action, 'resolve');
     assert.equal(res.dedup_key, expectedKey, 'same dedup_key resolves the same incident');
     assert.equal(res.routing_key, 'R0123456789');
-    assert.equal(res.payload, undefined);
-    assert.deepEqual(Object.keys(res).sort(), ['client', 'client_url', 'dedup_key', 'event_action', 'links', 'routing_key'], 'as Alertmanager, a resolve carries client, client_url and links');
+    assert.equal(res.payload.custom_details.num_resolved, '1');
+    assert.deepEqual(Object.keys(res).sort(), ['client', 'client_url', 'dedup_key', 'event_action', 'links', 'payload', 'routing_key'], 'as Alertmanager, a resolve carries client, client_url, links and the payload');
   });
 
   it('maps an unknown severity label to error and does not retry a 400', async () => {

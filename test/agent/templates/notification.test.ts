@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alertingConfigSchema } from '../../../agent/alerting/config';
+import { loadConfigFile } from '../../../agent/config/load';
+import { validateReferencedFiles } from '../../../agent/config/referenced';
 import { slackPayload } from '../../../agent/notify/slack';
 import { TemplateRenderError } from '../../../agent/notify/render';
 import { globMatch, expandTemplateGlobs, NotificationTemplates, NotificationTemplateError, validateTemplateFiles } from '../../../agent/templates/notification';
@@ -109,6 +111,10 @@ receivers: [{name: chat, slack_configs: [{api_url: "${rec.url}/hook", title: '{{
         assert.deepEqual(validateTemplateFiles(['*.tmpl'], dir).map((p) => p.path), ['alerting.templates']);
         assert.match(validateTemplateFiles(['*.tmpl'], dir)[0].message, /^org\.tmpl: template: org\.tmpl:1: /);
         assert.throws(() => h.notifier.reloadTemplates(), NotificationTemplateError);
+        // check-config and reload validation see it through the config loader.
+        writeFileSync(path.join(dir, 'lookout.yaml'), 'alerting:\n  templates: ["*.tmpl"]\n');
+        const problems = validateReferencedFiles(loadConfigFile(path.join(dir, 'lookout.yaml')));
+        assert.deepEqual(problems.filter((p) => p.path === 'alerting.templates').length, 1, JSON.stringify(problems));
       } finally {
         await h.notifier.shutdown();
         await h.host.cleanup();

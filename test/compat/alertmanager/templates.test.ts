@@ -98,18 +98,21 @@ receivers:
 const T0 = '2026-11-30T08:00:00.125Z';
 const T1 = '2026-11-30T08:05:30Z';
 
-function alerts(resolved: boolean) {
+/** Round 0: all firing; round 1: some resolved; round 2: everything resolved. */
+function alerts(round: number) {
+  const resolved = round > 0;
   const a = (labels: Record<string, string>, annotations: Record<string, string>, extra: Record<string, string> = {}) => ({
     labels, annotations, startsAt: T0, generatorURL: `http://prometheus.example:9090/graph?g0.expr=up%3D%3D0&instance=${labels.instance}`, ...extra,
   });
   const end = (x: ReturnType<typeof a>) => (resolved ? { ...x, endsAt: T1 } : x);
+  const all = (x: ReturnType<typeof a>) => (round > 1 ? { ...x, endsAt: T1 } : x);
   return [
     // defaults: two firing, one of them resolved in the second round.
     end(a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: 'a:9100', team: 'core' }, { summary: 'p99 above 1s', runbook: 'https://runbooks.example/latency' })),
-    a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: "b:9100+'x'", team: 'core' }, { summary: 'p99 above 1s' }),
+    all(a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: "b:9100+'x'", team: 'core' }, { summary: 'p99 above 1s' })),
     // custom templates
     end(a({ alertname: 'disk full', severity: 'critical', service: 'api-gw', instance: 'node-1', team: 'custom' }, { summary: 'Disk 91% used', desc: '<b>bold</b>' })),
-    a({ alertname: 'disk full', severity: 'critical', service: 'api-gw', instance: 'node-2', team: 'custom' }, { summary: 'Disk 95% used', desc: '<i>it</i>' }),
+    all(a({ alertname: 'disk full', severity: 'critical', service: 'api-gw', instance: 'node-2', team: 'custom' }, { summary: 'Disk 95% used', desc: '<i>it</i>' })),
     // html escaping: markup and URL-unsafe text in values
     a({ alertname: 'Escape', team: 'html', instance: 'x<y>&"z"' }, {
       summary: `5 < 6 & "q" 'a+b'`, desc: '<script>alert(1)</script>', link: 'javascript:alert(1)',
@@ -148,12 +151,15 @@ describe('notification templates against the real Alertmanager 0.25', function (
     cfg = alertingConfigSchema.parse(parseYaml(yml));
     templates = NotificationTemplates.load(cfg.templates, dir);
     withAmEmail = NotificationTemplates.load([...cfg.templates, PACKAGED_EMAIL_TMPL], dir);
-    await am.postAlerts(alerts(false));
+    await am.postAlerts(alerts(0));
     await waitFor(() => on(sink, '/webhook/').length >= 3 && smtp.mails.length >= 4 && on(sink, '/slack/').length >= 2 && on(sink, '/pd/').length >= 2,
       { timeoutMs: 20_000, what: 'first notifications from Alertmanager' });
-    await am.postAlerts(alerts(true));
+    await am.postAlerts(alerts(1));
     await waitFor(() => on(sink, '/webhook/').length >= 5 && smtp.mails.length >= 6 && on(sink, '/slack/').length >= 4 && on(sink, '/pd/').length >= 4,
       { timeoutMs: 20_000, what: 'notifications with resolved alerts from Alertmanager' });
+    await am.postAlerts(alerts(2));
+    await waitFor(() => on(sink, '/webhook/defaults').length >= 3 && on(sink, '/webhook/custom').length >= 3 && on(sink, '/slack/').length >= 6 && on(sink, '/pd/').length >= 6 && smtp.mails.length >= 8,
+      { timeoutMs: 20_000, what: 'all-resolved notifications from Alertmanager' });
   });
   after(async () => {
     await am?.stop();
@@ -169,18 +175,20 @@ describe('notification templates against the real Alertmanager 0.25', function (
   }
 
   for (const receiver of ['defaults', 'custom']) {
-    it(`${receiver}: Slack payloads equal Alertmanager's (firing, then firing + resolved)`, () => {
+    it(`${receiver}: Slack payloads equal Alertmanager's (firing, then firing + resolved, then resolved)`, () => {
       const hooks = rounds(receiver);
       const sent = on(sink, `/slack/${receiver}`);
-      assert.equal(hooks.length, 2);
-      assert.equal(sent.length, 2);
+      assert.equal(hooks.length, 3);
+      assert.equal(sent.length, 3);
+      assert.equal(hooks[2].status, 'resolved');
       hooks.forEach((msg, i) => assert.deepEqual(slackPayload(msg, receiverCfg(receiver).slack_configs[0], templates), sent[i].body, `round ${i}`));
     });
 
     it(`${receiver}: PagerDuty events equal Alertmanager's`, () => {
       const hooks = rounds(receiver);
       const sent = on(sink, `/pd/${receiver}`);
-      assert.equal(sent.length, 2);
+      assert.equal(sent.length, 3);
+      assert.equal(sent[2].body.event_action, 'resolve');
       hooks.forEach((msg, i) => {
         const pd = receiverCfg(receiver).pagerduty_configs[0];
         assert.deepEqual(pagerdutyEvent(msg, pd, pd.routing_key!, templates), sent[i].body, `round ${i}`);
@@ -195,7 +203,8 @@ describe('notification templates against the real Alertmanager 0.25', function (
   it('defaults: email subject and headers equal Alertmanager\'s; Alertmanager\'s email.tmpl renders its html byte for byte', () => {
     const hooks = rounds('defaults');
     const mails = mailsTo('defaults@example.org');
-    assert.equal(mails.length, 2);
+    assert.equal(mails.length, 3);
+    assert.match(mails[2].subject ?? '', /^\[RESOLVED\] HighLatency /);
     hooks.forEach((msg, i) => {
       const ours = emailContent(msg, receiverCfg('defaults').email_configs[0], 'am@example.org', withAmEmail);
       assert.equal(ours.subject, mails[i].subject);
@@ -212,7 +221,7 @@ describe('notification templates against the real Alertmanager 0.25', function (
   it('custom: email subject, html and text from operator templates equal Alertmanager\'s', () => {
     const hooks = rounds('custom');
     const mails = mailsTo('custom@example.org');
-    assert.equal(mails.length, 2);
+    assert.equal(mails.length, 3);
     hooks.forEach((msg, i) => {
       const ours = emailContent(msg, receiverCfg('custom').email_configs[0], 'am@example.org', templates);
       assert.equal(ours.subject, mails[i].subject);

@@ -109,12 +109,12 @@ function alerts(round: number) {
   return [
     // defaults: two firing, one of them resolved in the second round.
     end(a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: 'a:9100', team: 'core' }, { summary: 'p99 above 1s', runbook: 'https://runbooks.example/latency' })),
-    all(a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: "b:9100+'x'", team: 'core' }, { summary: 'p99 above 1s' })),
+    all(a({ alertname: 'HighLatency', severity: 'warning', service: 'api', instance: "b:9100+'x' ü✓日本", team: 'core' }, { summary: 'p99 above 1s', detail: 'line 1\nline 2\ttab' })),
     // custom templates
     end(a({ alertname: 'disk full', severity: 'critical', service: 'api-gw', instance: 'node-1', team: 'custom' }, { summary: 'Disk 91% used', desc: '<b>bold</b>' })),
     all(a({ alertname: 'disk full', severity: 'critical', service: 'api-gw', instance: 'node-2', team: 'custom' }, { summary: 'Disk 95% used', desc: '<i>it</i>' })),
     // html escaping: markup and URL-unsafe text in values
-    a({ alertname: 'Escape', team: 'html', instance: 'x<y>&"z"' }, {
+    a({ alertname: 'Escape', team: 'html', instance: 'x<y>&"z" ü✓' }, {
       summary: `5 < 6 & "q" 'a+b'`, desc: '<script>alert(1)</script>', link: 'javascript:alert(1)',
     }),
   ];
@@ -242,7 +242,7 @@ describe('notification templates against the real Alertmanager 0.25', function (
     assert.equal(ours, custom[0].html);
     assert.match(ours, /#ZgotmplZ/, 'a javascript: URL is neutralised');
     assert.match(ours, /5 &lt; 6 &amp; &#34;q&#34; &#39;a&#43;b&#39;/, 'values are escaped for HTML text');
-    assert.match(ours, /\?q=x%3cy%3e%26%22z%22&r=/, 'values in a URL query are percent-encoded');
+    assert.match(ours, /\?q=x%3cy%3e%26%22z%22%20%c3%bc%e2%9c%93&r=/, 'values in a URL query are percent-encoded (UTF-8 bytes)');
     assert.match(ours, /<script>alert\(1\)<\/script>/, 'safeHtml is the operator\'s explicit opt-out, as in Alertmanager');
   });
 });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { alertingConfigSchema } from '../../../agent/alerting/config';
 import { loadConfigFile } from '../../../agent/config/load';
 import { validateReferencedFiles } from '../../../agent/config/referenced';
+import { ConfigReloader } from '../../../agent/service/reload';
+import pino from 'pino';
 import { slackPayload } from '../../../agent/notify/slack';
 import { TemplateRenderError } from '../../../agent/notify/render';
 import { globMatch, expandTemplateGlobs, NotificationTemplates, NotificationTemplateError, validateTemplateFiles } from '../../../agent/templates/notification';
@@ -115,6 +117,20 @@ receivers: [{name: chat, slack_configs: [{api_url: "${rec.url}/hook", title: '{{
         writeFileSync(path.join(dir, 'lookout.yaml'), 'alerting:\n  templates: ["*.tmpl"]\n');
         const problems = validateReferencedFiles(loadConfigFile(path.join(dir, 'lookout.yaml')));
         assert.deepEqual(problems.filter((p) => p.path === 'alerting.templates').length, 1, JSON.stringify(problems));
+        // POST /-/reload with the config file unchanged re-reads the template files (as Alertmanager's reload does).
+        const reloader = new ConfigReloader(loadConfigFile(path.join(dir, 'lookout.yaml')), {
+          admin: { applyConfig: () => [] } as never, logger: pino({ level: 'silent' }), meter: h.host.meter,
+          component: (id) => (id === 'alerting' ? h.notifier : undefined),
+        });
+        const refused = await reloader.reload();
+        assert.equal(refused.ok, false);
+        assert.match(refused.problems.join('\n'), /alerting\.templates: org\.tmpl: template: org\.tmpl:1: /);
+        writeFileSync(path.join(dir, 'org.tmpl'), '{{ define "org.title" }}v3 {{ .Status }}{{ end }}');
+        assert.equal((await reloader.reload()).ok, true);
+        h.notifier.send([alert({ alertname: 'C' }, h.clock)]);
+        await advance(h, 0);
+        await waitFor(() => rec.requests.length === 3, { what: 'third post' });
+        assert.equal(rec.requests[2].body.attachments[0].title, 'v3 firing');
       } finally {
         await h.notifier.shutdown();
         await h.host.cleanup();

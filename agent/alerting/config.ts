@@ -377,9 +377,11 @@ export const alertingConfigSchema = z.strictObject({
   limits: alertingLimitsSchema.prefault({}),
   /** Notification template files (globs, relative to the config file), as in alertmanager.yml. */
   templates: z.array(z.string().min(1)).default([]),
+  /** Lookout: characters one notification field may render to; a larger one fails that delivery (a bound on event-loop time). */
+  template_max_output_chars: z.number().int().min(1024).default(4 * 1024 * 1024),
   /** Lookout: at most this many Slack messages per second per webhook; the rest wait and are merged. */
   slack_rate_limit: slackRateLimitSchema.prefault({}),
-  ...refuse(['mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'templates', 'alertmanagers', 'external_url', 'limits', 'slack_rate_limit']),
+  ...refuse(['mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'templates', 'template_max_output_chars', 'alertmanagers', 'external_url', 'limits', 'slack_rate_limit']),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   c.receivers.forEach((r, i) => {

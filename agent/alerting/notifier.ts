@@ -156,7 +156,7 @@ export class Notifier implements Component, AlertSink {
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     // Template files are read and parsed now, so a broken one stops startup (and a reload) with its name.
-    this.templates = new TemplateHolder(NotificationTemplates.load(config.templates, this.baseDir));
+    this.templates = new TemplateHolder(NotificationTemplates.load(config.templates, this.baseDir, config.template_max_output_chars));
     if (config.route) this.root = new Route(config.route);
   }
 
@@ -233,7 +233,7 @@ export class Notifier implements Component, AlertSink {
    * Flushes in flight finish on the old pipeline.
    */
   applyConfig(config: AlertingConfig): void {
-    this.templates.current = NotificationTemplates.load(config.templates, this.baseDir);
+    this.templates.current = NotificationTemplates.load(config.templates, this.baseDir, config.template_max_output_chars);
     this.config = config;
     this.root = config.route ? new Route(config.route) : undefined;
     if (!this.started || this.stopped) return;
@@ -335,7 +335,7 @@ export class Notifier implements Component, AlertSink {
    * NotificationTemplateError and keeps the old set when a file is bad.
    */
   reloadTemplates(): void {
-    this.templates.current = NotificationTemplates.load(this.config.templates, this.baseDir);
+    this.templates.current = NotificationTemplates.load(this.config.templates, this.baseDir, this.config.template_max_output_chars);
   }
 
   /**

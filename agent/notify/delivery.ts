@@ -83,6 +83,7 @@ export class Delivery {
           await this.integration.notify(msg, attemptSignal);
         } catch (err) {
           this.telemetry.failed.add(1, this.attrs);
+          if (err instanceof TemplateRenderError) this.telemetry.templateErrors.add(1, this.attrs);
           this.logger.warn({ receiver: this.receiver, integration: `${this.integration.name}[${this.integration.index}]`, groupKey: msg.groupKey, err: (err as Error).message }, 'notification attempt failed');
           throw err;
         } finally {

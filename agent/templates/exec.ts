@@ -61,7 +61,12 @@ export class Executor {
   private depth = 0;
   private tmplName: string;
 
-  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap, private readonly escaper?: OutputEscaper) {
+  /**
+   * `maxOutput`: characters the output may reach before execution stops
+   * with an error (notification templates over huge groups); 0 = no limit.
+   */
+  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap, private readonly escaper?: OutputEscaper,
+    private readonly maxOutput = 0) {
     this.tmplName = tmpl.name;
     this.vars = [];
   }
@@ -92,6 +97,10 @@ export class Executor {
   }
 
   private at(n: Node) { this.node = n; }
+
+  private checkOutput() {
+    if (this.maxOutput > 0 && this.out.length > this.maxOutput) this.errorf(`output exceeds ${this.maxOutput} characters`);
+  }
 
   // ---- variables ----
   private mark() { return this.vars.length; }
@@ -136,7 +145,10 @@ export class Executor {
         return;
       case 'range': this.walkRange(dot, node); return;
       case 'template': this.walkTemplate(dot, node); return;
-      case 'text': this.out += this.escaper ? this.escaper.text(node.text) : node.text; return;
+      case 'text':
+        this.out += this.escaper ? this.escaper.text(node.text) : node.text;
+        this.checkOutput();
+        return;
       default: this.errorf(`unknown node: ${nodeString(node)}`);
     }
   }
@@ -221,10 +233,12 @@ export class Executor {
       // html/template leaves out an escaper the pipeline already applies (Go's equivEscapers: html, urlquery).
       const applied = new Set(pipe.cmds.map((c) => (c.args[0]?.kind === 'identifier' ? c.args[0].ident : '')));
       this.out += this.escaper.value(v, applied);
+      this.checkOutput();
       return;
     }
     if (v === undefined) { this.out += '<no value>'; return; }
     this.out += formatValue(v);
+    this.checkOutput();
   }
 
   // ---- evaluation ----

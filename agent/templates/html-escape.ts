@@ -29,14 +29,22 @@ const NOSPACE_TABLE: Record<string, string> = {
   ...HTML_TABLE, '\t': '&#9;', '\n': '&#10;', '\v': '&#11;', '\f': '&#12;', '\r': '&#13;', ' ': '&#32;', '=': '&#61;', '`': '&#96;',
 };
 
+const HTML_SPECIAL = /[\0"&'+<>]/;
+const NOSPACE_SPECIAL = /[\0"&'+<>\t\n\v\f\r =`]/;
+
 export function htmlEscapeGo(s: string, table: Record<string, string> = HTML_TABLE): string {
+  if (!(table === HTML_TABLE ? HTML_SPECIAL : NOSPACE_SPECIAL).test(s)) return s;
   let out = '';
   for (const ch of s) out += table[ch] ?? ch;
   return out;
 }
 
+const URL_NORMALIZED = /^[A-Za-z0-9\-._~!#$&*+,/:;=?@[\]%]*$/;
+const URL_UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** Go's processURLOnto: %xx-encodes bytes outside RFC 3986's sets; `normalize` keeps reserved characters and existing escapes. */
 export function urlProcess(s: string, normalize: boolean): string {
+  if ((normalize ? URL_NORMALIZED : URL_UNRESERVED).test(s)) return s;
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -60,6 +68,17 @@ const URL_ATTRS = new Set([
   'manifest', 'poster', 'profile', 'src', 'usemap', 'xmlns',
 ]);
 const RAW_ELEMENTS = new Set(['script', 'style', 'textarea', 'title']);
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isTagStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47;
+}
+/** Letters, digits, '/', ':' and '-' (tag names like h1, svg:rect, my-el). */
+function isNameChar(c: number): boolean {
+  return isTagStart(c) || (c >= 48 && c <= 58) || c === 45;
+}
 
 function attrKind(name: string): AttrKind {
   let n = name.toLowerCase();
@@ -88,8 +107,9 @@ export class HtmlEscaper implements OutputEscaper {
     let out = '';
     const s = this.pending + text;
     this.pending = '';
-    for (let i = 0; i < s.length; i++) {
-      const c = s[i];
+    // Runs of plain text (outside tags) and of attribute values are copied in one slice; only markup is read char by char.
+    let i = 0;
+    while (i < s.length) {
       switch (this.state) {
         case 'comment': {
           const end = s.indexOf('-->', i);
@@ -98,69 +118,97 @@ export class HtmlEscaper implements OutputEscaper {
             this.pending = s.endsWith('--') ? '--' : s.endsWith('-') ? '-' : '';
             return out;
           }
-          i = end + 2;
+          i = end + 3;
           this.state = 'text';
           continue;
         }
-        case 'text':
-          if (s.startsWith('<!--', i)) { this.state = 'comment'; i += 3; continue; }
-          if (c === '<' && /[A-Za-z/]/.test(s[i + 1] ?? '')) {
-            this.state = 'tag';
-            this.tagName = '';
-            this.readingTagName = true;
-          }
-          out += c;
-          continue;
-        case 'raw': {
-          if (c === '<' && s.slice(i + 1, i + 2 + this.rawElement.length).toLowerCase() === '/' + this.rawElement) {
-            this.state = 'tag';
-            this.tagName = '';
-            this.readingTagName = true;
-          }
-          out += c;
+        case 'text': {
+          const lt = s.indexOf('<', i);
+          if (lt < 0) return out + s.slice(i);
+          out += s.slice(i, lt);
+          i = lt;
+          if (s.startsWith('<!--', i)) { this.state = 'comment'; i += 4; continue; }
+          if (isTagStart(s.charCodeAt(i + 1))) this.openTag();
+          out += '<';
+          i++;
           continue;
         }
-        case 'tag':
-          out += c;
-          if (this.readingTagName) {
-            if (/[A-Za-z0-9/:-]/.test(c)) { this.tagName += c; continue; }
-            this.readingTagName = false;
+        case 'raw': {
+          const lt = s.indexOf('<', i);
+          if (lt < 0) return out + s.slice(i);
+          out += s.slice(i, lt + 1);
+          if (s.slice(lt + 1, lt + 2 + this.rawElement.length).toLowerCase() === '/' + this.rawElement) this.openTag();
+          i = lt + 1;
+          continue;
+        }
+        case 'value': {
+          let end: number;
+          if (this.quote) {
+            end = s.indexOf(this.quote, i);
+          } else {
+            end = i;
+            while (end < s.length && !isSpace(s.charCodeAt(end)) && s[end] !== '>') end++;
           }
-          this.inTag(c);
-          continue;
-        case 'attrName':
-          out += c;
-          if (/[\s=>/]/.test(c)) { this.state = 'afterName'; this.afterName(c); } else this.attrName += c;
-          continue;
-        case 'afterName':
-          out += c;
-          this.afterName(c);
-          continue;
-        case 'beforeValue':
-          out += c;
-          if (/\s/.test(c)) continue;
-          this.startValue(c);
-          continue;
-        case 'value':
-          out += c;
-          if ((this.quote && c === this.quote) || (!this.quote && /[\s>]/.test(c))) {
-            this.state = 'tag';
-            if (c === '>') this.endTag();
-            continue;
-          }
-          if (this.kind === 'url') {
-            if (c === '?' || c === '#') this.urlPart = 'query';
+          const stop = end < 0 ? s.length : end;
+          const run = s.slice(i, stop);
+          if (this.kind === 'url' && run.length > 0) {
+            if (run.includes('?') || run.includes('#')) this.urlPart = 'query';
             else if (this.urlPart === 'none') this.urlPart = 'pre';
           }
+          out += run;
+          i = stop;
+          if (i >= s.length) return out;
+          const c = s[i];
+          out += c;
+          i++;
+          this.state = 'tag';
+          if (c === '>') this.endTag();
           continue;
+        }
+        default: {
+          const c = s[i];
+          out += c;
+          i++;
+          this.markup(c);
+        }
       }
     }
     return out;
   }
 
+  private openTag() {
+    this.state = 'tag';
+    this.tagName = '';
+    this.readingTagName = true;
+  }
+
+  /** One character inside a tag but outside attribute values. */
+  private markup(c: string) {
+    switch (this.state) {
+      case 'tag':
+        if (this.readingTagName) {
+          if (isNameChar(c.charCodeAt(0))) { this.tagName += c; return; }
+          this.readingTagName = false;
+        }
+        this.inTag(c);
+        return;
+      case 'attrName':
+        if (isSpace(c.charCodeAt(0)) || c === '=' || c === '>' || c === '/') { this.state = 'afterName'; this.afterName(c); } else this.attrName += c;
+        return;
+      case 'afterName':
+        this.afterName(c);
+        return;
+      case 'beforeValue':
+        if (isSpace(c.charCodeAt(0))) return;
+        this.startValue(c);
+        // startValue consumed an unquoted value's first character: a URL value's part follows from it.
+        return;
+    }
+  }
+
   private inTag(c: string) {
     if (c === '>') { this.endTag(); return; }
-    if (/[\s/]/.test(c)) return;
+    if (isSpace(c.charCodeAt(0)) || c === '/') return;
     this.state = 'attrName';
     this.attrName = c;
   }
@@ -168,7 +216,7 @@ export class HtmlEscaper implements OutputEscaper {
   private afterName(c: string) {
     if (c === '=') { this.state = 'beforeValue'; return; }
     if (c === '>') { this.endTag(); return; }
-    if (/[\s/]/.test(c)) return;
+    if (isSpace(c.charCodeAt(0)) || c === '/') return;
     this.state = 'attrName';
     this.attrName = c;
   }

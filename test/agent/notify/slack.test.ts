@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { advance, alert, startNotifier, type Harness } from '../alerting/harness';
 import { Recorder } from './recorder';
+import { counterValue } from '../../helpers/test-host';
 
 describe('slack_configs', () => {
   let rec: Recorder;
@@ -83,6 +84,18 @@ receivers:
     assert.equal(body.attachments[0].text, 'a;b;');
     assert.deepEqual(body.attachments[0].fields, [{ title: 'Team', value: 'pay', short: true }]);
     assert.deepEqual(body.attachments[0].actions, [{ type: 'button', text: 'Open Burn', url: 'https://x.example/Burn' }]);
+  });
+
+  it('a field rendering beyond template_max_output_chars fails that delivery once (not retried), counted and bounded', async () => {
+    h = await startNotifier(`template_max_output_chars: 1024
+route: {receiver: chat, group_wait: 0s}
+receivers:
+  - name: chat
+    slack_configs: [{api_url: "${rec.url}/hook", text: '{{ range .Alerts }}{{ printf "%2000s" .Labels.alertname }}{{ end }}'}]`);
+    h.notifier.send([alert({ alertname: 'Big' }, h.clock)]);
+    await advance(h, 0);
+    assert.equal(rec.attempts, 0, 'nothing posted');
+    assert.equal(await counterValue(h.host, 'lookout_notification_template_errors_total', { integration: 'slack' }), 1, 'one attempt: a template error is not retried');
   });
 
   it('literal title, title_link, pretext, text, fallback and color replace the defaults', async () => {

@@ -1,6 +1,7 @@
 /**
  * Alertmanager API v2 on the admin server: silences (list, get, create or
- * update, expire), alerts (with Alertmanager's filters) and status, in
+ * update, expire), alerts and alert groups (with Alertmanager's filters),
+ * receivers, status and /-/healthy, /-/ready, in
  * Alertmanager's JSON shapes so amtool and SREs' curl habits work; plus
  * Lookout's POST /api/v1/alerts/test,
  * which routes a LookoutTestAlert through the real configuration and answers
@@ -14,6 +15,7 @@ import { AlertLimitError } from './limits';
 import type { AlertFilter, Notifier } from './notifier';
 import { compareSilences, silenceMatchesFilter, silenceState, SilenceError, type PostableSilence, type Silence } from './silence';
 import { BUILD_INFO } from '../telemetry/build-info';
+import { runtimeStatusRouter } from '../api/prometheus/runtime-status';
 
 function gettable(s: Silence, now: number) {
   return {
@@ -26,6 +28,13 @@ function gettable(s: Silence, now: number) {
     createdBy: s.createdBy,
     comment: s.comment,
   };
+}
+
+/** Alertmanager leaves generatorURL out when an alert has none. */
+function omitEmptyURL<T extends { generatorURL: string }>(a: T): T | Omit<T, 'generatorURL'> {
+  if (a.generatorURL) return a;
+  const { generatorURL: _, ...rest } = a;
+  return rest;
 }
 
 function fail(res: Response, err: unknown): void {
@@ -116,7 +125,8 @@ export function alertingApiRouter(notifier: Notifier): Router {
 
   router.get('/api/v2/alerts', (req: Request, res: Response) => {
     try {
-      res.json(notifier.listAlerts(alertFilter(req)));
+      // Alertmanager answers in fingerprint order (amtool prints the list as it comes).
+      res.json(notifier.listAlerts(alertFilter(req)).sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)).map(omitEmptyURL));
     } catch (err) { fail(res, err); }
   });
 
@@ -133,6 +143,27 @@ export function alertingApiRouter(notifier: Notifier): Router {
       });
     } catch (err) { fail(res, err); }
   });
+
+  router.get('/api/v2/alerts/groups', (req: Request, res: Response) => {
+    try {
+      res.json(notifier.listAlertGroups(alertFilter(req)).map((g) => ({ ...g, alerts: g.alerts.map(omitEmptyURL) })));
+    } catch (err) { fail(res, err); }
+  });
+
+  router.get('/api/v2/receivers', (_req: Request, res: Response) => {
+    res.json(notifier.receiverNames().map((name) => ({ name })));
+  });
+
+  // Alertmanager's health and readiness endpoints (load balancers, Grafana's Alertmanager data source).
+  for (const p of ['/-/healthy', '/-/ready']) {
+    router.get(p, (_req: Request, res: Response) => { res.status(200).type('text/plain').send('OK'); });
+    router.head(p, (_req: Request, res: Response) => { res.status(200).end(); });
+  }
+
+  router.use(runtimeStatusRouter({
+    startTime: Date.now() - process.uptime() * 1000,
+    flags: () => ({ 'web.external-url': notifier.config.external_url ?? '', 'alertmanager.resolve-timeout': `${notifier.config.global.resolve_timeout / 1000}s` }),
+  }));
 
   router.post('/api/v1/alerts/test', (req: Request, res: Response) => {
     const body = (req.body ?? {}) as { labels?: unknown; annotations?: unknown };

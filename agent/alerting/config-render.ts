@@ -96,6 +96,7 @@ export function renderAlertingConfig(c: AlertingConfig): string {
       source_matchers: matchers(r.source_matchers), target_matchers: matchers(r.target_matchers), equal: nonEmpty(r.equal),
     }))),
     time_intervals: nonEmpty(c.time_intervals.map((t) => ({ name: t.name, time_intervals: t.time_intervals.map(spec) }))),
+    templates: nonEmpty(c.templates),
     alertmanagers: nonEmpty(c.alertmanagers.map((a) => ({
       url: a.url,
       timeout: dur(a.timeout),

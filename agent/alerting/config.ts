@@ -1,6 +1,6 @@
 /**
  * alerting: Alertmanager's alertmanager.yml, loaded unchanged for the
- * supported subset (global, route, receivers, inhibit_rules, time_intervals),
+ * supported subset (global, route, receivers, inhibit_rules, time_intervals, templates),
  * plus Lookout's own `alertmanagers:` (forward alerts to real Alertmanagers),
  * `external_url` and `limits` (Alertmanager's silence limits flags). Keys Alertmanager knows but Lookout does not implement
  * are refused by name with the list of what is supported, so a config never
@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
+import { NotificationTemplates } from '../templates/notification';
 import { secret } from '../config/secret';
 import { anchoredRegex, newMatcher, parseMatchers, type Matcher } from './matcher';
 import {
@@ -45,13 +46,15 @@ const regexSchema = z.string().superRefine((s, ctx) => {
 const urlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /**
- * A text Alertmanager would run through Go templates. Lookout sends it as
- * written; a `{{` would reach the pager verbatim, so it is refused instead.
+ * A text Alertmanager runs through Go templates (notification templates,
+ * agent/templates/notification.ts): checked for Go template syntax here,
+ * executed per notification.
  */
-const literalSchema = z.string().refine((s) => !s.includes('{{'), {
-  message: 'Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
+const templateSchema = z.string().superRefine((s, ctx) => {
+  if (!s.includes('{{')) return;
+  const problem = NotificationTemplates.check(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: `invalid template: ${problem}` });
 });
-
 // ---- http_config (receivers that speak HTTP) ----
 
 const HTTP_KEYS = ['authorization', 'basic_auth', 'follow_redirects'];
@@ -110,35 +113,56 @@ const tlsConfigSchema = z.strictObject({
 });
 
 const SLACK_KEYS = ['send_resolved', 'api_url', 'api_url_file', 'channel', 'username', 'icon_emoji', 'icon_url', 'title',
-  'title_link', 'pretext', 'text', 'fallback', 'color', 'http_config'];
+  'title_link', 'pretext', 'text', 'fallback', 'color', 'footer', 'callback_id', 'image_url', 'thumb_url', 'fields',
+  'short_fields', 'link_names', 'mrkdwn_in', 'actions', 'http_config'];
+const slackActionSchema = z.strictObject({
+  type: templateSchema,
+  text: templateSchema,
+  url: templateSchema.optional(),
+  style: templateSchema.optional(),
+  name: templateSchema.optional(),
+  value: templateSchema.optional(),
+  confirm: z.strictObject({
+    title: templateSchema.optional(),
+    text: templateSchema,
+    ok_text: templateSchema.optional(),
+    dismiss_text: templateSchema.optional(),
+  }).optional(),
+}).refine((a) => a.url || a.name, { message: 'an action needs url or name' });
 export const slackConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(false),
   api_url: secret(urlSchema.optional()),
   api_url_file: z.string().optional(),
-  channel: literalSchema.optional(),
-  username: literalSchema.optional(),
-  icon_emoji: literalSchema.optional(),
-  icon_url: literalSchema.optional(),
-  title: literalSchema.optional(),
-  title_link: literalSchema.optional(),
-  pretext: literalSchema.optional(),
-  text: literalSchema.optional(),
-  fallback: literalSchema.optional(),
-  color: literalSchema.optional(),
+  channel: templateSchema.optional(),
+  username: templateSchema.optional(),
+  icon_emoji: templateSchema.optional(),
+  icon_url: templateSchema.optional(),
+  title: templateSchema.optional(),
+  title_link: templateSchema.optional(),
+  pretext: templateSchema.optional(),
+  text: templateSchema.optional(),
+  fallback: templateSchema.optional(),
+  color: templateSchema.optional(),
+  footer: templateSchema.optional(),
+  callback_id: templateSchema.optional(),
+  image_url: templateSchema.optional(),
+  thumb_url: templateSchema.optional(),
+  fields: z.array(z.strictObject({ title: templateSchema, value: templateSchema, short: z.boolean().optional() })).default([]),
+  short_fields: z.boolean().default(false),
+  link_names: z.boolean().default(false),
+  mrkdwn_in: z.array(z.string()).optional(),
+  actions: z.array(slackActionSchema).default([]),
   http_config: httpConfigSchema.optional(),
-  ...refuse([
-    'fields', 'short_fields', 'footer', 'callback_id', 'image_url', 'thumb_url', 'link_names', 'mrkdwn_in', 'actions',
-    'update_message', 'app_token', 'app_token_file', 'app_url',
-  ], SLACK_KEYS),
+  ...refuse(['update_message', 'app_token', 'app_token_file', 'app_url'], SLACK_KEYS),
 }).refine((c) => !(c.api_url && c.api_url_file), { message: 'at most one of api_url and api_url_file' });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 
 const EMAIL_KEYS = ['send_resolved', 'to', 'from', 'smarthost', 'hello', 'auth_username', 'auth_password', 'auth_password_file',
-  'auth_identity', 'require_tls', 'tls_config', 'headers'];
+  'auth_identity', 'require_tls', 'tls_config', 'headers', 'html', 'text'];
 export const emailConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(false),
-  to: z.string().min(1),
-  from: z.string().optional(),
+  to: templateSchema.pipe(z.string().min(1)),
+  from: templateSchema.optional(),
   smarthost: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
   hello: z.string().optional(),
   auth_username: z.string().optional(),
@@ -147,30 +171,36 @@ export const emailConfigSchema = z.strictObject({
   auth_identity: z.string().optional(),
   require_tls: z.boolean().optional(),
   tls_config: tlsConfigSchema.optional(),
-  headers: z.record(z.string(), literalSchema).default({}),
-  ...refuse(['auth_secret', 'auth_secret_file', 'html', 'text', 'threading'], EMAIL_KEYS),
+  headers: z.record(z.string(), templateSchema).default({}),
+  html: templateSchema.optional(),
+  text: templateSchema.optional(),
+  ...refuse(['auth_secret', 'auth_secret_file', 'threading'], EMAIL_KEYS),
 }).refine((c) => !(c.auth_password && c.auth_password_file), { message: 'at most one of auth_password and auth_password_file' });
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 const PD_KEYS = ['send_resolved', 'routing_key', 'routing_key_file', 'url', 'client', 'client_url', 'description', 'details',
-  'links', 'source', 'severity', 'class', 'component', 'group', 'http_config'];
+  'links', 'images', 'source', 'severity', 'class', 'component', 'group', 'http_config'];
 export const pagerdutyConfigSchema = z.strictObject({
   send_resolved: z.boolean().default(true),
   routing_key: secret(z.string().optional()),
   routing_key_file: z.string().optional(),
   url: urlSchema.optional(),
-  client: literalSchema.default('Lookout'),
-  client_url: literalSchema.optional(),
-  description: literalSchema.optional(),
-  details: z.record(z.string(), literalSchema).default({}),
-  links: z.array(z.strictObject({ href: literalSchema, text: literalSchema.optional() })).default([]),
-  source: literalSchema.optional(),
-  severity: z.enum(['critical', 'error', 'warning', 'info'], { error: 'must be one of critical, error, warning, info (PagerDuty Events API v2)' }).optional(),
-  class: literalSchema.optional(),
-  component: literalSchema.optional(),
-  group: literalSchema.optional(),
+  client: templateSchema.optional(),
+  client_url: templateSchema.optional(),
+  description: templateSchema.optional(),
+  /** Added to Alertmanager's default details (firing, resolved, num_firing, num_resolved), replacing those with the same key. */
+  details: z.record(z.string(), templateSchema).optional(),
+  links: z.array(z.strictObject({ href: templateSchema, text: templateSchema.optional() })).default([]),
+  images: z.array(z.strictObject({ src: templateSchema, alt: templateSchema.optional(), href: templateSchema.optional() })).default([]),
+  source: templateSchema.optional(),
+  severity: templateSchema.refine((s) => s.includes('{{') || ['critical', 'error', 'warning', 'info'].includes(s), {
+    message: 'must be one of critical, error, warning, info (PagerDuty Events API v2), or a template',
+  }).optional(),
+  class: templateSchema.optional(),
+  component: templateSchema.optional(),
+  group: templateSchema.optional(),
   http_config: httpConfigSchema.optional(),
-  ...refuse(['service_key', 'service_key_file', 'images'], PD_KEYS),
+  ...refuse(['service_key', 'service_key_file'], PD_KEYS),
 }).refine((c) => Boolean(c.routing_key) !== Boolean(c.routing_key_file), { message: 'exactly one of routing_key and routing_key_file is required (Events API v2; service_key/v1 is not supported)' });
 export type PagerdutyConfig = z.infer<typeof pagerdutyConfigSchema>;
 
@@ -314,6 +344,16 @@ export const alertingLimitsSchema = z.strictObject({
   /** Alerts the dispatcher keeps (firing and recently resolved), from rule evaluation and POST /api/v1/alerts/test. */
   max_alerts: z.number().int().min(0).default(10_000),
 });
+
+/** Lookout: pacing of Slack webhooks (notify/slack-rate.ts). */
+export const slackRateLimitSchema = z.strictObject({
+  /** Messages per second to one webhook URL (Slack's documented limit is 1); more wait and are merged. */
+  messages_per_second: z.number().positive().max(100).default(1),
+  /** Messages waiting per webhook URL; beyond it a delivery fails now and is retried. */
+  max_queued: z.number().int().min(1).default(1000),
+  /** The longest Retry-After (after a 429) honoured by waiting; a longer one fails the delivery (retried later). */
+  max_retry_after: durationSchema().default(60_000),
+});
 export type AlertingLimits = z.infer<typeof alertingLimitsSchema>;
 
 // ---- the whole section ----
@@ -335,7 +375,13 @@ export const alertingConfigSchema = z.strictObject({
   external_url: urlSchema.optional(),
   /** Lookout: limits on silences and stored alerts (Alertmanager has them as command-line flags). */
   limits: alertingLimitsSchema.prefault({}),
-  ...refuse(['templates', 'mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'alertmanagers', 'external_url', 'limits']),
+  /** Notification template files (globs, relative to the config file), as in alertmanager.yml. */
+  templates: z.array(z.string().min(1)).default([]),
+  /** Lookout: characters one notification field may render to; a larger one fails that delivery (a bound on event-loop time). */
+  template_max_output_chars: z.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Lookout: at most this many Slack messages per second per webhook; the rest wait and are merged. */
+  slack_rate_limit: slackRateLimitSchema.prefault({}),
+  ...refuse(['mute_time_intervals'], ['global', 'route', 'receivers', 'inhibit_rules', 'time_intervals', 'templates', 'template_max_output_chars', 'alertmanagers', 'external_url', 'limits', 'slack_rate_limit']),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   c.receivers.forEach((r, i) => {

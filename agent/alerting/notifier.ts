@@ -17,6 +17,8 @@ import type { FetchFn } from '../notify/http';
 import type { Integration } from '../notify/integration';
 import { PagerdutyIntegration } from '../notify/pagerduty';
 import { SlackIntegration } from '../notify/slack';
+import { SlackRateLimiter, type SlackRateSettings } from '../notify/slack-rate';
+import { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { createNotifyTelemetry, type NotifyTelemetry } from '../notify/telemetry';
 import { WebhookIntegration } from '../notify/webhook';
 import { fromPostable, isResolved, type Alert } from './alert';
@@ -84,6 +86,43 @@ export interface GettableAlert {
   status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
 }
 
+export interface GettableAlertGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  alerts: GettableAlert[];
+}
+
+function slackRate(c: AlertingConfig): SlackRateSettings {
+  const r = c.slack_rate_limit;
+  return { messagesPerSecond: r.messages_per_second, maxQueued: r.max_queued, maxRetryAfterMs: r.max_retry_after };
+}
+
+/** Alertmanager's model.LabelSet.Before: fewer labels first, then by the first differing name/value in name order. */
+function labelSetBefore(a: Record<string, string>, b: Record<string, string>): number {
+  const an = Object.keys(a);
+  const bn = Object.keys(b);
+  if (an.length !== bn.length) return an.length - bn.length;
+  for (const n of [...an, ...bn].sort()) {
+    if (!(n in a)) return -1;
+    if (!(n in b)) return 1;
+    if (a[n] !== b[n]) return a[n] < b[n] ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Alertmanager's types.AlertSlice order: by job, then instance (alerts with the label first), then LabelSet.Before. */
+function alertOrder(a: Record<string, string>, b: Record<string, string>): number {
+  for (const k of ['job', 'instance']) {
+    const ai = k in a;
+    const bi = k in b;
+    if (!ai && !bi) continue;
+    if (!ai) return 1;
+    if (!bi) return -1;
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+  }
+  return labelSetBefore(a, b);
+}
+
 /** How often silences and the notification log drop expired entries. */
 const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
 
@@ -108,6 +147,8 @@ export class Notifier implements Component, AlertSink {
   private inhibitor?: Inhibitor;
   private telemetry?: NotifyTelemetry;
   private startedAt = 0;
+  private readonly templates: TemplateHolder;
+  private slackPacer?: SlackRateLimiter;
   private readonly limits = new NotifierLimits(() => this.config.limits, () => this.metrics, () => this.logger, () => this.now());
   /** The admin server's bound address (links in notifications), from the host. */
   private adminAddress?: Host['adminAddress'];
@@ -122,6 +163,8 @@ export class Notifier implements Component, AlertSink {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.baseDir = options.baseDir ?? process.cwd();
     this.delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+    // Template files are read and parsed now, so a broken one stops startup (and a reload) with its name.
+    this.templates = new TemplateHolder(NotificationTemplates.load(config.templates, this.baseDir, config.template_max_output_chars));
     this.root = rootRoute(config);
   }
 
@@ -144,9 +187,9 @@ export class Notifier implements Component, AlertSink {
     const g = this.config.global;
     for (const r of this.config.receivers) {
       byReceiver.set(r.name, [
-        ...r.slack_configs.map((c, i) => new SlackIntegration(c, g, i, this.fetchFn, this.baseDir)),
-        ...r.email_configs.map((c, i) => new EmailIntegration(c, g, i, this.baseDir)),
-        ...r.pagerduty_configs.map((c, i) => new PagerdutyIntegration(c, g, i, this.fetchFn, this.baseDir, this.now)),
+        ...r.slack_configs.map((c, i) => new SlackIntegration(c, g, i, this.fetchFn, this.baseDir, this.templates, this.slackPacer)),
+        ...r.email_configs.map((c, i) => new EmailIntegration(c, g, i, this.baseDir, this.templates)),
+        ...r.pagerduty_configs.map((c, i) => new PagerdutyIntegration(c, g, i, this.fetchFn, this.baseDir, this.templates)),
         ...r.webhook_configs.map((c, i) => new WebhookIntegration(c, i, this.fetchFn, this.baseDir)),
       ]);
     }
@@ -165,6 +208,7 @@ export class Notifier implements Component, AlertSink {
     this.startedAt = this.now();
     this.telemetry = telemetry;
     this.forwarder = new AlertmanagerForwarder(this.config.alertmanagers, this.delivery, this.fetchFn, telemetry, this.logger);
+    this.slackPacer = new SlackRateLimiter(slackRate(this.config), { delayed: telemetry.slackDelayed, merged: telemetry.slackMerged }, this.logger);
     const receivers = this.buildRouting();
     this.metrics = new AlertingMetrics(host.meter, {
       alerts: () => this.countAlerts(),
@@ -205,12 +249,14 @@ export class Notifier implements Component, AlertSink {
    * Flushes in flight finish on the old pipeline.
    */
   applyConfig(config: AlertingConfig): void {
+    this.templates.current = NotificationTemplates.load(config.templates, this.baseDir, config.template_max_output_chars);
     this.config = config;
     this.root = rootRoute(config);
     if (!this.started || this.stopped) return;
     const alerts = this.dispatcher?.alerts() ?? [];
     this.dispatcher?.stop();
     this.forwarder!.reconfigure(config.alertmanagers);
+    this.slackPacer?.reconfigure(slackRate(config));
     const receivers = this.buildRouting();
     this.dispatcher!.put(alerts);
     this.logger?.info({ routing: this.routing, receivers: receivers.size, alertmanagers: config.alertmanagers.length, alerts: alerts.length }, 'alerting config applied');
@@ -300,6 +346,40 @@ export class Notifier implements Component, AlertSink {
   }
 
   /**
+   * Reads the `templates:` files again (a reload whose alerting section is
+   * unchanged: Alertmanager re-reads its templates on every reload). Throws
+   * NotificationTemplateError and keeps the old set when a file is bad.
+   */
+  reloadTemplates(): void {
+    this.templates.current = NotificationTemplates.load(this.config.templates, this.baseDir, this.config.template_max_output_chars);
+  }
+
+  /**
+   * Alertmanager API v2 GET /api/v2/alerts/groups: the aggregation groups
+   * with their alerts that pass the filter (groups left empty are omitted),
+   * ordered as Alertmanager orders them: by group labels (LabelSet.Before),
+   * then receiver; alerts by job, instance, then labels.
+   */
+  listAlertGroups(filter: AlertFilter = {}): GettableAlertGroup[] {
+    if (!this.dispatcher) return [];
+    const byFp = new Map(this.listAlerts({ ...filter, receiver: undefined }).map((a) => [a.fingerprint, a]));
+    const out: GettableAlertGroup[] = [];
+    for (const g of this.dispatcher.groupsList()) {
+      if (filter.receiver && !filter.receiver.test(g.route.receiver)) continue;
+      const alerts = g.list().map((a) => byFp.get(a.fingerprint)).filter((a): a is GettableAlert => a !== undefined);
+      if (alerts.length === 0) continue;
+      alerts.sort((a, b) => alertOrder(a.labels, b.labels));
+      out.push({ labels: g.groupLabels, receiver: { name: g.route.receiver }, alerts });
+    }
+    return out.sort((a, b) => labelSetBefore(a.labels, b.labels) || (a.receiver.name < b.receiver.name ? -1 : a.receiver.name > b.receiver.name ? 1 : 0));
+  }
+
+  /** Alertmanager API v2 GET /api/v2/receivers: the configured receivers, in config order. */
+  receiverNames(): string[] {
+    return this.config.receivers.map((r) => r.name);
+  }
+
+  /**
    * Sends alertname=LookoutTestAlert (labels and annotations from the
    * caller) through the real routing and forwarding, as if rule evaluation
    * had sent it; answers where it went. It resolves after resolve_timeout.
@@ -359,6 +439,7 @@ export class Notifier implements Component, AlertSink {
     this.metrics?.close();
     this.dispatcher?.stop();
     this.abort.abort();
+    this.slackPacer?.close();
     await this.dispatcher?.settled();
     await this.forwarder?.close();
     this.db?.close();

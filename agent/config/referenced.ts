@@ -7,6 +7,7 @@ import type { ConfigProblem, LoadedConfig } from './load';
 import { validateRulesConfig } from '../rules';
 import { validateUserinfo } from './userinfo';
 import { loadAdminSecurity, AdminSecurityError } from '../admin/security';
+import { validateTemplateFiles } from '../templates/notification';
 
 export type ReferencedValidator = (loaded: LoadedConfig) => ConfigProblem[];
 
@@ -25,7 +26,10 @@ const admin: ReferencedValidator = ({ config, baseDir }) => {
   }
 };
 
-const validators: ReferencedValidator[] = [rules, admin, validateUserinfo];
+/** alerting.templates: every notification template file reads and parses. */
+const alertingTemplates: ReferencedValidator = ({ config, baseDir }) => validateTemplateFiles(config.alerting.templates, baseDir);
+
+const validators: ReferencedValidator[] = [rules, admin, validateUserinfo, alertingTemplates];
 
 export function validateReferencedFiles(loaded: LoadedConfig): ConfigProblem[] {
   return validators.flatMap((v) => v(loaded));

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { HttpError, type Integration } from './integration';
 import type { NotificationMessage } from './message';
 import type { NotifyTelemetry } from './telemetry';
+import { TemplateRenderError } from './render';
 
 export interface DeliverySettings {
   /** Per attempt. */
@@ -33,6 +34,8 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
 
 function retryable(err: Error): boolean {
   if (err instanceof HttpError) return err.retryable;
+  // A template that fails fails the same way next time.
+  if (err instanceof TemplateRenderError) return false;
   return true;
 }
 
@@ -80,6 +83,7 @@ export class Delivery {
           await this.integration.notify(msg, attemptSignal);
         } catch (err) {
           this.telemetry.failed.add(1, this.attrs);
+          if (err instanceof TemplateRenderError) this.telemetry.templateErrors.add(1, this.attrs);
           this.logger.warn({ receiver: this.receiver, integration: `${this.integration.name}[${this.integration.index}]`, groupKey: msg.groupKey, err: (err as Error).message }, 'notification attempt failed');
           throw err;
         } finally {

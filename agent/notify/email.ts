@@ -2,61 +2,48 @@
  * email_configs via nodemailer: smarthost host:port, STARTTLS required by
  * default (require_tls, as Alertmanager; port 465 means implicit TLS),
  * PLAIN/LOGIN auth (auth_identity = the PLAIN authorization identity),
- * hello, custom headers, and html + text bodies listing every alert with
- * its labels and annotations. Subject: `[FIRING:1] AlertName (labels)`.
+ * hello, custom headers, and html + text bodies rendered from notification
+ * templates (Alertmanager's defaults unless configured).
  */
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { EmailConfig, GlobalConfig } from '../alerting/config';
 import type { Integration } from './integration';
-import { firing, labelPairs, resolved, titleLine, type NotificationMessage, type NotifiedAlert } from './message';
+import type { NotificationMessage } from './message';
 import { secretOrFile } from './secret';
-import { escapeHtml } from './escape';
+import { EMAIL_DEFAULTS } from '../templates/notification-defaults';
+import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
+import { renderer } from './render';
 
-
-function alertText(a: NotifiedAlert): string {
-  const lines = [`Labels:`, ...Object.keys(a.labels).sort().map((k) => `  - ${k} = ${a.labels[k]}`)];
-  if (Object.keys(a.annotations).length) lines.push('Annotations:', ...Object.keys(a.annotations).sort().map((k) => `  - ${k} = ${a.annotations[k]}`));
-  lines.push(`Starts at: ${a.startsAt}`);
-  if (a.status === 'resolved') lines.push(`Ends at: ${a.endsAt}`);
-  if (a.generatorURL) lines.push(`Source: ${a.generatorURL}`);
-  return lines.join('\n');
+/**
+ * Alertmanager's email rendering: Subject (default `email.default.subject`),
+ * To, From and every header as text templates, `html` (default
+ * `email.default.html`) through html/template's contextual escaping, which
+ * escapes label and annotation values, and `text` (none by default).
+ */
+export function emailContent(msg: NotificationMessage, cfg: EmailConfig, from: string, templates: NotificationTemplates) {
+  const r = renderer(templates, templates.data(msg));
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cfg.headers)) headers[k] = r.text(v);
+  const subject = headers.Subject ?? r.text(EMAIL_DEFAULTS.subject);
+  delete headers.Subject;
+  const to = headers.To ?? r.text(cfg.to);
+  delete headers.To;
+  const fromHeader = headers.From ?? r.text(from);
+  delete headers.From;
+  const html = r.html(cfg.html ?? EMAIL_DEFAULTS.html);
+  const text = cfg.text ? r.text(cfg.text) : '';
+  r.check();
+  return { from: fromHeader, to, subject, headers, ...(html ? { html } : {}), ...(text ? { text } : {}) };
 }
 
-export function emailText(msg: NotificationMessage): string {
-  const out = [titleLine(msg), '', `View in ${msg.externalURL}`, ''];
-  const f = firing(msg);
-  const r = resolved(msg);
-  if (f.length) out.push(`[${f.length}] Firing`, ...f.map((a) => alertText(a) + '\n'));
-  if (r.length) out.push(`[${r.length}] Resolved`, ...r.map((a) => alertText(a) + '\n'));
-  return out.join('\n');
-}
-
-function alertHtml(a: NotifiedAlert): string {
-  const rows = (m: Record<string, string>) => Object.keys(m).sort().map((k) => `<li><b>${escapeHtml(k)}</b> = ${escapeHtml(m[k])}</li>`).join('');
-  return `<div class="alert"><p><b>Labels</b></p><ul>${rows(a.labels)}</ul>` +
-    (Object.keys(a.annotations).length ? `<p><b>Annotations</b></p><ul>${rows(a.annotations)}</ul>` : '') +
-    `<p>Starts at ${escapeHtml(a.startsAt)}${a.status === 'resolved' ? `, ends at ${escapeHtml(a.endsAt)}` : ''}` +
-    (/^https?:\/\//i.test(a.generatorURL) ? ` &middot; <a href="${escapeHtml(a.generatorURL)}">Source</a>` : '') + '</p></div>';
-}
-
-export function emailHtml(msg: NotificationMessage): string {
-  const f = firing(msg);
-  const r = resolved(msg);
-  const color = msg.status === 'firing' ? '#E6522C' : '#68B90F';
-  return '<!DOCTYPE html><html><head><meta charset="utf-8"><title>' + escapeHtml(titleLine(msg)) + '</title></head><body>' +
-    `<h2 style="color:${color}">${escapeHtml(titleLine(msg))}</h2>` +
-    `<p><a href="${escapeHtml(msg.externalURL)}">View in Lookout</a> &middot; ${escapeHtml(labelPairs(msg.groupLabels))}</p>` +
-    (f.length ? `<h3>[${f.length}] Firing</h3>${f.map(alertHtml).join('')}` : '') +
-    (r.length ? `<h3>[${r.length}] Resolved</h3>${r.map(alertHtml).join('')}` : '') +
-    '</body></html>';
-}
 
 export class EmailIntegration implements Integration {
   readonly name = 'email' as const;
   readonly sendResolved: boolean;
 
-  constructor(private readonly cfg: EmailConfig, private readonly global: GlobalConfig, readonly index: number, private readonly baseDir: string) {
+  constructor(private readonly cfg: EmailConfig, private readonly global: GlobalConfig, readonly index: number, private readonly baseDir: string,
+    private readonly templates: TemplateHolder) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -102,14 +89,7 @@ export class EmailIntegration implements Integration {
     const onAbort = () => transport.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const headers: Record<string, string> = { ...this.cfg.headers };
-      const subject = headers.Subject ?? titleLine(msg);
-      delete headers.Subject;
-      const to = headers.To ?? this.cfg.to;
-      delete headers.To;
-      const fromHeader = headers.From ?? from;
-      delete headers.From;
-      await transport.sendMail({ from: fromHeader, to, subject, headers, text: emailText(msg), html: emailHtml(msg) });
+      await transport.sendMail(emailContent(msg, this.cfg, from, this.templates.current));
     } finally {
       signal.removeEventListener('abort', onAbort);
       transport.close();

@@ -4,7 +4,7 @@
  * without a restart; redirects). Non-2xx answers become HttpError.
  */
 import type { HttpConfig } from '../alerting/config';
-import { HttpError } from './integration';
+import { HttpError, parseRetryAfter } from './integration';
 import { secretOrFile } from './secret';
 
 export type FetchFn = typeof fetch;
@@ -69,6 +69,6 @@ export async function postJson(fetchFn: FetchFn, url: string, body: unknown, sig
     signal,
   });
   const text = await res.text();
-  if (!res.ok) throw new HttpError(url, res.status, text);
+  if (!res.ok) throw new HttpError(url, res.status, text, parseRetryAfter(res.headers.get('retry-after'), Date.now()));
   return text;
 }

@@ -18,7 +18,7 @@ export interface Integration {
 
 /** A non-2xx answer; 4xx other than 429 are not retried (the request would never succeed). */
 export class HttpError extends Error {
-  constructor(readonly url: string, readonly status: number, body: string) {
+  constructor(readonly url: string, readonly status: number, body: string, readonly retryAfterMs?: number) {
     super(`POST ${redact(url)}: HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
     this.name = 'HttpError';
   }
@@ -26,6 +26,15 @@ export class HttpError extends Error {
   get retryable(): boolean {
     return this.status >= 500 || this.status === 429;
   }
+}
+
+/** A Retry-After header (delay-seconds or an HTTP date) in ms from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Incoming-webhook URLs are secrets: logs show scheme, host and a redacted path. */

@@ -9,12 +9,26 @@
  */
 import type { Logger } from 'pino';
 import type { Integration } from './integration';
-import { labelPairs, titleLine, type NotificationMessage, type NotifiedAlert } from './message';
+import { firing, type NotificationMessage, type NotifiedAlert } from './message';
 
 /** The receiver name the built-in route sends to (shown in /api/v2/alerts and metrics). */
 export const LOG_RECEIVER = 'log';
 /** Longest line we print: a group of hundreds of alerts must not flood the log. */
 const MAX_LINE = 2000;
+
+/** Alertmanager's default title: `[FIRING:n] <group label values> (<other common label values>)`. */
+function titleLine(m: NotificationMessage): string {
+  const head = m.status === 'firing' ? `[FIRING:${firing(m).length}]` : '[RESOLVED]';
+  const groupValues = Object.keys(m.groupLabels).sort().map((k) => m.groupLabels[k]);
+  const otherCommon = Object.keys(m.commonLabels).filter((k) => !(k in m.groupLabels)).sort().map((k) => m.commonLabels[k]);
+  let line = `${head} ${groupValues.join(' ')}`;
+  if (otherCommon.length) line += ` (${otherCommon.join(' ')})`;
+  return line;
+}
+
+function labelPairs(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(' ');
+}
 
 function describe(a: NotifiedAlert): string {
   return a.annotations.summary ?? a.annotations.description ?? labelPairs(a.labels);

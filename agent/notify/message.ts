@@ -4,24 +4,13 @@
  * externalURL, groupKey). Firing alerts carry the zero time as endsAt, as
  * Alertmanager's dispatcher clears it so alerts do not "resolve" in transit.
  */
-export interface NotifiedAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  fingerprint: string;
-}
+import type { TemplateAlert, TemplateMessage } from '../templates/notification-data';
 
-export interface NotificationMessage {
-  receiver: string;
-  status: 'firing' | 'resolved';
+/** One alert of a notification (the shape templates read, templates/notification-data.ts). */
+export type NotifiedAlert = TemplateAlert;
+
+export interface NotificationMessage extends TemplateMessage {
   alerts: NotifiedAlert[];
-  groupLabels: Record<string, string>;
-  commonLabels: Record<string, string>;
-  commonAnnotations: Record<string, string>;
-  externalURL: string;
   groupKey: string;
 }
 
@@ -52,21 +41,3 @@ export function buildMessage(args: {
 
 export function firing(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'firing'); }
 export function resolved(m: NotificationMessage): NotifiedAlert[] { return m.alerts.filter((a) => a.status === 'resolved'); }
-
-/**
- * Alertmanager's default title/subject: `[FIRING:2] <group label values> (<other
- * common label values>)`, values ordered by label name, e.g.
- * `[FIRING:1] HighLatency (api critical)` for group_by [alertname].
- */
-export function titleLine(m: NotificationMessage): string {
-  const head = m.status === 'firing' ? `[FIRING:${firing(m).length}]` : '[RESOLVED]';
-  const groupValues = Object.keys(m.groupLabels).sort().map((k) => m.groupLabels[k]);
-  const otherCommon = Object.keys(m.commonLabels).filter((k) => !(k in m.groupLabels)).sort().map((k) => m.commonLabels[k]);
-  let line = `${head} ${groupValues.join(' ')}`;
-  if (otherCommon.length) line += ` (${otherCommon.join(' ')})`;
-  return line;
-}
-
-export function labelPairs(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(' ');
-}

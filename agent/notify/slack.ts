@@ -1,70 +1,81 @@
 /**
- * slack_configs: an incoming-webhook POST with one attachment rendered like
- * Alertmanager's default templates: color danger (firing critical) / warning
- * (other firing) / good (resolved), title `[FIRING:N] alertname ...`,
- * title_link back to the source (the alerts' generatorURL when they share
- * one, else the external URL's alert list for this receiver), text with each
- * alert's summary or description and labels, fallback for clients without
- * attachments. title, title_link, pretext, text, fallback and color may be
- * set to literal texts that replace the defaults.
+ * slack_configs: an incoming-webhook POST with one attachment, rendered as
+ * Alertmanager 0.25 renders it: every field is a Go template over
+ * Alertmanager's template data, and an unset field uses Alertmanager's
+ * default (`{{ template "slack.default.title" . }}`, color danger/good,
+ * ...), so a config that only sets `channel` posts the same message.
+ *
+ * Escaping (escape.ts): Alertmanager escapes nothing for Slack, so a label
+ * value could mention `<!channel>` or smuggle a link. Lookout escapes
+ * Slack's control characters (& < >) in label and annotation VALUES before
+ * they reach the templates; the operator's own template text stays markup
+ * (links, mentions in `pretext`). Messages are paced per webhook URL
+ * (slack-rate.ts).
  */
 import type { GlobalConfig, SlackConfig } from '../alerting/config';
+import { SLACK_DEFAULTS } from '../templates/notification-defaults';
+import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
-import { titleLine, labelPairs, type NotificationMessage } from './message';
+import type { NotificationMessage } from './message';
 import { secretOrFile } from './secret';
 import { escapeSlack } from './escape';
+import { renderer, truncateInRunes } from './render';
+import type { SlackPost, SlackRateLimiter } from './slack-rate';
 
-export function slackColor(msg: NotificationMessage): 'danger' | 'warning' | 'good' {
-  if (msg.status === 'resolved') return 'good';
-  const critical = msg.alerts.some((a) => a.status === 'firing' && a.labels.severity === 'critical');
-  return critical || msg.commonLabels.severity === 'critical' ? 'danger' : 'warning';
+const MAX_TITLE_RUNES = 1024;
+
+export function slackPayload(msg: NotificationMessage, cfg: SlackConfig, templates: NotificationTemplates): Record<string, unknown> & { attachments: unknown[] } {
+  const r = renderer(templates, templates.data(msg, escapeSlack));
+  const t = (text: string | undefined, dflt = '') => r.text(text ?? dflt);
+  const attachment: Record<string, unknown> = {};
+  const title = truncateInRunes(t(cfg.title, SLACK_DEFAULTS.title), MAX_TITLE_RUNES);
+  const set = (key: string, value: string) => { if (value) attachment[key] = value; };
+  // Alertmanager's attachment JSON: empty title, title_link, pretext, image_url, thumb_url, color are left out; text, fallback, callback_id, footer are always sent.
+  set('title', title);
+  set('title_link', t(cfg.title_link, SLACK_DEFAULTS.title_link));
+  set('pretext', t(cfg.pretext, SLACK_DEFAULTS.pretext));
+  attachment.text = t(cfg.text, SLACK_DEFAULTS.text);
+  attachment.fallback = t(cfg.fallback, SLACK_DEFAULTS.fallback);
+  attachment.callback_id = t(cfg.callback_id, SLACK_DEFAULTS.callback_id);
+  if (cfg.fields.length) {
+    attachment.fields = cfg.fields.map((f) => ({ title: t(f.title), value: t(f.value), short: f.short ?? cfg.short_fields }));
+  }
+  if (cfg.actions.length) {
+    attachment.actions = cfg.actions.map((a) => {
+      const out: Record<string, unknown> = { type: t(a.type), text: t(a.text) };
+      for (const k of ['url', 'style', 'name', 'value'] as const) { const v = t(a[k]); if (v) out[k] = v; }
+      if (a.confirm) {
+        out.confirm = { text: t(a.confirm.text) } as Record<string, string>;
+        for (const k of ['title', 'ok_text', 'dismiss_text'] as const) { const v = t(a.confirm[k]); if (v) (out.confirm as Record<string, string>)[k] = v; }
+      }
+      return out;
+    });
+  }
+  set('image_url', t(cfg.image_url));
+  set('thumb_url', t(cfg.thumb_url));
+  attachment.footer = t(cfg.footer, SLACK_DEFAULTS.footer);
+  set('color', t(cfg.color, SLACK_DEFAULTS.color));
+  attachment.mrkdwn_in = cfg.mrkdwn_in && cfg.mrkdwn_in.length ? cfg.mrkdwn_in : ['fallback', 'pretext', 'text'];
+
+  const payload: Record<string, unknown> = {};
+  const top = (key: string, value: string) => { if (value) payload[key] = value; };
+  top('channel', t(cfg.channel));
+  top('username', t(cfg.username, SLACK_DEFAULTS.username));
+  top('icon_emoji', t(cfg.icon_emoji, SLACK_DEFAULTS.icon_emoji));
+  top('icon_url', t(cfg.icon_url, SLACK_DEFAULTS.icon_url));
+  if (cfg.link_names) payload.link_names = true;
+  r.check();
+  return { ...payload, attachments: [attachment] };
 }
 
-/** Label and annotation values are escaped (escape.ts): they cannot mention or link in Slack. */
-export function slackText(msg: NotificationMessage): string {
-  const e = escapeSlack;
-  return msg.alerts.map((a) => {
-    const lines = [`*Alert:* ${e(a.annotations.summary ?? a.labels.alertname ?? '')}${a.labels.severity ? ` - \`${e(a.labels.severity)}\`` : ''} (${a.status})`];
-    if (a.annotations.description) lines.push(`*Description:* ${e(a.annotations.description)}`);
-    lines.push(`*Labels:* ${e(labelPairs(a.labels))}`);
-    return lines.join('\n');
-  }).join('\n\n');
-}
-
-/** Where the title points: the rule's expression when every alert comes from one, else the receiver's alert list. */
-export function defaultTitleLink(msg: NotificationMessage): string {
-  const sources = new Set(msg.alerts.map((a) => a.generatorURL));
-  const [only] = sources;
-  if (sources.size === 1 && /^https?:\/\//.test(only)) return only;
-  return `${msg.externalURL.replace(/\/$/, '')}/api/v2/alerts?receiver=${encodeURIComponent(msg.receiver)}`;
-}
-
-export function slackPayload(msg: NotificationMessage, cfg: SlackConfig) {
-  const title = cfg.title ?? escapeSlack(titleLine(msg));
-  const titleLink = cfg.title_link ?? defaultTitleLink(msg);
-  const attachment: Record<string, unknown> = {
-    color: cfg.color ?? slackColor(msg),
-    title,
-    title_link: titleLink,
-    text: cfg.text ?? slackText(msg),
-    fallback: cfg.fallback ?? `${title} | ${titleLink}`,
-    mrkdwn_in: ['fallback', 'pretext', 'text'],
-  };
-  if (cfg.pretext) attachment.pretext = cfg.pretext;
-  const payload: Record<string, unknown> = { attachments: [attachment] };
-  if (cfg.channel) payload.channel = cfg.channel;
-  if (cfg.username) payload.username = cfg.username;
-  if (cfg.icon_emoji) payload.icon_emoji = cfg.icon_emoji;
-  if (cfg.icon_url) payload.icon_url = cfg.icon_url;
-  return payload;
-}
 
 export class SlackIntegration implements Integration {
   readonly name = 'slack' as const;
   readonly sendResolved: boolean;
 
-  constructor(private readonly cfg: SlackConfig, private readonly global: GlobalConfig, readonly index: number, private readonly fetchFn: FetchFn, private readonly baseDir: string) {
+  constructor(private readonly cfg: SlackConfig, private readonly global: GlobalConfig, readonly index: number, private readonly fetchFn: FetchFn,
+    private readonly baseDir: string, private readonly templates: TemplateHolder, private readonly pacer?: SlackRateLimiter) {
     this.sendResolved = cfg.send_resolved;
   }
 
@@ -72,6 +83,8 @@ export class SlackIntegration implements Integration {
     const url = secretOrFile(this.cfg.api_url, this.cfg.api_url_file, this.baseDir, 'slack api_url')
       ?? secretOrFile(this.global.slack_api_url, this.global.slack_api_url_file, this.baseDir, 'global.slack_api_url');
     if (!url) throw new Error('slack: no api_url, api_url_file or global.slack_api_url configured');
-    await postJson(this.fetchFn, url, slackPayload(msg, this.cfg), signal, { http: this.cfg.http_config, baseDir: this.baseDir });
+    const payload = slackPayload(msg, this.cfg, this.templates.current);
+    const post: SlackPost = (p, s) => postJson(this.fetchFn, url, p, s, { http: this.cfg.http_config, baseDir: this.baseDir }).then(() => undefined);
+    await (this.pacer ? this.pacer.send(url, payload, post, signal) : post(payload, signal));
   }
 }

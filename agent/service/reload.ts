@@ -126,6 +126,7 @@ export class ConfigReloader {
 
     const notifier = this.t.component('alerting') as Notifier | undefined;
     if (notifier && !same(old.alerting, cfg.alerting)) notifier.applyConfig(cfg.alerting);
+    else if (notifier && cfg.alerting.templates.length) notifier.reloadTemplates();
 
     const found = this.t.component('otlp');
     const exporter = found instanceof OtlpExporter ? found : undefined;

@@ -8,6 +8,7 @@
  */
 import { FuncError, type FuncDef, type FuncMap, type ParamType } from './funcs';
 import { formatValue } from './gofmt';
+import { formatGoLayout } from './gotime';
 import type {
   ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, RangeNode,
   TemplateNode, VariableNode,
@@ -33,6 +34,17 @@ const MAX_DEPTH = 1000;
 
 interface Variable { name: string; value: GoValue }
 
+/**
+ * html/template's job at run time: static text passes through (it may
+ * change the escaping context, and comments are dropped), printed values
+ * are escaped for the context they land in. See html-escape.ts.
+ */
+export interface OutputEscaper {
+  text(text: string): string;
+  /** `applied`: the functions the action's pipeline calls (html/template skips escapers equivalent to them). */
+  value(v: GoValue, applied: ReadonlySet<string>): string;
+}
+
 /** Types that a nil may be assigned to. */
 function canBeNil(t: ParamType): boolean {
   return t === 'any' || t.startsWith('*') || t.startsWith('map[') || t.startsWith('[]') || t === 'template.queryResult';
@@ -49,7 +61,12 @@ export class Executor {
   private depth = 0;
   private tmplName: string;
 
-  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap) {
+  /**
+   * `maxOutput`: characters the output may reach before execution stops
+   * with an error (notification templates over huge groups); 0 = no limit.
+   */
+  constructor(private readonly tmpl: ParsedTemplate, private readonly funcs: FuncMap, private readonly escaper?: OutputEscaper,
+    private readonly maxOutput = 0) {
     this.tmplName = tmpl.name;
     this.vars = [];
   }
@@ -81,6 +98,10 @@ export class Executor {
 
   private at(n: Node) { this.node = n; }
 
+  private checkOutput() {
+    if (this.maxOutput > 0 && this.out.length > this.maxOutput) this.errorf(`output exceeds ${this.maxOutput} characters`);
+  }
+
   // ---- variables ----
   private mark() { return this.vars.length; }
   private pop(mark: number) { this.vars.length = mark; }
@@ -103,7 +124,7 @@ export class Executor {
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val);
+        if (node.pipe.decl.length === 0) this.printValue(node, val, node.pipe);
         return;
       }
       case 'break': throw BREAK;
@@ -124,7 +145,10 @@ export class Executor {
         return;
       case 'range': this.walkRange(dot, node); return;
       case 'template': this.walkTemplate(dot, node); return;
-      case 'text': this.out += node.text; return;
+      case 'text':
+        this.out += this.escaper ? this.escaper.text(node.text) : node.text;
+        this.checkOutput();
+        return;
       default: this.errorf(`unknown node: ${nodeString(node)}`);
     }
   }
@@ -203,10 +227,18 @@ export class Executor {
     }
   }
 
-  private printValue(n: Node, v: GoValue) {
+  private printValue(n: Node, v: GoValue, pipe: PipeNode) {
     this.at(n);
+    if (this.escaper) {
+      // html/template leaves out an escaper the pipeline already applies (Go's equivEscapers: html, urlquery).
+      const applied = new Set(pipe.cmds.map((c) => (c.args[0]?.kind === 'identifier' ? c.args[0].ident : '')));
+      this.out += this.escaper.value(v, applied);
+      this.checkOutput();
+      return;
+    }
     if (v === undefined) { this.out += '<no value>'; return; }
     this.out += formatValue(v);
+    this.checkOutput();
   }
 
   // ---- evaluation ----
@@ -297,12 +329,19 @@ export class Executor {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     if (target instanceof GoTime) {
-      const method = TIME_METHODS[fieldName];
+      if (fieldName === 'Format') {
+        const t = target;
+        return this.evalCall(dot, { params: ['string'], call: ([layout]) => formatGoLayout(t.ms, layout as string) }, node, fieldName, args, final);
+      }
+      const method = Object.hasOwn(TIME_METHODS, fieldName) ? TIME_METHODS[fieldName] : undefined;
       if (method) {
         if (hasArgs) this.errorf(`wrong number of args for ${fieldName}: want 0 got ${(args?.length ?? 1) - 1 + (final !== MISSING ? 1 : 0)}`);
         return method(target);
       }
     }
+    const method = (target instanceof GoStruct || target instanceof GoMap || target instanceof GoSlice)
+      && target.methods && Object.hasOwn(target.methods, fieldName) ? target.methods[fieldName] : undefined;
+    if (method) return this.evalCall(dot, method, node, fieldName, args, final);
     if (target instanceof GoStruct) {
       if (target.fields.has(fieldName)) {
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
@@ -433,7 +472,10 @@ const TIME_METHODS: Record<string, (t: GoTime) => GoValue> = {
   Unix: (t) => BigInt(Math.floor(t.ms / 1000)),
   UnixMilli: (t) => BigInt(Math.floor(t.ms)),
   UTC: (t) => t,
+  // Times are UTC here (Alertmanager's come from UTC timestamps), so Local is UTC.
+  Local: (t) => t,
   String: (t) => formatValue(t),
+  IsZero: (t) => t.ms === Date.parse('0001-01-01T00:00:00Z'),
 };
 
 export { FuncError };

@@ -10,21 +10,30 @@
  * classes below, each carrying the Go type name used in error messages.
  */
 
+/**
+ * Methods of a named Go type (Alertmanager's template.KV has SortedPairs,
+ * Names, Values, Remove): called as `.CommonLabels.SortedPairs` or
+ * `.CommonLabels.Remove .GroupLabels.Names`, looked up before fields and map
+ * keys as Go does. Each is a function of its arguments, bound to the receiver.
+ */
+export type GoMethods = Record<string, import('./funcs').FuncDef>;
+
 export class GoMap {
   constructor(
     readonly type: string,
     readonly entries: Map<string, GoValue>,
     /** The element type's zero value, returned for a missing key (missingkey=zero). */
     readonly zero: GoValue,
+    readonly methods?: GoMethods,
   ) {}
 }
 
 export class GoSlice {
-  constructor(readonly type: string, readonly items: GoValue[], readonly elemType: string) {}
+  constructor(readonly type: string, readonly items: GoValue[], readonly elemType: string, readonly methods?: GoMethods) {}
 }
 
 export class GoStruct {
-  constructor(readonly type: string, readonly fields: Map<string, GoValue>) {}
+  constructor(readonly type: string, readonly fields: Map<string, GoValue>, readonly methods?: GoMethods) {}
 }
 
 /** A pointer to a struct (Prometheus' *sample). */

@@ -77,11 +77,10 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     ]);
   });
 
-  it('refuses a templates file and Go templates in texts, by key', () => {
+  it('refuses a template with a syntax error, by key, with Go\'s parse error', () => {
     assert.deepEqual(problems('bad-templates.yaml'), [
-      'alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
-      'alerting.receivers[0].slack_configs[0].text: Go templates are not supported by Lookout: write a literal text, or omit the key to get the Alertmanager-style default',
-      'alerting.templates: not supported by Lookout (supported: global, route, receivers, inhibit_rules, time_intervals, alertmanagers, external_url, limits)',
+      'alerting.receivers[0].slack_configs[0].title: invalid template: template: :1: function "nosuchfunc" not defined',
+      'alerting.receivers[0].slack_configs[0].text: invalid template: template: :1: unexpected "}" in operand',
     ]);
   });
 
@@ -103,12 +102,12 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
     has('alerting.time_intervals[0].time_intervals[0].location', /unknown time zone "Mars\/Olympus"/);
   });
 
-  it('refuses known-but-unsupported keys of supported integrations by name, and Go templates in texts', () => {
+  it('refuses known-but-unsupported keys of supported integrations by name; accepts templates', () => {
     const bad = `alerting:
   route: {receiver: a}
   receivers:
     - name: a
-      slack_configs: [{api_url: "http://x/", title: "{{ .Status }}", fields: [{title: t, value: v}]}]
+      slack_configs: [{api_url: "http://x/", title: "{{ .Status }}", fields: [{title: t, value: v}], app_token: x}]
       webhook_configs: [{url: "http://x/", http_config: {authorization: {credentials: c}, proxy_url: "http://proxy/"}}]
   templates: [a.tmpl]
 `;
@@ -119,11 +118,9 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
       assert.ok(err instanceof ConfigError, String(err));
       const msgs = err.problems.map((p) => `${p.path}: ${p.message}`);
       const has = (prefix: string) => assert.ok(msgs.some((m) => m.startsWith(prefix)), `${prefix}\nin\n${msgs.join('\n')}`);
-      has('alerting.receivers[0].slack_configs[0].title: Go templates are not supported by Lookout');
-      has('alerting.receivers[0].slack_configs[0].fields: not supported by Lookout (supported: send_resolved, api_url');
+      has('alerting.receivers[0].slack_configs[0].app_token: not supported by Lookout (supported: send_resolved, api_url');
       has('alerting.receivers[0].webhook_configs[0].http_config.proxy_url: not supported by Lookout (supported: authorization, basic_auth, follow_redirects)');
-      has('alerting.templates: not supported by Lookout');
-      assert.equal(msgs.length, 4, msgs.join('\n'));
+      assert.equal(msgs.length, 2, msgs.join('\n'));
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Labels and annotations are user-controlled (metrics, rules, API callers):
- * they reach Slack with &, <, > escaped (no live @channel mention, no
- * disguised link) and email HTML bodies HTML-escaped (no markup, no
+ * they reach Slack templates with &, <, > escaped (no live @channel mention, no
+ * disguised link; the operator's template text stays markup) and email HTML bodies HTML-escaped (no markup, no
  * javascript: link), through the real notifier and delivery.
  */
 import assert from 'node:assert/strict';
@@ -30,7 +30,11 @@ describe('escaping user-controlled text in notifications', function () {
     const rec = await new Recorder().start();
     try {
       h = await startNotifier(`route: {receiver: chat, group_wait: 0s, group_by: [alertname, mention, link]}
-receivers: [{name: chat, slack_configs: [{api_url: "${rec.url}/hook"}]}]`);
+receivers:
+  - name: chat
+    slack_configs:
+      - api_url: "${rec.url}/hook"
+        text: '{{ range .Alerts }}{{ .Annotations.summary }} {{ .Annotations.description }} {{ range .Labels.SortedPairs }}{{ .Name }}={{ .Value }} {{ end }}{{ end }}'`);
       h.notifier.send([alert(EVIL, h.clock, { annotations: EVIL_ANNOTATIONS, generatorURL: 'http://prom/graph' })]);
       await advance(h, 0);
       await waitFor(() => rec.requests.length === 1, { what: 'the Slack post' });

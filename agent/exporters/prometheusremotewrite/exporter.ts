@@ -25,7 +25,7 @@ import { DiskByteQueue, MemoryByteQueue, type ByteQueue, type QueuedRequest } fr
 import { encodeWriteRequest, snappyCompress, STALE_NAN, type RwLabel, type RwTimeSeries } from './proto';
 
 export interface RemoteWriteDeps {
-  store: Pick<MemoryStore, 'addWriteTap' | 'persistedSeries'>;
+  store: Pick<MemoryStore, 'addWriteTap' | 'persistedSeries' | 'seriesCount'>;
   /** How long shutdown may keep sending. */
   shutdownDeadlineMs: number;
 }
@@ -162,7 +162,20 @@ export class PrometheusRemoteWriteExporter implements Component, StoreWriteListe
         this.drop('queue_full', samples, `the queue is full (sending_queue.max_bytes ${this.config.sending_queue.max_bytes}): a request of ${samples} samples is dropped`);
       }
     }
+    this.forgetDroppedSeries();
     this.wake?.();
+  }
+
+  /**
+   * The store tells its listeners about new series, not about series that
+   * retention dropped: once the label maps hold twice the store's series,
+   * they are rebuilt from the store (nothing is pending right after a flush).
+   */
+  private forgetDroppedSeries(): void {
+    if (this.labelsById.size <= 2 * this.deps.store.seriesCount + 1000) return;
+    const live = new Map<number, Labels>();
+    for (const s of this.deps.store.persistedSeries()) live.set(s.id, s.labels);
+    for (const id of this.labelsById.keys()) if (!live.has(id)) { this.labelsById.delete(id); this.outLabels.delete(id); }
   }
 
   private labelsFor(id: number): RwLabel[] | undefined {

@@ -158,8 +158,17 @@ function parseLabels(line: string, i: number, labels: Labels, fail: (msg: string
     let value = '';
     let closed = false;
     while (i < n) {
-      const ch = line[i];
-      if (ch === '\\') {
+      // Copy runs up to the next quote or backslash in one slice (most values have no escapes).
+      let j = i;
+      while (j < n) {
+        const c = line.charCodeAt(j);
+        if (c === 34 /* " */ || c === 92 /* \\ */) break;
+        j++;
+      }
+      if (j > i) value += line.slice(i, j);
+      i = j;
+      if (i >= n) break;
+      if (line.charCodeAt(i) === 92) {
         const e = line[i + 1];
         if (e === 'n') value += '\n';
         else if (e === '\\' || e === '"') value += e;
@@ -167,9 +176,9 @@ function parseLabels(line: string, i: number, labels: Labels, fail: (msg: string
         i += 2;
         continue;
       }
-      if (ch === '"') { closed = true; i++; break; }
-      value += ch;
+      closed = true;
       i++;
+      break;
     }
     if (!closed) fail(`unterminated value of label ${lname}`);
     if (Object.prototype.hasOwnProperty.call(labels, lname)) fail(`duplicate label ${lname}`);

@@ -1,20 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ConfigError, parseConfigText } from '../../../../agent/config/load';
-import { repoRoot } from '../../../helpers/repo';
+import { testdataConfigs } from '../../../helpers/config-testdata';
 
-const dir = path.join(repoRoot, 'agent/exporters/prometheusremotewrite/testdata');
-const load = (f: string) => parseConfigText(readFileSync(path.join(dir, f), 'utf8'), f, { RW_TOKEN: 'tok' });
-function problems(f: string): string[] {
-  try {
-    load(f);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  assert.fail(`${f} should be rejected`);
-}
+const { load, problems } = testdataConfigs('agent/exporters/prometheusremotewrite/testdata', { RW_TOKEN: 'tok' });
 const base = 'exporters.prometheusremotewrite';
 
 describe('exporters.prometheusremotewrite config', () => {

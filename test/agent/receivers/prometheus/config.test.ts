@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ConfigError, parseConfigText } from '../../../../agent/config/load';
 import { jobTiming } from '../../../../agent/receivers/prometheus/config';
-import { repoRoot } from '../../../helpers/repo';
+import { testdataConfigs } from '../../../helpers/config-testdata';
 
-const dir = path.join(repoRoot, 'agent/receivers/prometheus/testdata');
-const load = (f: string) => parseConfigText(readFileSync(path.join(dir, f), 'utf8'), f, { SCRAPE_PASSWORD: 'pw' });
-function problems(f: string): string[] {
-  try {
-    load(f);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  assert.fail(`${f} should be rejected`);
-}
+const { load, problems } = testdataConfigs('agent/receivers/prometheus/testdata', { SCRAPE_PASSWORD: 'pw' });
 const job = 'receivers.prometheus.config.scrape_configs[0]';
 
 describe('receivers.prometheus config', () => {

@@ -131,7 +131,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
       maxSeries: config.receivers.prometheus.max_series,
       maxNewSeriesPerRequest: config.receivers.prometheus.max_new_series_per_scrape,
     });
-    scrape = new PrometheusReceiver('prometheus', config.receivers.prometheus, { appender, baseDir });
+    scrape = new PrometheusReceiver('prometheus', config.receivers.prometheus, { appender, baseDir, upstream: exporter });
     components.push(scrape);
   }
   components.push(new MountedRouter('api/targets', () => targetsApiRouter(() => scrape)));

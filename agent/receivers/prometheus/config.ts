@@ -93,8 +93,8 @@ export const prometheusReceiverConfigSchema = z.strictObject({
     }).prefault({}),
     scrape_configs: z.array(scrapeConfigSchema).default([]),
   }).prefault({}),
-  /** Also send the scraped samples upstream through the metrics pipeline as OTLP (not implemented yet: must stay false). */
-  upstream: z.literal(false).default(false),
+  /** Also send every scrape upstream as OTLP metrics (named per the OTel Prometheus compatibility spec) through exporters.otlp. */
+  upstream: z.boolean().default(false),
   /** Most series all scrape jobs together may create in the store; default: the app budget (store.max_series - store.reserved_series). */
   max_series: z.number().int().positive().optional(),
   /** Most new series one scrape may create (beyond: refused and counted, the scrape still succeeds); 0 = no limit. */

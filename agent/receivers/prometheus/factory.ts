@@ -13,7 +13,8 @@ export function createPrometheusReceiverFactory(deps: Pick<PrometheusReceiverDep
     type: 'prometheus',
     configSchema: prometheusReceiverConfigSchema as unknown as ReceiverFactory<PrometheusReceiverConfig>['configSchema'],
     signals: ['metrics'],
-    // Scraped samples go to the store directly; `next` (the metrics pipeline) is for `upstream`, not implemented yet.
-    create: (settings, config) => new PrometheusReceiver(settings.id, config, { appender: deps.appender, baseDir: settings.baseDir }),
+    // Scraped samples go to the store directly; `next` gets them as OTLP only with `upstream: true`
+    // (wire it to a pipeline that exports but does not write to the store again).
+    create: (settings, config, next) => new PrometheusReceiver(settings.id, config, { appender: deps.appender, baseDir: settings.baseDir, upstream: next }),
   };
 }

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Counter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Component, Host } from '../../component/component';
+import type { Component, Consumer, Host } from '../../component/component';
 import type { Appender, Labels } from '../../store';
 import type { BudgetedAppender } from '../../store/memory-store';
 import { labelsKey } from '../../store/labels';
@@ -26,6 +26,8 @@ export interface PrometheusReceiverDeps {
   appender: BudgetedAppender | Appender;
   /** Directory of the config file, for relative file_sd / credentials / TLS paths. */
   baseDir: string;
+  /** Where `upstream: true` sends each scrape as OTLP metrics (an exporter; never the store, which has the samples already). */
+  upstream?: Consumer;
 }
 
 interface Pool {
@@ -60,6 +62,8 @@ export class PrometheusReceiver implements Component {
   private failed: Counter | undefined;
   private tooLarge: Counter | undefined;
   private refusedCounter: Counter | undefined;
+  private upstreamFailed: Counter | undefined;
+  private lastUpstreamLog = -Infinity;
   private stopping = false;
 
   constructor(readonly id: string, private readonly config: PrometheusReceiverConfig, private readonly deps: PrometheusReceiverDeps) {}
@@ -69,6 +73,10 @@ export class PrometheusReceiver implements Component {
     this.failed = host.meter.createCounter('lookout_scrape_failed', { description: 'Scrapes that failed (target down, timeout, bad exposition, limits), by job.' });
     this.tooLarge = host.meter.createCounter('lookout_scrape_body_too_large', { description: 'Scrapes failed because the body exceeded body_size_limit, by job.' });
     this.refusedCounter = host.meter.createCounter('lookout_scrape_refused_samples', { description: 'Scraped samples the store refused (series limits, out of order), by job.' });
+    this.upstreamFailed = host.meter.createCounter('lookout_scrape_upstream_failed', { description: 'Scrapes (upstream: true) the OTLP upstream did not accept (queue full, shutting down).' });
+    if (this.config.upstream && !this.deps.upstream) {
+      host.logger.warn('receivers.prometheus.upstream is true but no upstream exporter is configured (exporters.otlp): scraped samples stay local');
+    }
     for (const sc of this.config.config.scrape_configs) {
       const pool: Pool = {
         sc,
@@ -165,11 +173,21 @@ export class PrometheusReceiver implements Component {
         metricRelabel: pool.metricRelabel,
         baseDir: (f) => path.resolve(this.deps.baseDir, f),
         onScrape: (r) => this.onScrape(pool, r),
+        upstream: this.config.upstream && this.deps.upstream ? (req) => this.deps.upstream!.consume('metrics', req) : undefined,
+        onUpstreamError: (err) => this.onUpstreamError(pool.sc.job_name, err),
       });
       pool.loops.set(key, loop);
       loop.start();
     }
     await Promise.all(stops);
+  }
+
+  private onUpstreamError(job: string, err: Error): void {
+    this.upstreamFailed?.add(1, { job });
+    const now = Date.now();
+    if (now - this.lastUpstreamLog < LOG_INTERVAL_MS) return;
+    this.lastUpstreamLog = now;
+    this.logger?.warn({ job, err: err.message }, `receivers.prometheus: the upstream did not accept a scrape of job ${job}: ${err.message} (the store has it; logged at most once a minute)`);
   }
 
   private onScrape(pool: Pool, r: ScrapeReport): void {

@@ -13,6 +13,8 @@ import { scrapeOnce, BodyTooLargeError } from './fetch';
 import { formatOf, newParseOutput, parseExposition, type ParsedSample } from './parse';
 import type { Relabeler } from './relabel';
 import type { Target } from './target';
+import type { ExportMetricsServiceRequest } from '../../otlp/model';
+import { scrapeToOtlp } from './to-otlp';
 
 /** How long one parse/append slice may hold the event loop before yielding. */
 const SLICE_MS = 10;
@@ -23,6 +25,9 @@ export interface ScrapeLoopDeps {
   baseDir: (p: string) => string;
   now?: () => number;
   onScrape?: (s: ScrapeReport) => void;
+  /** upstream: true: every successful scrape also goes here as an OTLP metrics request. */
+  upstream?: (req: ExportMetricsServiceRequest) => Promise<void>;
+  onUpstreamError?: (err: Error) => void;
 }
 
 export interface ScrapeReport { job: string; ok: boolean; error?: string; bodyTooLarge: boolean; refused: number; exemplars: number }
@@ -43,6 +48,8 @@ export class ScrapeLoop {
   private readonly reportKeys = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
   readonly health: TargetHealth = { health: 'unknown', lastError: '', lastScrape: undefined, lastScrapeDurationSeconds: 0 };
   private readonly now: () => number;
+  /** The first successful scrape (ms): the OTLP start time of series without a _created sample. */
+  private firstScrapeMs: number | undefined;
 
   constructor(
     readonly target: Target,
@@ -130,6 +137,12 @@ export class ScrapeLoop {
           await new Promise<void>((r) => setImmediate(r));
           sliceStart = performance.now();
         }
+      }
+      this.firstScrapeMs ??= start;
+      if (this.deps.upstream) {
+        // Not awaited: a slow or refusing upstream never delays the next scrape; refusals are counted.
+        this.deps.upstream(scrapeToOtlp(accepted, out.metadata, this.target.labels, start, this.firstScrapeMs))
+          .catch((e: Error) => this.deps.onUpstreamError?.(e));
       }
     } catch (err) {
       error = (err as Error).message;

@@ -32,6 +32,7 @@ describe('receivers.prometheus config', () => {
     assert.deepEqual(jobTiming(c, sidecar), { intervalMs: 15_000, timeoutMs: 5000 });
     assert.equal(sidecar.authorization?.credentials_file, 'token.txt');
     assert.equal(c.max_series, 5000);
+    assert.equal(c.upstream, true);
   });
 
   it('bad configs name every problem with its path, in Prometheus\' words', () => {

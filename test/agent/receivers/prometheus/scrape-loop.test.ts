@@ -122,6 +122,27 @@ describe('receivers.prometheus scrape loop', () => {
     assert.deepEqual(value(store, 'up', 2000)[0].v, [1, 0]);
   });
 
+  it('a large exposition is parsed and stored in slices: the event loop keeps turning during the scrape', async () => {
+    body = Array.from({ length: 40_000 }, (_, i) => `big{i="${i}"} ${i}`).join('\n') + '\n';
+    const store = new MemoryStore({ maxSeries: 200_000 });
+    let turns = 0;
+    let spinning = true;
+    const spin = () => { turns++; if (spinning) setImmediate(spin); };
+    const l = new ScrapeLoop({ discovered: {}, labels: { job: 'app', instance: 't:1' }, url }, scrapeConfigSchema.parse({ job_name: 'app' }), { intervalMs: 60_000, timeoutMs: 30_000 }, {
+      appender: store, metricRelabel: new Relabeler([]), baseDir: (p) => p,
+    });
+    const fetched = new Promise<void>((r) => server.once('request', () => r()));
+    const scrape = l.scrapeAndReport(1000);
+    await fetched;
+    const before = turns;
+    setImmediate(spin);
+    await scrape;
+    spinning = false;
+    assert.equal(value(store, 'scrape_samples_scraped', 1000)[0].v[0], 40_000);
+    // 40 000 lines take far more than one 10 ms slice: other work must have run between slices.
+    assert.ok(turns - before >= 5, `the event loop turned ${turns - before} times during the scrape`);
+  });
+
   it('reads OpenMetrics responses by their Content-Type', async () => {
     const store = new MemoryStore();
     contentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';

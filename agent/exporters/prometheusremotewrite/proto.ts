@@ -47,7 +47,8 @@ export const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002
 
 /** A WriteRequest as protobuf bytes. Labels must be sorted by name (the spec requires it). */
 export function encodeWriteRequest(req: RwWriteRequest): Uint8Array {
-  return WriteRequestType.encode(WriteRequestType.fromObject(req)).finish();
+  // Plain objects of the right shape encode directly (fromObject would copy every series first).
+  return WriteRequestType.encode(req).finish();
 }
 
 export function decodeWriteRequest(bytes: Uint8Array): RwWriteRequest {

@@ -72,9 +72,15 @@ describe('e2e: exporters.prometheusremotewrite into Prometheus 2.42', function (
   it('Prometheus returns exactly the agent\'s samples, with external labels and write relabeling', async () => {
     await waitFor(async () => (await rangeSelect(prom.url, 'demo_scrape_counter[1m]', Date.now())).some((s) => s.values.length >= 4),
       { timeoutMs: 30_000, what: 'remote-written samples in Prometheus' });
-    const t = Date.now() - 1500; // samples up to t are sent (batch.timeout 200 ms)
+    const t = Date.now() - 1000;
     const sel = '{job="app",__name__!="scrape_duration_seconds"}[1m]';
-    const [fromAgent, fromProm] = await Promise.all([rangeSelect(agent.adminUrl, sel, t), rangeSelect(prom.url, sel, t)]);
+    // Samples up to t reach Prometheus within a batch.timeout (200 ms) plus a send; wait for them rather than guess.
+    let fromAgent: MatrixSeries[] = [];
+    let fromProm: MatrixSeries[] = [];
+    await waitFor(async () => {
+      [fromAgent, fromProm] = await Promise.all([rangeSelect(agent.adminUrl, sel, t), rangeSelect(prom.url, sel, t)]);
+      return JSON.stringify(sampleLines(fromProm, ['cluster'])) === JSON.stringify(sampleLines(fromAgent));
+    }, { timeoutMs: 15_000, what: 'the same samples in Prometheus as in the agent' }).catch(() => undefined);
     assert.ok(fromAgent.length >= 6, `agent has ${fromAgent.length} series`);
     assert.ok(fromProm.every((s) => s.metric.cluster === 'c1'), 'every written series has the external label');
     assert.deepEqual(sampleLines(fromProm, ['cluster']), sampleLines(fromAgent));

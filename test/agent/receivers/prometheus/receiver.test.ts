@@ -32,6 +32,7 @@ describe('receivers.prometheus receiver', () => {
             relabel_configs: [{ source_labels: ['skip'], regex: 'yes', action: 'drop' }],
           },
           { job_name: 'dead', scrape_interval: '200ms', scrape_timeout: '100ms', static_configs: [{ targets: ['127.0.0.1:1'] }] },
+          { job_name: 'big', scrape_interval: '200ms', scrape_timeout: '150ms', body_size_limit: 5, static_configs: [{ targets: [addr] }] },
         ],
       },
     });
@@ -41,16 +42,18 @@ describe('receivers.prometheus receiver', () => {
     try {
       await receiver.start(host);
       const sel = () => store.select([{ name: '__name__', type: '=', value: 'app_metric' }], 0, 1e15);
-      await waitFor(() => sel().length === 1, { what: 'the file_sd target scraped' });
-      assert.deepEqual(sel()[0].labels, { __name__: 'app_metric', env: 'prod', instance: addr, job: 'fsd' });
+      await waitFor(() => sel().some((x) => x.labels.job === 'fsd'), { what: 'the file_sd target scraped' });
+      assert.deepEqual(sel().find((x) => x.labels.job === 'fsd')?.labels, { __name__: 'app_metric', env: 'prod', instance: addr, job: 'fsd' });
       const t = receiver.targets();
-      assert.equal(t.activeTargets.length, 2);
+      assert.equal(t.activeTargets.length, 3);
       assert.equal(t.droppedTargets.length, 1);
       assert.equal(t.droppedTargets[0].discoveredLabels.__meta_filepath, file);
       await waitFor(async () => (await counterValue(host, 'lookout_scrape_failed', { job: 'dead' })) > 0, { what: 'failed scrapes counted' });
       assert.match(receiver.targets().activeTargets.find((x) => x.scrapePool === 'dead')!.lastError, /ECONNREFUSED/);
+      await waitFor(async () => (await counterValue(host, 'lookout_scrape_body_too_large', { job: 'big' })) > 0, { what: 'body_size_limit counted' });
+      assert.equal(await counterValue(host, 'lookout_scrape_body_too_large', { job: 'dead' }), 0);
       writeFileSync(file, '[]');
-      await waitFor(() => sel()[0].staleT.length === 1, { timeoutMs: 5000, what: 'the removed target marked stale' });
+      await waitFor(() => sel().find((x) => x.labels.job === 'fsd')?.staleT.length === 1, { timeoutMs: 5000, what: 'the removed target marked stale' });
       assert.equal(receiver.targets().activeTargets.filter((x) => x.scrapePool === 'fsd').length, 0);
     } finally {
       await receiver.shutdown();

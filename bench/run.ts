@@ -14,6 +14,8 @@ import { run as isolation } from './promql/isolation.bench';
 import { run as attacks } from './limits/attacks.bench';
 import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
+import { run as scrape } from './receivers/prometheus/scrape.bench';
+import { run as remoteWrite } from './exporters/prometheusremotewrite/encode.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -39,6 +41,10 @@ async function main(): Promise<void> {
   await diskQueue(seconds);
   console.log('\n== store WAL: restart at 100 000 series ==');
   await storeRestart();
+  console.log('\n== Prometheus scrape (10 000 series) ==');
+  await scrape(seconds);
+  console.log('\n== Prometheus remote write (encode, deliver) ==');
+  await remoteWrite(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -14,15 +14,22 @@ import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
 import { alertingConfigSchema } from '../alerting/config';
 import { adminConfigSchema } from '../admin/config';
+// ---- issue 14 (scrape-rw) wiring; moves to the factory registry at merge ----
+import { prometheusReceiverConfigSchema } from '../receivers/prometheus/config';
+import { remoteWriteExporterConfigSchema } from '../exporters/prometheusremotewrite/config';
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
     /** Without a receivers.otlp block: OTLP/HTTP on 4318 and OTLP/gRPC on 4317 (every SDK's and the Collector's convention). */
     otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
+    /** Absent: no scraping. (issue 14 wiring) */
+    prometheus: prometheusReceiverConfigSchema.optional(),
   }).prefault({}),
   exporters: z.strictObject({
     /** Absent: no upstream, signals stay local. */
     otlp: otlpExporterConfigSchema.optional(),
+    /** Absent: no remote write. (issue 14 wiring) */
+    prometheusremotewrite: remoteWriteExporterConfigSchema.optional(),
   }).prefault({}),
   connectors: z.strictObject({
     spanmetrics: spanmetricsConfigSchema.prefault({}),

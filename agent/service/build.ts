@@ -27,6 +27,11 @@ import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { PrometheusApiComponent } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
+// ---- issue 14 (scrape-rw) wiring; moves to the factory registry at merge ----
+import { PrometheusReceiver } from '../receivers/prometheus';
+import { targetsApiRouter } from '../api/prometheus/targets';
+import { PrometheusRemoteWriteExporter } from '../exporters/prometheusremotewrite';
+// ---- end issue 14 wiring ----
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -114,6 +119,23 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     components.push(logmetrics);
     router.subscribe('logs', logmetrics);
   }
+
+  // ---- issue 14 (scrape-rw) wiring; moves to the factory registry at merge ----
+  if (config.exporters.prometheusremotewrite) {
+    const shutdownDeadlineMs = Math.max(100, config.service.shutdown_timeout - 500);
+    components.push(new PrometheusRemoteWriteExporter('prometheusremotewrite', config.exporters.prometheusremotewrite, { store, shutdownDeadlineMs }));
+  }
+  let scrape: PrometheusReceiver | undefined;
+  if (config.receivers.prometheus) {
+    const appender = store.budgetedAppender('prometheus_scrape', {
+      maxSeries: config.receivers.prometheus.max_series,
+      maxNewSeriesPerRequest: config.receivers.prometheus.max_new_series_per_scrape,
+    });
+    scrape = new PrometheusReceiver('prometheus', config.receivers.prometheus, { appender, baseDir, upstream: exporter });
+    components.push(scrape);
+  }
+  components.push(new MountedRouter('api/targets', () => targetsApiRouter(() => scrape)));
+  // ---- end issue 14 wiring ----
 
   // Last in start order: nothing is accepted before everything downstream runs.
   components.push(new OtlpReceiver(config.receivers.otlp, router));

@@ -165,6 +165,9 @@ export class MemoryStore implements Querier, Appender {
   readonly alertsReserve: number;
   private nextId = 1;
   private listener: StoreWriteListener | undefined;
+  /** The WAL's listener and the taps (remote write), composed into `listener`. */
+  private walListener: StoreWriteListener | undefined;
+  private taps: StoreWriteListener[] = [];
   /** Bumped whenever series are created or dropped: cached matcher results older than this are stale. */
   private generation = 0;
   /** Matcher results in label order, per matcher set (rules ask the same selectors again and again). */
@@ -292,7 +295,28 @@ export class MemoryStore implements Querier, Appender {
 
   /** Sets (or clears) the listener told about every accepted change. */
   setWriteListener(listener: StoreWriteListener | undefined): void {
-    this.listener = listener;
+    this.walListener = listener;
+    this.composeListeners();
+  }
+
+  /** Adds a second listener next to the WAL's (the remote-write exporter); returns its removal. */
+  addWriteTap(tap: StoreWriteListener): () => void {
+    this.taps.push(tap);
+    this.composeListeners();
+    return () => {
+      this.taps = this.taps.filter((t) => t !== tap);
+      this.composeListeners();
+    };
+  }
+
+  private composeListeners(): void {
+    const all = [this.walListener, ...this.taps].filter((l): l is StoreWriteListener => l !== undefined);
+    this.listener = all.length <= 1 ? all[0] : {
+      seriesCreated: (id, labels) => { for (const l of all) l.seriesCreated(id, labels); },
+      sampleAppended: (id, t, v) => { for (const l of all) l.sampleAppended(id, t, v); },
+      markedStale: (id, t) => { for (const l of all) l.markedStale(id, t); },
+      metadataSet: (name, meta) => { for (const l of all) l.metadataSet(name, meta); },
+    };
   }
 
   /** Every series (id, labels, state), for a checkpoint. */

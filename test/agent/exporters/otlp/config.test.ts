@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfigText } from '../../../../agent/config/load';
 import { repoRoot } from '../../../helpers/repo';
+import { testdataConfigs } from '../../../helpers/config-testdata';
 
 const dir = path.join(repoRoot, 'agent/exporters/otlp/testdata');
 const env = { UPSTREAM_TOKEN: 's3cret' };
-const load = (f: string) => parseConfigText(readFileSync(path.join(dir, f), 'utf8'), f, env);
-function problems(f: string): string[] {
-  try {
-    load(f);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  assert.fail(`${f} should be rejected`);
-}
+const { load, problems } = testdataConfigs('agent/exporters/otlp/testdata', env);
 
 describe('exporters.otlp config', () => {
   it('a minimal config gets the documented defaults', () => {

@@ -14,10 +14,15 @@ import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
 import { alertingConfigSchema } from '../alerting/config';
 import { adminConfigSchema } from '../admin/config';
+import { redactionConfigSchema } from '../processors/redaction/config';
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
     otlp: otlpReceiverConfigSchema.prefault({ http: {} }),
+  }).prefault({}),
+  processors: z.strictObject({
+    /** On by default: secrets are redacted before anything leaves the receiver (agent/processors/redaction). */
+    redaction: redactionConfigSchema.prefault({}),
   }).prefault({}),
   exporters: z.strictObject({
     /** Absent: no upstream, signals stay local. */

@@ -2,7 +2,7 @@
  * Turns the configuration into components in start order (downstream
  * first) and wires the signal routes between them:
  *
- *   receiver --> SignalRouter --traces--> [exporter, spanmetrics -> store]
+ *   receiver --> redaction --> SignalRouter --traces--> [exporter, spanmetrics -> store]
  *                             --metrics-> [exporter, metrics-to-store -> store]
  *                             --logs----> [exporter, logmetrics -> store]
  *   store <-- engine <-- rules --> notifier (Slack, email, PagerDuty, webhook, Alertmanagers)
@@ -27,6 +27,7 @@ import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { PrometheusApiComponent } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
+import { RedactionProcessor, redactingAlertSink } from '../processors/redaction';
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -85,6 +86,9 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
   const notifier = new Notifier(config.alerting, { baseDir });
   extensions.set('notifier', notifier);
   components.push(notifier);
+  // Secrets are redacted on the receiver -> router path and on the alert path (labels, annotations).
+  const redaction = new RedactionProcessor('redaction', config.processors.redaction, router, logger);
+  components.push(redaction);
   components.push(new MountedRouter('api/alerting', () => alertingApiRouter(notifier)));
 
   components.push(new RuleManager({
@@ -93,9 +97,9 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     query: engineQueryFunc(engine),
     templateQuery: engineTemplateQueryFunc(engine),
     appender: store,
-    sink: notifier,
+    sink: redactingAlertSink(notifier, redaction),
     // Alert transitions go upstream as log records, never into the local log counts.
-    onTransition: exporter,
+    onTransition: exporter && redaction.before(exporter),
   }));
 
   // App metrics create series within a budget (store.max_series - store.reserved_series, and
@@ -116,6 +120,6 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
   }
 
   // Last in start order: nothing is accepted before everything downstream runs.
-  components.push(new OtlpReceiver(config.receivers.otlp, router));
+  components.push(new OtlpReceiver(config.receivers.otlp, redaction));
   return { components, extensions, router, store, engine, selfMetricsTarget: selfToStore };
 }

@@ -27,7 +27,7 @@ import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { PrometheusApiComponent } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
-import { RedactionProcessor, redactingAlertSink } from '../processors/redaction';
+import { RedactionProcessor, redactingAlertSink, redactingAppender } from '../processors/redaction';
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -96,7 +96,7 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     baseDir,
     query: engineQueryFunc(engine),
     templateQuery: engineTemplateQueryFunc(engine),
-    appender: store,
+    appender: redactingAppender(store, redaction),
     sink: redactingAlertSink(notifier, redaction),
     // Alert transitions go upstream as log records, never into the local log counts.
     onTransition: exporter && redaction.before(exporter),

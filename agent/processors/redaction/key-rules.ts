@@ -1,6 +1,7 @@
 /**
  * Per attribute key: leave it alone (ignored_keys), replace its whole value
- * (blocked_keys, blocked_key_patterns), or scan its value for patterns.
+ * (blocked_keys: the whole key, its last `.` segment, or that segment's
+ * last `_`/`-` part; blocked_key_patterns), or scan its value for patterns.
  * Decisions are cached in a bounded map (keys come from senders).
  */
 import { compileRegex, type GoRegexp } from '../../regex';
@@ -34,9 +35,10 @@ export class KeyRules {
   private decide(key: string): KeyRule {
     if (this.ignored.has(key)) return 'ignore';
     const lower = key.toLowerCase();
-    // `http.request.header.authorization` is blocked by `authorization`.
+    // `http.request.header.authorization` is blocked by `authorization`, `env.db_password` by `password`.
     const segment = lower.slice(lower.lastIndexOf('.') + 1);
     if (this.blocked.has(lower) || this.blocked.has(segment)) return 'block';
+    for (const b of this.blocked) if (segment.endsWith(b) && /[_-]/.test(segment[segment.length - b.length - 1] ?? '')) return 'block';
     for (const p of this.patterns) if (p.test(key)) return 'block';
     return 'scan';
   }

@@ -47,7 +47,7 @@ const KEYWORD = String.raw`(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|ac
 const IDENT = String.raw`[A-Za-z0-9_.-]{0,40}${KEYWORD}`;
 const QUOTED = String.raw`"[^"\n]{1,512}"|'[^'\n]{1,512}'`;
 export const SECRET_ASSIGNMENT_SOURCE =
-  String.raw`(${IDENT}["']?[ \t]*(?:=>|[:=])[ \t]*)(${QUOTED}|[^\s"'&;,<>(){}\[\]@]{1,512})|((?:${IDENT}|identified[ \t]+by)["']?[ \t]+)(${QUOTED})`;
+  String.raw`(${IDENT}["']?[ \t]*(?:=>|[:=])[ \t]*)(${QUOTED}|[^\s"'&;,<>(){}\[\]]{1,512})|((?:${IDENT}|identified[ \t]+by)["']?[ \t]+)(${QUOTED})`;
 
 const AUTH_RE = new RegExp(PATTERN_SOURCES.authorization, 'gi');
 const AUTH_TRIGGER = /bearer|basic|token|negotiate|apikey/i;
@@ -99,8 +99,16 @@ const secretAssignment: BuiltinPattern = {
   redact: (s, replace, mask) => s.replace(ASSIGN_RE, (m, p1: string | undefined, v1: string | undefined, p2: string | undefined, v2: string | undefined) => {
     const prefix = p1 ?? p2 ?? '';
     const value = v1 ?? v2 ?? '';
-    if (isPlaceholderValue(unquote(value), mask)) return m;
-    return prefix + replaceValue(value, replace);
+    let rest = '';
+    let v = value;
+    // `user:password@host` after a `key:` (a URL's userinfo, already handled): stop at the `@`.
+    const at = v.indexOf('@');
+    if (at > 0 && v[0] !== '"' && v[0] !== "'" && prefix.trimEnd().endsWith(':')) {
+      rest = v.slice(at);
+      v = v.slice(0, at);
+    }
+    if (isPlaceholderValue(unquote(v), mask)) return m;
+    return prefix + replaceValue(v, replace) + rest;
   }),
 };
 

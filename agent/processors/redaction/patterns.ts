@@ -35,7 +35,7 @@ export interface BuiltinPattern {
 
 /** Regex sources shared with the bench (which compiles them on re2js for comparison). */
 export const PATTERN_SOURCES = {
-  authorization: String.raw`\b(Bearer|Basic|Token|Negotiate|ApiKey)([ \t]+)([A-Za-z0-9._~+/=-]{8,4096})`,
+  authorization: String.raw`\b(Bearer|Basic|Token|Negotiate|ApiKey)([ \t]+)([A-Za-z0-9._~+/=-]{8,1000})`,
   url_userinfo: String.raw`\b([A-Za-z][A-Za-z0-9+.-]{0,30}://)([^\s/?#@:]{0,256})(?::([^\s/?#@]{0,512}))?@`,
   aws_access_key: String.raw`\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b`,
   api_token: String.raw`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abposr]-[A-Za-z0-9-]{10,255}|[sr]k_live_[A-Za-z0-9]{16,255}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,64}|npm_[A-Za-z0-9]{36})\b`,

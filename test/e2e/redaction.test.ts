@@ -25,7 +25,7 @@ import { OtlpSink } from '../helpers/otlp-sink';
 import { waitFor } from '../helpers/wait';
 import { toOtlpJsonObject } from '../../agent/otlp/codec';
 import { countLogRecords, countSpans } from '../../agent/otlp/count';
-import type { Signal } from '../../agent/otlp/model';
+import type { KeyValue, Signal } from '../../agent/otlp/model';
 import { LEAKS, LOOKALIKES } from '../agent/processors/redaction/corpus';
 
 /** Secrets that only the alert path (rule labels and annotations) carries. */
@@ -178,7 +178,7 @@ describe('e2e: redaction on by default (real OTel SDK -> lookout -> sink, store,
     const span = spans.find((s) => s.name === 'lookalikes');
     assert.ok(span, 'the look-alike span arrived');
     for (const l of LOOKALIKES) {
-      const kv = span.attributes?.find((a) => a.key === l.key);
+      const kv: KeyValue | undefined = span.attributes?.find((a) => a.key === l.key);
       assert.equal(kv?.value?.stringValue, l.value, l.key);
     }
   });

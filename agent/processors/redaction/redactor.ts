@@ -14,6 +14,15 @@ import { KeyRules } from './key-rules';
 /** Shorter strings are never scanned: no built-in secret fits in fewer characters. */
 export const MIN_SCANNED_LENGTH = 8;
 
+/**
+ * Values found clean are remembered (most attribute values repeat: methods,
+ * routes, hosts, service names), up to this many, each at most
+ * CLEAN_CACHE_MAX_LENGTH characters (about 2 MiB at most); the set is
+ * cleared when full, so unique values from a sender cost one insert each.
+ */
+export const CLEAN_CACHE_ENTRIES = 4096;
+export const CLEAN_CACHE_MAX_LENGTH = 256;
+
 /** The pattern name counted for a value replaced because of its key. */
 export const BLOCKED_KEY = 'blocked_key';
 
@@ -34,6 +43,7 @@ export class Redactor {
   /** Called once per replacement (rate-limited logging lives in the processor). */
   onRedact?: (e: RedactionEvent) => void;
   private currentKey: string | undefined;
+  private readonly clean = new Set<string>();
 
   constructor(readonly config: RedactionConfig) {
     this.mask = config.mask;
@@ -65,11 +75,17 @@ export class Redactor {
   /** `s` with every secret replaced; the same string when none was found. */
   redactString(s: string): string {
     if (s.length < MIN_SCANNED_LENGTH) return s;
+    const cacheable = s.length <= CLEAN_CACHE_MAX_LENGTH;
+    if (cacheable && this.clean.has(s)) return s;
     let out = s;
     for (const p of this.builtins) {
       if (p.mayMatch(out)) out = p.redact(out, this.replaceFor.get(p.name)!, this.mask);
     }
     for (const p of this.custom) out = p.redact(out, this.replaceFor.get(p.name)!);
+    if (out === s && cacheable) {
+      if (this.clean.size >= CLEAN_CACHE_ENTRIES) this.clean.clear();
+      this.clean.add(s);
+    }
     return out;
   }
 

@@ -45,6 +45,14 @@ describe('redaction: Redactor', () => {
     assert.equal(r.redactString('pwd=x'), 'pwd=x');
   });
 
+  it('remembers clean values only: a repeated leak is redacted and counted every time', () => {
+    const r = redactor();
+    const clean = 'GET /api/orders/:id?page=2';
+    for (let i = 0; i < 3; i++) assert.equal(r.redactString(clean), clean);
+    for (let i = 0; i < 3; i++) assert.equal(r.redactString('login password=hunter2x'), 'login password=****');
+    assert.equal(r.counts.get('secret_assignment'), 3);
+  });
+
   it('keeps the text around a secret', () => {
     const r = redactor();
     assert.equal(r.redactString('postgres://u:pw123456@db/x?sslmode=require'), 'postgres://u:****@db/x?sslmode=require');

@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 import { redactionConfigSchema } from '../../../../agent/processors/redaction/config';
 import { BUILTIN_PATTERN_NAMES } from '../../../../agent/processors/redaction/patterns';
 import { repoRoot } from '../../../helpers/repo';
+import { configSchema } from '../../../../agent/config/schema';
+import { collectSecrets, maskBySchema } from '../../../../agent/config/secret';
 
 const dir = path.join(repoRoot, 'agent/processors/redaction/testdata');
 
@@ -22,6 +24,13 @@ describe('redaction: config', () => {
     assert.deepEqual(c.builtin_patterns, [...BUILTIN_PATTERN_NAMES]);
     assert.ok(c.blocked_keys.includes('authorization'));
     assert.equal(c.alerts, true);
+  });
+
+  it('is processors.redaction in the agent config, on when absent; the salt is a secret when printed', () => {
+    assert.equal(configSchema.parse({}).processors.redaction.enabled, true);
+    const raw = { processors: { redaction: { action: 'hash', salt: 'a-salt-of-20-chars!!' } } };
+    assert.deepEqual(collectSecrets(configSchema, raw), ['a-salt-of-20-chars!!']);
+    assert.ok(!JSON.stringify(maskBySchema(configSchema, raw)).includes('a-salt-of-20-chars!!'));
   });
 
   for (const f of readdirSync(dir).filter((n) => n.startsWith('good'))) {

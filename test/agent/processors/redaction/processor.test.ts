@@ -6,7 +6,7 @@ import { redactingAlertSink, redactingAppender } from '../../../../agent/process
 import type { RedactionProcessor } from '../../../../agent/processors/redaction/processor';
 import type { PostableAlert } from '../../../../agent/alerting/types';
 import pino from 'pino';
-import { testHost, counterValue, RecordingConsumer } from '../../../helpers/test-host';
+import { testHost, counterValue, capturingLogger, RecordingConsumer } from '../../../helpers/test-host';
 
 const s = (v: string) => ({ stringValue: v });
 
@@ -71,6 +71,24 @@ describe('redaction: processor', () => {
     });
     const json = JSON.stringify(next.received.map((r) => r.data));
     for (const secret of ['logPw123', 'a=b', 'mPw12345', 'exTok999']) assert.ok(!json.includes(secret), secret);
+  });
+
+  it('logs at most one line a minute per pattern and signal, naming the key, never the value', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { proc } = create();
+    const host = testHost({ logger: capturingLogger(lines) });
+    await proc.start(host);
+    for (let i = 0; i < 50; i++) {
+      await proc.consume('logs', { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: s(`retry ${i} password=rateLim1t${i}`) }] }] }] });
+    }
+    const warned = lines.filter((l) => l.msg === 'secret redacted from telemetry');
+    assert.equal(warned.length, 1);
+    assert.equal(warned[0].pattern, 'secret_assignment');
+    assert.equal(warned[0].signal, 'logs');
+    assert.ok(!JSON.stringify(lines).includes('rateLim1t'), 'no secret in the log');
+    assert.equal(await counterValue(host, 'lookout_redaction_redacted_total', { signal: 'logs', pattern: 'secret_assignment' }), 50);
+    assert.equal(await counterValue(host, 'lookout_redaction_redacted_total', { signal: 'logs', pattern: 'jwt' }), 0, 'exported at 0');
+    await host.cleanup();
   });
 
   it('enabled: false passes data through unchanged', async () => {

@@ -51,6 +51,11 @@ export const redactionConfigSchema = z.strictObject({
   blocked_key_patterns: z.array(regexSchema).default([]),
   /** Keys never redacted (exact, case-sensitive): neither blocked nor scanned. */
   ignored_keys: z.array(z.string().min(1)).default([]),
+  /**
+   * Longer string values are cut to this many characters (then scanned), so one value
+   * costs a bounded time; counted as pattern "truncated".
+   */
+  max_value_length: z.number().int().min(1024).default(262_144),
   /** Also redact alert labels and annotations before the notifier and the alert-transition logs. */
   alerts: z.boolean().default(true),
 }).superRefine((c, ctx) => {

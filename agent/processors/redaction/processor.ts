@@ -12,6 +12,9 @@ import type { RedactionConfig } from './config';
 import { Redactor } from './redactor';
 import { redactLogs, redactMetrics, redactTraces } from './walk';
 
+/** Work between two event-loop turns while redacting one request (ms). */
+export const REDACTION_SLICE_MS = 10;
+
 /** Where a redaction was counted: a signal, or the alert path. */
 export type RedactionSite = Signal | 'alerts';
 
@@ -52,17 +55,36 @@ export class RedactionProcessor implements Component, Consumer {
 
   async shutdown(): Promise<void> {}
 
-  /** Redacts one request in place (synchronously). */
+  private walk<S extends Signal>(signal: S, data: SignalData[S]): Generator<void> {
+    if (signal === 'traces') return redactTraces(this.redactor, data as SignalData['traces']);
+    if (signal === 'logs') return redactLogs(this.redactor, data as SignalData['logs']);
+    return redactMetrics(this.redactor, data as SignalData['metrics']);
+  }
+
+  /** Redacts one request in place, synchronously (tests, benchmarks). */
   redact<S extends Signal>(signal: S, data: SignalData[S]): void {
     if (!this.config.enabled) return;
     this.site = signal;
-    if (signal === 'traces') redactTraces(this.redactor, data as SignalData['traces']);
-    else if (signal === 'logs') redactLogs(this.redactor, data as SignalData['logs']);
-    else redactMetrics(this.redactor, data as SignalData['metrics']);
+    const steps = this.walk(signal, data);
+    while (!steps.next().done) { /* each step is one span, record or metric */ }
   }
 
+  /**
+   * Redacts in place, giving the event loop a turn every REDACTION_SLICE_MS
+   * of work (a 16 MiB request full of secrets takes seconds), then hands on.
+   */
   async consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
-    this.redact(signal, data);
+    if (this.config.enabled) {
+      this.site = signal;
+      let sliceStart = performance.now();
+      const steps = this.walk(signal, data);
+      while (!steps.next().done) {
+        if (performance.now() - sliceStart < REDACTION_SLICE_MS) continue;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+        this.site = signal; // another request may have been redacted in between
+      }
+    }
     return this.next.consume(signal, data);
   }
 

@@ -25,6 +25,10 @@ export const CLEAN_CACHE_MAX_LENGTH = 256;
 
 /** The pattern name counted for a value replaced because of its key. */
 export const BLOCKED_KEY = 'blocked_key';
+/** The name counted for a value cut to max_value_length. */
+export const TRUNCATED = 'truncated';
+/** Appended to a value cut to max_value_length. */
+export const TRUNCATION_MARK = '…[truncated by redaction]';
 
 export interface RedactionEvent {
   pattern: string;
@@ -60,21 +64,29 @@ export class Redactor {
     for (const name of this.patternNames()) {
       this.counts.set(name, 0);
       this.replaceFor.set(name, (secret) => {
-        this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-        this.onRedact?.({ pattern: name, key: this.currentKey });
+        this.count(name);
         return this.replaceWhole(secret);
       });
     }
   }
 
+  private count(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.onRedact?.({ pattern: name, key: this.currentKey });
+  }
+
   /** Every name a replacement can be counted under. */
   patternNames(): string[] {
-    return [...this.builtins.map((p) => p.name), ...this.custom.map((p) => p.name), BLOCKED_KEY];
+    return [...this.builtins.map((p) => p.name), ...this.custom.map((p) => p.name), BLOCKED_KEY, TRUNCATED];
   }
 
   /** `s` with every secret replaced; the same string when none was found. */
   redactString(s: string): string {
     if (s.length < MIN_SCANNED_LENGTH) return s;
+    if (s.length > this.config.max_value_length) {
+      this.count(TRUNCATED);
+      return this.redactString(s.slice(0, this.config.max_value_length)) + TRUNCATION_MARK;
+    }
     const cacheable = s.length <= CLEAN_CACHE_MAX_LENGTH;
     if (cacheable && this.clean.has(s)) return s;
     let out = s;

@@ -3,6 +3,9 @@
  * attributes; span names, attributes, status messages, event and link
  * attributes; log bodies (strings, maps, arrays) and attributes; metric data
  * point attributes and exemplars (they become store labels).
+ *
+ * Generators: they yield after each span, log record and metric, so the
+ * processor can give the event loop a turn during a large request.
  */
 import type {
   Exemplar, ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, InstrumentationScope, KeyValue, Metric, Resource,
@@ -14,7 +17,7 @@ function resourceAndScope(r: Redactor, resource: Resource | null | undefined, sc
   if (scope) r.redactAttributes(scope.attributes);
 }
 
-export function redactTraces(r: Redactor, req: ExportTraceServiceRequest): void {
+export function* redactTraces(r: Redactor, req: ExportTraceServiceRequest): Generator<void> {
   for (const rs of req.resourceSpans ?? []) {
     resourceAndScope(r, rs.resource);
     for (const ss of rs.scopeSpans ?? []) {
@@ -33,12 +36,13 @@ export function redactTraces(r: Redactor, req: ExportTraceServiceRequest): void 
         }
         for (const ev of span.events ?? []) r.redactAttributes(ev.attributes);
         for (const link of span.links ?? []) r.redactAttributes(link.attributes);
+        yield;
       }
     }
   }
 }
 
-export function redactLogs(r: Redactor, req: ExportLogsServiceRequest): void {
+export function* redactLogs(r: Redactor, req: ExportLogsServiceRequest): Generator<void> {
   for (const rl of req.resourceLogs ?? []) {
     resourceAndScope(r, rl.resource);
     for (const sl of rl.scopeLogs ?? []) {
@@ -46,6 +50,7 @@ export function redactLogs(r: Redactor, req: ExportLogsServiceRequest): void {
       for (const rec of sl.logRecords ?? []) {
         r.redactAnyValue(rec.body);
         r.redactAttributes(rec.attributes);
+        yield;
       }
     }
   }
@@ -58,7 +63,7 @@ export function metricPoints(m: Metric): PointLike[] {
   return m.gauge?.dataPoints ?? m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.exponentialHistogram?.dataPoints ?? m.summary?.dataPoints ?? [];
 }
 
-export function redactMetrics(r: Redactor, req: ExportMetricsServiceRequest): void {
+export function* redactMetrics(r: Redactor, req: ExportMetricsServiceRequest): Generator<void> {
   for (const rm of req.resourceMetrics ?? []) {
     resourceAndScope(r, rm.resource);
     for (const sm of rm.scopeMetrics ?? []) {
@@ -68,6 +73,7 @@ export function redactMetrics(r: Redactor, req: ExportMetricsServiceRequest): vo
           r.redactAttributes(p.attributes);
           for (const ex of p.exemplars ?? []) r.redactAttributes(ex.filteredAttributes);
         }
+        yield;
       }
     }
   }

@@ -42,6 +42,7 @@ describe('redaction: config', () => {
     ['bad-regex.yaml', /^blocked_values\.0: error parsing regexp: missing closing \)/],
     ['bad-unknown-key.yaml', /unrecognized key/i],
     ['bad-pattern-name.yaml', /^builtin_patterns\.0: /],
+    ['bad-max-value-length.yaml', /^max_value_length: /],
     ['bad-duplicate-name.yaml', /^blocked_values\.1\.name: pattern name "ssn" is already used/],
   ];
   for (const [f, re] of bad) {

@@ -91,6 +91,37 @@ describe('redaction: processor', () => {
     await host.cleanup();
   });
 
+  it('max_value_length: a longer value is cut (then scanned), marked and counted as truncated', async () => {
+    const { proc, next } = create({ max_value_length: 1024 });
+    const host = testHost();
+    await proc.start(host);
+    const long = `password=headSecret1 ${'x'.repeat(3000)} password=tailSecret2`;
+    await proc.consume('logs', { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: s(long) }] }] }] });
+    const body = next.of('logs')[0].resourceLogs[0].scopeLogs[0].logRecords[0].body!.stringValue!;
+    assert.ok(body.startsWith('password=**** xxx'));
+    assert.ok(body.endsWith('…[truncated by redaction]'));
+    assert.ok(body.length < 1100);
+    assert.ok(!body.includes('tailSecret2') && !body.includes('headSecret1'));
+    assert.equal(await counterValue(host, 'lookout_redaction_redacted_total', { signal: 'logs', pattern: 'truncated' }), 1);
+    await host.cleanup();
+  });
+
+  it('gives the event loop turns while redacting a large request', async () => {
+    const { proc, next } = create();
+    const records = Array.from({ length: 30_000 }, (_, i) => ({ body: s(`user ${i} login password=secretNo${i} from postgres://u:pw${i}xyz@db/x`) }));
+    let turns = 0;
+    let running = true;
+    const tick = () => { if (!running) return; turns++; setImmediate(tick); };
+    setImmediate(tick);
+    const started = performance.now();
+    await proc.consume('logs', { resourceLogs: [{ scopeLogs: [{ logRecords: records }] }] });
+    const ms = performance.now() - started;
+    running = false;
+    assert.ok(ms > 30, `the request took ${ms.toFixed(0)} ms: too small to test slicing`);
+    assert.ok(turns >= 2, `${turns} event-loop turns during ${ms.toFixed(0)} ms`);
+    assert.ok(!JSON.stringify(next.received[0].data).includes('secretNo'));
+  });
+
   it('enabled: false passes data through unchanged', async () => {
     const { proc, next } = create({ enabled: false });
     await proc.consume('traces', traces());

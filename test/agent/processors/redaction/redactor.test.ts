@@ -120,7 +120,7 @@ describe('redaction: Redactor', () => {
   it('builtin_patterns chooses which built-ins run', () => {
     const r = redactor({ builtin_patterns: ['jwt'] });
     assert.equal(r.redactString('password=hunter2x'), 'password=hunter2x');
-    assert.deepEqual(r.patternNames(), ['jwt', 'blocked_key']);
+    assert.deepEqual(r.patternNames(), ['jwt', 'blocked_key', 'truncated']);
   });
 
   it('walks log bodies: maps (with key rules) and arrays', () => {

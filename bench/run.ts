@@ -16,6 +16,7 @@ import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
 import { run as scrape } from './receivers/prometheus/scrape.bench';
 import { run as remoteWrite } from './exporters/prometheusremotewrite/encode.bench';
+import { run as processors } from './processors/processors.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   await scrape(seconds);
   console.log('\n== Prometheus remote write (encode, deliver) ==');
   await remoteWrite(seconds);
+  console.log('\n== processors: redaction, attributes, filter ==');
+  await processors(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

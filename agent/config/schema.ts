@@ -17,6 +17,7 @@ import { adminConfigSchema } from '../admin/config';
 // ---- issue 14 (scrape-rw) wiring; moves to the factory registry at merge ----
 import { prometheusReceiverConfigSchema } from '../receivers/prometheus/config';
 import { remoteWriteExporterConfigSchema } from '../exporters/prometheusremotewrite/config';
+import { redactionConfigSchema } from '../processors/redaction/config';
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
@@ -24,6 +25,10 @@ export const configSchema = z.strictObject({
     otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
     /** Absent: no scraping. (issue 14 wiring) */
     prometheus: prometheusReceiverConfigSchema.optional(),
+  }).prefault({}),
+  processors: z.strictObject({
+    /** On by default: secrets are redacted before anything leaves the receiver (agent/processors/redaction). */
+    redaction: redactionConfigSchema.prefault({}),
   }).prefault({}),
   exporters: z.strictObject({
     /** Absent: no upstream, signals stay local. */

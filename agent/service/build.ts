@@ -2,7 +2,7 @@
  * Turns the configuration into components in start order (downstream
  * first) and wires the signal routes between them:
  *
- *   receiver --> SignalRouter --traces--> [exporter, spanmetrics -> store]
+ *   receiver --> redaction --> SignalRouter --traces--> [exporter, spanmetrics -> store]
  *                             --metrics-> [exporter, metrics-to-store -> store]
  *                             --logs----> [exporter, logmetrics -> store]
  *   store <-- engine <-- rules --> notifier (Slack, email, PagerDuty, webhook, Alertmanagers)
@@ -32,6 +32,7 @@ import { PrometheusReceiver } from '../receivers/prometheus';
 import { targetsApiRouter } from '../api/prometheus/targets';
 import { PrometheusRemoteWriteExporter } from '../exporters/prometheusremotewrite';
 // ---- end issue 14 wiring ----
+import { RedactionProcessor, redactingAlertSink, redactingAppender } from '../processors/redaction';
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -90,6 +91,9 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
   const notifier = new Notifier(config.alerting, { baseDir });
   extensions.set('notifier', notifier);
   components.push(notifier);
+  // Secrets are redacted on the receiver -> router path and on the alert path (labels, annotations).
+  const redaction = new RedactionProcessor('redaction', config.processors.redaction, router, logger);
+  components.push(redaction);
   components.push(new MountedRouter('api/alerting', () => alertingApiRouter(notifier)));
 
   components.push(new RuleManager({
@@ -97,10 +101,10 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     baseDir,
     query: engineQueryFunc(engine),
     templateQuery: engineTemplateQueryFunc(engine),
-    appender: store,
-    sink: notifier,
+    appender: redactingAppender(store, redaction),
+    sink: redactingAlertSink(notifier, redaction),
     // Alert transitions go upstream as log records, never into the local log counts.
-    onTransition: exporter,
+    onTransition: exporter && redaction.before(exporter),
   }));
 
   // App metrics create series within a budget (store.max_series - store.reserved_series, and
@@ -138,6 +142,6 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
   // ---- end issue 14 wiring ----
 
   // Last in start order: nothing is accepted before everything downstream runs.
-  components.push(new OtlpReceiver(config.receivers.otlp, router));
+  components.push(new OtlpReceiver(config.receivers.otlp, redaction));
   return { components, extensions, router, store, engine, selfMetricsTarget: selfToStore };
 }

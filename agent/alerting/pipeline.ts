@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { Delivery } from '../notify/delivery';
 import { buildMessage, ZERO_TIME, type NotifiedAlert } from '../notify/message';
-import { isResolved, type Alert } from './alert';
+import { alertOrder, goTime, isResolved, type Alert } from './alert';
 import type { AggregationGroup } from './group';
 import { IntegrationQueue } from './integration-queue';
 import type { Inhibitor } from './inhibit';
@@ -44,8 +44,8 @@ function toNotified(a: Alert, now: number): NotifiedAlert {
     status: resolved ? 'resolved' : 'firing',
     labels: a.labels,
     annotations: a.annotations,
-    startsAt: new Date(a.startsAt).toISOString(),
-    endsAt: resolved ? new Date(a.endsAt).toISOString() : ZERO_TIME,
+    startsAt: goTime(a.startsAt),
+    endsAt: resolved ? goTime(a.endsAt) : ZERO_TIME,
     generatorURL: a.generatorURL,
     fingerprint: a.fingerprint,
   };
@@ -101,7 +101,7 @@ export class NotifyPipeline {
       deps.logger.debug({ groupKey: group.groupKey, receiver: receiver.name, reason: timeMute }, 'notification muted by time interval');
       return true;
     }
-    const unmuted = alerts.filter((a) => !this.muted(a));
+    const unmuted = alerts.filter((a) => !this.muted(a)).sort(alertOrder);
     if (unmuted.length === 0) return true;
     const notified = unmuted.map((a) => toNotified(a, now));
     const results = await Promise.all(receiver.deliveries.map((d) => {

@@ -6,11 +6,27 @@
  * its siblings; a node with no matching child matches itself.
  */
 import type { RouteConfig } from './config';
-import { matcherString, matchesAll, type Matcher } from './matcher';
+import { goQuote } from './key';
+import { matchesAll, type Matcher } from './matcher';
 
 export const DEFAULT_GROUP_WAIT = 30_000;
 export const DEFAULT_GROUP_INTERVAL = 5 * 60_000;
 export const DEFAULT_REPEAT_INTERVAL = 4 * 3600_000;
+
+const TYPE_ORDER: Record<Matcher['type'], number> = { '=': 0, '!=': 1, '=~': 2, '!~': 3 };
+
+/**
+ * A route's matchers as Alertmanager prints them in group keys: sorted by
+ * name, then value, then type (NewRoute sorts them, labels.Matchers.Less),
+ * each `name<op>"value"` with Go's %q quoting, comma-separated in braces.
+ * Found by the differential suite: unsorted keys differ from Alertmanager's
+ * whenever a route lists matchers out of name order.
+ */
+export function routeMatchersString(matchers: readonly Matcher[]): string {
+  const sorted = [...matchers].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : TYPE_ORDER[a.type] - TYPE_ORDER[b.type]);
+  return '{' + sorted.map((m) => `${m.name}${m.type}${goQuote(m.value)}`).join(',') + '}';
+}
 
 export class Route {
   readonly receiver: string;
@@ -39,7 +55,7 @@ export class Route {
     this.continue = cfg.continue;
     this.muteTimeIntervals = cfg.mute_time_intervals;
     this.activeTimeIntervals = cfg.active_time_intervals;
-    const own = '{' + cfg.matchers.map(matcherString).join(',') + '}';
+    const own = routeMatchersString(cfg.matchers);
     this.key = parent ? `${parent.key}/${own}` : own;
     this.id = parent ? `${parent.id}/${own}/${index}` : own;
     this.routes = cfg.routes.map((c, i) => new Route(c, this, i));

@@ -52,9 +52,14 @@ const matcherArb: fc.Arbitrary<GenMatcher> = fc.constantFrom(...NAMES).chain((na
 ));
 
 const groupByArb = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(['...']) },
+  { weight: 1, arbitrary: fc.constant(['...']) as fc.Arbitrary<string[]> },
   { weight: 4, arbitrary: fc.subarray(NAMES, { minLength: 0, maxLength: 3 }) },
 );
+
+/** Undefined four times out of five. */
+function rarely<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+}
 
 function routeArb(depth: number): fc.Arbitrary<GenRoute> {
   return fc.record({
@@ -63,8 +68,8 @@ function routeArb(depth: number): fc.Arbitrary<GenRoute> {
     matchers: fc.array(matcherArb, { minLength: 0, maxLength: 2 }),
     legacy: fc.boolean(),
     continue: fc.boolean(),
-    mute: fc.option(fc.constantFrom('always', 'never'), { nil: undefined, freq: 5 }),
-    active: fc.option(fc.constantFrom('always', 'never'), { nil: undefined, freq: 5 }),
+    mute: rarely(fc.constantFrom('always', 'never')),
+    active: rarely(fc.constantFrom('always', 'never')),
     routes: depth > 0 ? fc.array(routeArb(depth - 1), { maxLength: 3 }) : fc.constant([]),
   });
 }
@@ -158,8 +163,10 @@ export const scenarioArb: fc.Arbitrary<GenScenario> = fc.record({
   return fc.record({
     config: fc.constant(config),
     pool: fc.constant(pool),
-    steps: fc.array(fc.record({ fire: idx, resolve: idx, annotate: idx }), { minLength: 2, maxLength: 4 })
+    steps: fc.array(fc.record({ fire: idx, resolve: idx, annotate: idx }), { minLength: 2, maxLength: 3 })
       // An alert is fired or resolved in a step, not both.
-      .map((steps) => steps.map((s) => ({ ...s, resolve: s.resolve.filter((i) => !s.fire.includes(i)) }))),
+      .map((steps) => steps.map((s) => ({ ...s, resolve: s.resolve.filter((i) => !s.fire.includes(i)) })))
+      // Most of the pool fires first, so groups, inhibitions and truncation have something to work on.
+      .map((steps) => [{ fire: pool.map((_, i) => i).filter((i) => i % 4 !== 3), resolve: [], annotate: [] }, ...steps]),
   });
 });

@@ -47,7 +47,8 @@ export class Route {
 
   constructor(cfg: RouteConfig, parent?: Route, index = 0) {
     this.receiver = cfg.receiver ?? parent?.receiver ?? '';
-    this.groupBy = cfg.group_by ? (cfg.group_by.includes('...') ? null : [...cfg.group_by].sort()) : (parent ? parent.groupBy : []);
+    // An empty `group_by: []` inherits, as in Alertmanager (its GroupBy stays nil); found by the differential suite.
+    this.groupBy = cfg.group_by?.length ? (cfg.group_by.includes('...') ? null : [...cfg.group_by].sort()) : (parent ? parent.groupBy : []);
     this.groupWait = cfg.group_wait ?? parent?.groupWait ?? DEFAULT_GROUP_WAIT;
     this.groupInterval = cfg.group_interval ?? parent?.groupInterval ?? DEFAULT_GROUP_INTERVAL;
     this.repeatInterval = cfg.repeat_interval ?? parent?.repeatInterval ?? DEFAULT_REPEAT_INTERVAL;

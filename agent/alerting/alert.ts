@@ -90,7 +90,7 @@ function labelSetBefore(a: Record<string, string>, b: Record<string, string>): b
  * (types.AlertSlice): by `job`, then `instance` (alerts without one last),
  * then LabelSet.Before. It decides which alerts a webhook's max_alerts keeps.
  */
-export function alertOrder(x: Alert, y: Alert): number {
+export function alertOrder(x: { labels: Record<string, string> }, y: { labels: Record<string, string> }): number {
   for (const key of ['job', 'instance']) {
     const xv = x.labels[key];
     const yv = y.labels[key];

@@ -9,7 +9,14 @@ import type { RouteConfig } from './config';
 import { goQuote } from './key';
 import { matchesAll, type Matcher } from './matcher';
 
-export const DEFAULT_GROUP_WAIT = 30_000;
+/**
+ * Lookout's default first-notification wait when no route sets group_wait:
+ * 3s, not Alertmanager's 30s. A sidecar's rules run every 5s and hand over
+ * every alert of an evaluation at once, so there is little to wait for
+ * (a deliberate difference, see README "Seconds by default"); set
+ * group_wait: 30s for Alertmanager's timing.
+ */
+export const DEFAULT_GROUP_WAIT = 3_000;
 export const DEFAULT_GROUP_INTERVAL = 5 * 60_000;
 export const DEFAULT_REPEAT_INTERVAL = 4 * 3600_000;
 

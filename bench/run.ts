@@ -11,6 +11,8 @@ import { run as engine } from './promql/engine.bench';
 import { run as regex } from './regex/matcher.bench';
 import { run as exposition } from './promql/exposition.bench';
 import { run as isolation } from './promql/isolation.bench';
+import { run as evalCost } from './alerting/eval-cost.bench';
+import { run as timeToAlert } from './alerting/time-to-alert.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -30,6 +32,10 @@ async function main(): Promise<void> {
   await exposition();
   console.log('\n== query isolation (agent process) ==');
   await isolation(Math.max(seconds, 20));
+  console.log('\n== rule evaluation cost (default pack, 100 000 series) ==');
+  await evalCost();
+  console.log('\n== time to alert (Lookout vs Prometheus + Alertmanager) ==');
+  await timeToAlert();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

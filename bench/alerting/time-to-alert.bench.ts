@@ -13,14 +13,14 @@
  *   BENCH_WARMUP_S=90 BENCH_TIMEOUT_S=240 (defaults) bound the run (about 5 minutes).
  * Needs /usr/bin/prometheus and /usr/bin/prometheus-alertmanager. Not part of npm test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { findDefaultPackPath } from '../../agent/rules/default-pack';
-import { freePort, startAgent } from '../../test/helpers/agent-process';
+import { startAgent } from '../../test/helpers/agent-process';
+import { startDaemon } from '../../test/helpers/daemon';
 import { waitFor } from '../../test/helpers/wait';
 import { AlertmanagerServer, findAlertmanager } from '../../test/compat/alertmanager-diff/alertmanager';
 import { WebhookSink } from '../../test/compat/alertmanager-diff/sink';
@@ -61,23 +61,19 @@ function loadGenerator(otlpUrl: string, perSecond: number, errorShare: () => num
 
 async function startPrometheus(agentAdmin: string, amUrl: string): Promise<{ stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-tta-prom-'));
-  const port = await freePort();
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify({
     global: { scrape_interval: '15s', evaluation_interval: '15s' },
     rule_files: [findDefaultPackPath()],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [new URL(amUrl).host] }] }] },
     scrape_configs: [{ job_name: 'lookout', honor_labels: true, static_configs: [{ targets: [new URL(agentAdmin).host] }] }],
   }));
-  const proc: ChildProcess = spawn('/usr/bin/prometheus', [
+  const daemon = await startDaemon('/usr/bin/prometheus', (port) => [
     `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: 'ignore' });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => undefined))?.status === 200, { timeoutMs: 60_000, what: 'prometheus ready' });
+  ], { readyPath: '/-/ready', what: 'prometheus', timeoutMs: 60_000 });
   return {
     async stop() {
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
+      await daemon.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -7,19 +7,10 @@
  * mute_time_interval goes out when the window ends.
  */
 import assert from 'node:assert/strict';
-import { Recorder } from '../notify/recorder';
-import { advance, alert, startNotifier, type Harness } from './harness';
+import { advance, alert, recorderFixture, startNotifier, type Harness } from './harness';
 
 describe('resolved notifications (silences, inhibition, mute windows)', () => {
-  let rec: Recorder;
-  let h: Harness | undefined;
-  beforeEach(async () => { rec = await new Recorder().start(); });
-  afterEach(async () => {
-    await h?.notifier.shutdown();
-    await h?.host.cleanup();
-    h = undefined;
-    await rec.stop();
-  });
+  const f = recorderFixture();
 
   const config = (extra = '') => `route:
   receiver: hook
@@ -31,12 +22,12 @@ ${extra}receivers:
   - name: hook
     webhook_configs: [{url: "URL"}]
 `;
-  const start = async (yaml: string) => { h = await startNotifier(yaml.replace('URL', `${rec.url}/hook`)); return h; };
+  const start = async (yaml: string) => { f.h = await startNotifier(yaml.replace('URL', `${f.rec.url}/hook`)); return f.h; };
   const silence = (hh: Harness, minutes: number) => hh.notifier.silences().upsert({
     matchers: [{ name: 'alertname', value: 'Down', isRegex: false, isEqual: true }],
     startsAt: new Date(hh.clock.t).toISOString(), endsAt: new Date(hh.clock.t + minutes * 60_000).toISOString(), createdBy: 'sre', comment: 'maintenance',
   });
-  const statuses = () => rec.requests.map((r) => (r.body as { status: string }).status);
+  const statuses = () => f.rec.requests.map((r) => (r.body as { status: string }).status);
 
   it('a silence does not swallow the resolution of a page that went out', async () => {
     const hh = await start(config());
@@ -49,7 +40,7 @@ ${extra}receivers:
     await advance(hh, 60_000);
     assert.deepEqual(statuses(), ['firing', 'resolved']);
     await advance(hh, 10 * 60_000);
-    assert.equal(rec.requests.length, 2, 'sent once');
+    assert.equal(f.rec.requests.length, 2, 'sent once');
   });
 
   it('an alert that fired and resolved under a silence sends nothing', async () => {
@@ -88,7 +79,7 @@ ${extra}receivers:
     hh.notifier.send([alert({ alertname: 'ClusterDown' }, hh.clock)]);
     hh.notifier.send([{ ...a, endsAt: new Date(hh.clock.t).toISOString() }]);
     await advance(hh, 60_000);
-    const downs = rec.requests.map((r) => r.body as { status: string; groupLabels: { alertname: string } }).filter((b) => b.groupLabels.alertname === 'Down');
+    const downs = f.rec.requests.map((r) => r.body as { status: string; groupLabels: { alertname: string } }).filter((b) => b.groupLabels.alertname === 'Down');
     assert.deepEqual(downs.map((b) => b.status), ['firing', 'resolved']);
   });
 

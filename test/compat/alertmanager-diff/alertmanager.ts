@@ -5,12 +5,11 @@
  *   apt-get update && apt-get install -y prometheus-alertmanager
  * (the package may start a system daemon: these tests never use it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../helpers/agent-process';
-import { waitFor } from '../../helpers/wait';
+import { startDaemon, type Daemon } from '../../helpers/daemon';
 
 export interface AlertmanagerBinaries { alertmanager: string; amtool: string }
 
@@ -36,39 +35,26 @@ export function requireAlertmanager(ctx: Mocha.Context): AlertmanagerBinaries {
 }
 
 export class AlertmanagerServer {
-  private constructor(readonly url: string, private readonly proc: ChildProcess, private readonly dir: string, private readonly output: () => string) {}
+  private constructor(private readonly daemon: Daemon, private readonly dir: string) {}
+
+  get url(): string {
+    return this.daemon.url;
+  }
 
   static async start(bin: string, configYaml: string, externalURL: string): Promise<AlertmanagerServer> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-amdiff-'));
     const config = path.join(dir, 'alertmanager.yml');
     writeFileSync(config, configYaml);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      let out = '';
-      const proc = spawn(bin, [
+    try {
+      const daemon = await startDaemon(bin, (port) => [
         `--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
         '--cluster.listen-address=', `--web.external-url=${externalURL}`, '--log.level=warn',
-      ], { stdio: ['ignore', 'pipe', 'pipe'] });
-      proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-      proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-      let exited = false;
-      proc.once('exit', () => { exited = true; });
-      const server = new AlertmanagerServer(`http://127.0.0.1:${port}`, proc, dir, () => out);
-      try {
-        await waitFor(async () => {
-          if (exited) throw new Error(`alertmanager exited: ${out.slice(-2000)}`);
-          const r = await fetch(`${server.url}/-/ready`).catch(() => undefined);
-          return r?.status === 200;
-        }, { timeoutMs: 30_000, intervalMs: 50, what: 'alertmanager to become ready' });
-        return server;
-      } catch (err) {
-        lastError = err;
-        await server.stopProcess();
-      }
+      ], { readyPath: '/-/ready', what: 'alertmanager' });
+      return new AlertmanagerServer(daemon, dir);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start alertmanager: ${String(lastError)}`);
   }
 
   /** POST /api/v2/alerts; throws with Alertmanager's answer unless 200. */
@@ -77,21 +63,12 @@ export class AlertmanagerServer {
     if (r.status !== 200) throw new Error(`alertmanager POST /api/v2/alerts: ${r.status} ${await r.text()}`);
   }
 
-  private async stopProcess(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
   async stop(): Promise<void> {
-    await this.stopProcess();
+    await this.daemon.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   get log(): string {
-    return this.output();
+    return this.daemon.output();
   }
 }

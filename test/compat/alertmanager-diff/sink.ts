@@ -5,19 +5,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { webhookPayload } from '../../../agent/notify/webhook';
 
-export interface WebhookPayload {
-  receiver: string;
-  status: string;
-  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string; fingerprint: string }[];
-  groupLabels: Record<string, string>;
-  commonLabels: Record<string, string>;
-  commonAnnotations: Record<string, string>;
-  externalURL: string;
-  version: string;
-  groupKey: string;
-  truncatedAlerts: number;
-}
+/** Alertmanager's webhook payload, version 4 (the shape both sides send; parsed JSON, so nothing is trusted). */
+export type WebhookPayload = ReturnType<typeof webhookPayload>;
 
 export class WebhookSink {
   readonly received = new Map<string, WebhookPayload[]>();

@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AlertingRule } from '../../../agent/rules/alerting-rule';
 import { DampingWindow } from '../../../agent/rules/damping';
+import { rulesConfigSchema } from '../../../agent/rules/config';
+import { validateRulesConfig } from '../../../agent/rules/load';
 import { formatProblem, parseRuleFile, type RuleSpec } from '../../../agent/rules/rulefmt';
 import { sample, scriptedQuery } from './fakes';
 
@@ -86,6 +88,19 @@ describe('flap damping (rule key damping)', () => {
       assert.match(msg('        damping: {fire: 1, of: 2, m: 3}\n')[0], /damping: unknown field "m"/);
       assert.match(msg('        damping: 3\n')[0], /damping: must be a mapping/);
       assert.ok(msg('        damping: {fire: 1, of: 2}\n', 'record: a:b').some((m) => m.includes("invalid field 'damping' in recording rule")));
+    });
+
+    it('check-config (validateRulesConfig) accepts it and names a bad value', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-damping-cfg-'));
+      try {
+        const config = rulesConfigSchema.parse({ files: ['r.yaml'], default_pack: { enabled: false } });
+        writeFileSync(path.join(dir, 'r.yaml'), file('        damping: {fire: 3, of: 5}\n'));
+        assert.deepEqual(validateRulesConfig(config, dir), []);
+        writeFileSync(path.join(dir, 'r.yaml'), file('        damping: {fire: 9, of: 5}\n'));
+        assert.match(validateRulesConfig(config, dir).join('\n'), /rule 1, "A": damping: fire must be an integer from 1 to of \(5\)/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('promtool check rules refuses the key (documented: Lookout-only)', function () {

@@ -14,7 +14,10 @@ import { DampingWindow } from '../../../agent/rules/damping';
 import { rulesConfigSchema } from '../../../agent/rules/config';
 import { validateRulesConfig } from '../../../agent/rules/load';
 import { formatProblem, parseRuleFile, type RuleSpec } from '../../../agent/rules/rulefmt';
+import { Recorder } from '../notify/recorder';
+import { makeHost } from './host';
 import { sample, scriptedQuery } from './fakes';
+import { rulesAndNotifier } from './rules-and-notifier';
 
 const EVAL = 15_000;
 
@@ -70,6 +73,35 @@ describe('flap damping (rule key damping)', () => {
     w.apply(new Map([['x', a]]));
     for (let i = 0; i < 3; i++) w.apply(new Map());
     assert.equal(w.size, 0);
+  });
+
+  describe('what reaches the receiver (RuleManager -> Notifier -> webhook)', () => {
+    async function notifications(extra: string): Promise<string[]> {
+      const host = makeHost();
+      const rec = await new Recorder().start();
+      writeFileSync(path.join(host.storageDir, 'node.rules.yaml'),
+        `groups:\n  - name: api\n    interval: 15s\n    rules:\n      - alert: HighLatency\n        expr: latency > 0.5\n${extra}`);
+      const t0 = 1_800_000_000_000;
+      const query = scriptedQuery({
+        'latency > 0.5': (t) => (t - t0 < 10 * 60_000 && Math.floor((t - t0) / EVAL) % 2 === 0 ? [sample({ __name__: 'latency', job: 'api' }, 0.55)] : []),
+      });
+      const a = rulesAndNotifier(host, rec.url, query, t0, 'group_wait: 0s\n  group_interval: 15s');
+      await a.start();
+      try {
+        await a.advanceTo(t0 + 20 * 60_000);
+        return rec.requests.map((r) => (r.body as { status: string }).status);
+      } finally {
+        await a.stop();
+        await rec.stop();
+        await host.cleanup();
+      }
+    }
+
+    it('an oscillating value sends dozens of notifications without damping, one firing and one resolved with it', async () => {
+      const plain = await notifications('');
+      assert.ok(plain.length >= 12, `${plain.length} notifications without damping`);
+      assert.deepEqual(await notifications('        damping: { fire: 2, of: 4 }\n'), ['firing', 'resolved']);
+    });
   });
 
   describe('rule files', () => {

@@ -8,15 +8,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Notifier } from '../../../agent/alerting/notifier';
-import { rulesConfigSchema } from '../../../agent/rules/config';
-import { RuleManager } from '../../../agent/rules/manager';
-import { FakeClock } from '../alerting/fake-clock';
-import { alertingConfig, FAST_DELIVERY } from '../alerting/harness';
 import { Recorder } from '../notify/recorder';
 import { makeHost, type TestHost } from './host';
-import { ManualClock } from './manual-clock';
 import { MIN, sample, scriptedQuery } from './fakes';
+import { rulesAndNotifier } from './rules-and-notifier';
 
 const RULES = `groups:
   - name: node
@@ -40,35 +35,7 @@ describe('resolved notification across a restart with the receiver down', () => 
   });
   afterEach(async () => { await rec.stop(); await host.cleanup(); });
 
-  function agent(t: number) {
-    const rclock = new ManualClock(t);
-    const nclock = new FakeClock(t);
-    const notifier = new Notifier(alertingConfig(`route:
-  receiver: hook
-  group_by: [alertname]
-  group_wait: 10s
-  group_interval: 1m
-receivers:
-  - name: hook
-    webhook_configs: [{url: "${rec.url}/hook"}]
-`), { now: nclock.now, timers: nclock, delivery: FAST_DELIVERY });
-    const config = rulesConfigSchema.parse({ files: ['node.rules.yaml'], default_pack: { enabled: false } });
-    const rules = new RuleManager({ config, baseDir: host.storageDir, query, clock: rclock, mountApi: false, sink: notifier });
-    return {
-      notifier, rules, rclock, nclock,
-      async start() { await notifier.start(host); await rules.start(host); },
-      /** Moves both clocks to `to` in steps of 10 s, letting deliveries finish at each step. */
-      async advanceTo(to: number) {
-        for (let t = Math.min(rclock.now() + 10_000, to); ; t = Math.min(t + 10_000, to)) {
-          await rclock.advanceTo(t);
-          nclock.advance(t - nclock.t);
-          await notifier.settled();
-          if (t >= to) break;
-        }
-      },
-      async stop() { await rules.shutdown(); await notifier.shutdown(); },
-    };
-  }
+  const agent = (t: number) => rulesAndNotifier(host, rec.url, query, t);
   const statuses = () => rec.requests.map((r) => (r.body as { status: string }).status);
 
   it('delivers the resolution once the receiver is back, exactly once', async () => {

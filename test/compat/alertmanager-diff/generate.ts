@@ -22,11 +22,36 @@ const NAMES = Object.keys(LABELS);
 /** Regexes over the universe's values: alternations, classes, case folding, the empty match. */
 const REGEXES = ['crit.*', 'db|web', '(?i)PROD', 'i[12]', '.*', '.+', '', 'w.*|i.*', '[a-c]'];
 const RECEIVERS = ['r0', 'r1', 'r2', 'r3'];
-/** Always active (every weekday) and never active (years long gone). */
-export const TIME_INTERVALS = [
-  { name: 'always', time_intervals: [{ weekdays: ['sunday:saturday'] }] },
-  { name: 'never', time_intervals: [{ years: ['2000:2001'] }] },
-];
+/**
+ * Time intervals whose answer cannot change during a scenario (a minute or
+ * so): always / never, and ones computed from the current wall clock in UTC
+ * and in Europe/Berlin (today's weekday, day of month and month; this hour;
+ * another weekday; another hour), so both implementations read the real
+ * clock, zones, weekday/month names and ranges. Only a run crossing
+ * midnight (UTC for `today`, Berlin for the hours) could see one change.
+ */
+export function timeIntervals(now = new Date()): { name: string; time_intervals: Record<string, unknown>[] }[] {
+  const parts = (zone: string) => Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', hourCycle: 'h23',
+  }).formatToParts(now).map((p) => [p.type, p.value.toLowerCase()]));
+  const utc = parts('UTC');
+  const ber = parts('Europe/Berlin');
+  const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  const otherDay = days[(days.indexOf(utc.weekday) + 3) % 7];
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const berHour = Number(ber.hour);
+  return [
+    { name: 'always', time_intervals: [{ weekdays: ['sunday:saturday'] }] },
+    { name: 'never', time_intervals: [{ years: ['2000:2001'] }] },
+    { name: 'today', time_intervals: [{ weekdays: [utc.weekday], days_of_month: [utc.day], months: [utc.month] }] },
+    { name: 'other_day', time_intervals: [{ weekdays: [otherDay] }, { days_of_month: [String(((Number(utc.day) + 14) % 28) + 1)], months: [utc.month] }] },
+    { name: 'last_days', time_intervals: [{ days_of_month: ['-3:-1'], months: ['january:december'] }] },
+    // Two hours wide (this one and the next, up to 24:00), so the answer holds across an hour boundary.
+    { name: 'this_hour_berlin', time_intervals: [{ times: [{ start_time: hh(Math.min(berHour, 22)), end_time: hh(Math.min(berHour, 22) + 2) }], location: 'Europe/Berlin' }] },
+    { name: 'other_hour_berlin', time_intervals: [{ times: [{ start_time: hh((berHour + 2) % 22), end_time: hh(((berHour + 2) % 22) + 1) }], location: 'Europe/Berlin' }] },
+  ];
+}
+const INTERVAL_NAMES = timeIntervals().map((t) => t.name);
 
 export interface GenMatcher { name: string; type: '=' | '!=' | '=~' | '!~'; value: string }
 
@@ -68,8 +93,8 @@ function routeArb(depth: number): fc.Arbitrary<GenRoute> {
     matchers: fc.array(matcherArb, { minLength: 0, maxLength: 2 }),
     legacy: fc.boolean(),
     continue: fc.boolean(),
-    mute: rarely(fc.constantFrom('always', 'never')),
-    active: rarely(fc.constantFrom('always', 'never')),
+    mute: rarely(fc.constantFrom(...INTERVAL_NAMES)),
+    active: rarely(fc.constantFrom(...INTERVAL_NAMES)),
     routes: depth > 0 ? fc.array(routeArb(depth - 1), { maxLength: 3 }) : fc.constant([]),
   });
 }
@@ -138,7 +163,7 @@ export function configYaml(c: GenConfig, o: YamlOptions): string {
       name: r.name,
       webhook_configs: [{ url: o.webhookUrl(r.name), send_resolved: r.sendResolved, ...(r.maxAlerts ? { max_alerts: r.maxAlerts } : {}) }],
     })),
-    time_intervals: TIME_INTERVALS,
+    time_intervals: timeIntervals(),
   };
   if (c.inhibit.length) {
     doc.inhibit_rules = c.inhibit.map((i) => ({

@@ -48,7 +48,7 @@ export class AlertmanagerServer {
     try {
       const daemon = await startDaemon(bin, (port) => [
         `--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=', `--web.external-url=${externalURL}`, '--log.level=warn',
+        '--cluster.listen-address=', `--web.external-url=${externalURL}`, `--log.level=${process.env.LOOKOUT_AM_DIFF_AMLOG ? 'debug' : 'warn'}`,
       ], { readyPath: '/-/ready', what: 'alertmanager' });
       return new AlertmanagerServer(daemon, dir);
     } catch (err) {

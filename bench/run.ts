@@ -17,6 +17,8 @@ import { run as storeRestart } from './store/restart.bench';
 import { run as scrape } from './receivers/prometheus/scrape.bench';
 import { run as remoteWrite } from './exporters/prometheusremotewrite/encode.bench';
 import { run as processors } from './processors/processors.bench';
+import { run as evalCost } from './alerting/eval-cost.bench';
+import { run as timeToAlert } from './alerting/time-to-alert.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -48,6 +50,10 @@ async function main(): Promise<void> {
   await remoteWrite(seconds);
   console.log('\n== processors: redaction, attributes, filter ==');
   await processors(seconds);
+  console.log('\n== rule evaluation cost (default pack, 100 000 series) ==');
+  await evalCost();
+  console.log('\n== time to alert (Lookout vs Prometheus + Alertmanager) ==');
+  await timeToAlert();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

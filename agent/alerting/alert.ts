@@ -69,3 +69,46 @@ export function mergeAlert(old: Alert, next: Alert): Alert {
   if (next.timeout && !old.timeout && old.endsAt > next.endsAt) merged.endsAt = old.endsAt;
   return merged;
 }
+
+/** Go's LabelSet.Before: fewer labels first, then the first differing value in name order. */
+function labelSetBefore(a: Record<string, string>, b: Record<string, string>): boolean {
+  const an = Object.keys(a);
+  const bn = Object.keys(b);
+  if (an.length !== bn.length) return an.length < bn.length;
+  for (const name of [...an, ...bn].sort()) {
+    const av = a[name];
+    if (av === undefined) return true;
+    const bv = b[name];
+    if (bv === undefined) return false;
+    if (av !== bv) return av < bv;
+  }
+  return false;
+}
+
+/**
+ * The order Alertmanager puts a group's alerts in before notifying
+ * (types.AlertSlice): by `job`, then `instance` (alerts without one last),
+ * then LabelSet.Before. It decides which alerts a webhook's max_alerts keeps.
+ */
+export function alertOrder(x: { labels: Record<string, string> }, y: { labels: Record<string, string> }): number {
+  for (const key of ['job', 'instance']) {
+    const xv = x.labels[key];
+    const yv = y.labels[key];
+    if (xv === undefined && yv === undefined) continue;
+    if (xv === undefined) return 1;
+    if (yv === undefined) return -1;
+    if (xv !== yv) return xv < yv ? -1 : 1;
+  }
+  if (labelSetBefore(x.labels, y.labels)) return -1;
+  return labelSetBefore(y.labels, x.labels) ? 1 : 0;
+}
+
+/**
+ * A time as Go's RFC3339Nano prints it (Alertmanager's JSON): UTC, the
+ * fraction without trailing zeros and none at all when zero
+ * (`…:36.07Z`, `…:36Z`), where toISOString always has three digits.
+ */
+export function goTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (/^0+$/.test(f) ? 'Z' : `.${f.replace(/0+$/, '')}Z`));
+}

@@ -266,7 +266,8 @@ export const routeSchema: z.ZodType<RouteConfig> = z.lazy(() => z.strictObject({
   // Legacy match/match_re become matchers, as Alertmanager converts them.
   const legacy: Matcher[] = [
     ...Object.entries(r.match ?? {}).map(([k, v]) => newMatcher(k, '=', v)),
-    ...Object.entries(r.match_re ?? {}).map(([k, v]) => newMatcher(k, '=~', v)),
+    // Alertmanager keeps match_re values anchored, `^(?:re)$`, and prints them so in group keys (same matches).
+    ...Object.entries(r.match_re ?? {}).map(([k, v]) => ({ ...newMatcher(k, '=~', v), value: `^(?:${v})$` })),
   ];
   const { match: _m, match_re: _mr, ...rest } = r;
   return { ...rest, matchers: [...legacy, ...r.matchers] };

@@ -28,9 +28,28 @@ export function fingerprint(labels: Record<string, string>): string {
   return h.toString(16).padStart(16, '0');
 }
 
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+
+/**
+ * Go's strconv.Quote (fmt %q) for the characters label values hold: the
+ * named escapes, other ASCII controls and DEL as \xNN, printable Unicode
+ * as is (JSON.stringify differs on \a, \v, \x7f and \u00NN forms).
+ */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if ((c >= 0x80 && c < 0xa0) || c === 0xad) out += '\\u' + c.toString(16).padStart(4, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
 /** `{a="1", b="2"}` with sorted names: the printed form Alertmanager uses in group keys. */
 export function labelsString(labels: Record<string, string>): string {
-  return '{' + Object.keys(labels).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`).join(', ') + '}';
+  return '{' + Object.keys(labels).sort().map((k) => `${k}=${goQuote(labels[k])}`).join(', ') + '}';
 }
 
 export function groupKey(routeKey: string, groupLabels: Record<string, string>): string {

@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { Delivery } from '../notify/delivery';
 import { buildMessage, ZERO_TIME, type NotifiedAlert } from '../notify/message';
-import { isResolved, type Alert } from './alert';
+import { alertOrder, goTime, isResolved, type Alert } from './alert';
 import type { AggregationGroup } from './group';
 import { IntegrationQueue } from './integration-queue';
 import type { Inhibitor } from './inhibit';
@@ -44,8 +44,8 @@ function toNotified(a: Alert, now: number): NotifiedAlert {
     status: resolved ? 'resolved' : 'firing',
     labels: a.labels,
     annotations: a.annotations,
-    startsAt: new Date(a.startsAt).toISOString(),
-    endsAt: resolved ? new Date(a.endsAt).toISOString() : ZERO_TIME,
+    startsAt: goTime(a.startsAt),
+    endsAt: resolved ? goTime(a.endsAt) : ZERO_TIME,
     generatorURL: a.generatorURL,
     fingerprint: a.fingerprint,
   };
@@ -99,27 +99,43 @@ export class NotifyPipeline {
     const timeMute = this.mutedByTime(group, now);
     if (timeMute) {
       deps.logger.debug({ groupKey: group.groupKey, receiver: receiver.name, reason: timeMute }, 'notification muted by time interval');
-      return true;
+      // Resolved alerts stay in the group (a "failed" flush) so their resolution goes out once the
+      // mute window ends; Alertmanager drops them here (a deliberate difference, see README).
+      return !alerts.some((a) => isResolved(a, now));
     }
-    const unmuted = alerts.filter((a) => !this.muted(a));
-    if (unmuted.length === 0) return true;
-    const notified = unmuted.map((a) => toNotified(a, now));
+    const sorted = [...alerts].sort(alertOrder);
+    const unmuted: NotifiedAlert[] = [];
+    // Resolved but silenced/inhibited: sent only where the firing was notified (deliverOne checks the log),
+    // so a silence never swallows the resolution of a page that went out.
+    const mutedResolved: NotifiedAlert[] = [];
+    for (const a of sorted) {
+      if (!this.muted(a)) unmuted.push(toNotified(a, now));
+      else if (isResolved(a, now)) mutedResolved.push(toNotified(a, now));
+    }
+    if (unmuted.length === 0 && mutedResolved.length === 0) return true;
     const results = await Promise.all(receiver.deliveries.map((d) => {
       const key: NflogKey = { groupKey: group.groupKey, receiver: receiver.name, integration: `${d.integration.name}[${d.integration.index}]` };
-      return this.queue(key).submit(() => this.deliverOne(group, receiver, d, key, notified));
+      return this.queue(key).submit(() => this.deliverOne(group, receiver, d, key, unmuted, mutedResolved));
     }));
     return results.every(Boolean);
   }
 
-  private async deliverOne(group: AggregationGroup, receiver: ReceiverRuntime, delivery: Delivery, key: NflogKey, alerts: NotifiedAlert[]): Promise<boolean> {
+  private async deliverOne(
+    group: AggregationGroup, receiver: ReceiverRuntime, delivery: Delivery, key: NflogKey, unmuted: NotifiedAlert[], mutedResolved: NotifiedAlert[],
+  ): Promise<boolean> {
     const { deps } = this;
     if (deps.signal.aborted) return false;
     const integ = delivery.integration;
     // Read the clock when the delivery runs, not when the flush queued it (it may have waited behind a slow one).
     const now = deps.now();
+    const entry = deps.nflog.get(key);
+    const owed = mutedResolved.filter((a) => entry?.firing.has(a.fingerprint));
+    const alerts = owed.length ? [...unmuted, ...owed] : unmuted;
+    if (alerts.length === 0) return true;
+    if (owed.length) alerts.sort(alertOrder);
     const firing = new Set(alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint));
     const resolved = new Set(alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint));
-    if (!needsUpdate(deps.nflog.get(key), firing, resolved, integ.sendResolved, group.route.repeatInterval, now)) return true;
+    if (!needsUpdate(entry, firing, resolved, integ.sendResolved, group.route.repeatInterval, now)) return true;
     const toSend = integ.sendResolved ? alerts : alerts.filter((a) => a.status === 'firing');
     if (toSend.length > 0) {
       const msg = buildMessage({ receiver: receiver.name, groupKey: group.groupKey, groupLabels: group.groupLabels, externalURL: deps.externalURL, alerts: toSend });

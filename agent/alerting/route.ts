@@ -6,11 +6,34 @@
  * its siblings; a node with no matching child matches itself.
  */
 import type { RouteConfig } from './config';
-import { matcherString, matchesAll, type Matcher } from './matcher';
+import { goQuote } from './key';
+import { matchesAll, type Matcher } from './matcher';
 
-export const DEFAULT_GROUP_WAIT = 30_000;
+/**
+ * Lookout's default first-notification wait when no route sets group_wait:
+ * 3s, not Alertmanager's 30s. A sidecar's rules run every 5s and hand over
+ * every alert of an evaluation at once, so there is little to wait for
+ * (a deliberate difference, see README "Seconds by default"); set
+ * group_wait: 30s for Alertmanager's timing.
+ */
+export const DEFAULT_GROUP_WAIT = 3_000;
 export const DEFAULT_GROUP_INTERVAL = 5 * 60_000;
 export const DEFAULT_REPEAT_INTERVAL = 4 * 3600_000;
+
+const TYPE_ORDER: Record<Matcher['type'], number> = { '=': 0, '!=': 1, '=~': 2, '!~': 3 };
+
+/**
+ * A route's matchers as Alertmanager prints them in group keys: sorted by
+ * name, then value, then type (NewRoute sorts them, labels.Matchers.Less),
+ * each `name<op>"value"` with Go's %q quoting, comma-separated in braces.
+ * Found by the differential suite: unsorted keys differ from Alertmanager's
+ * whenever a route lists matchers out of name order.
+ */
+export function routeMatchersString(matchers: readonly Matcher[]): string {
+  const sorted = [...matchers].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : TYPE_ORDER[a.type] - TYPE_ORDER[b.type]);
+  return '{' + sorted.map((m) => `${m.name}${m.type}${goQuote(m.value)}`).join(',') + '}';
+}
 
 export class Route {
   readonly receiver: string;
@@ -31,7 +54,8 @@ export class Route {
 
   constructor(cfg: RouteConfig, parent?: Route, index = 0) {
     this.receiver = cfg.receiver ?? parent?.receiver ?? '';
-    this.groupBy = cfg.group_by ? (cfg.group_by.includes('...') ? null : [...cfg.group_by].sort()) : (parent ? parent.groupBy : []);
+    // An empty `group_by: []` inherits, as in Alertmanager (its GroupBy stays nil); found by the differential suite.
+    this.groupBy = cfg.group_by?.length ? (cfg.group_by.includes('...') ? null : [...cfg.group_by].sort()) : (parent ? parent.groupBy : []);
     this.groupWait = cfg.group_wait ?? parent?.groupWait ?? DEFAULT_GROUP_WAIT;
     this.groupInterval = cfg.group_interval ?? parent?.groupInterval ?? DEFAULT_GROUP_INTERVAL;
     this.repeatInterval = cfg.repeat_interval ?? parent?.repeatInterval ?? DEFAULT_REPEAT_INTERVAL;
@@ -39,7 +63,7 @@ export class Route {
     this.continue = cfg.continue;
     this.muteTimeIntervals = cfg.mute_time_intervals;
     this.activeTimeIntervals = cfg.active_time_intervals;
-    const own = '{' + cfg.matchers.map(matcherString).join(',') + '}';
+    const own = routeMatchersString(cfg.matchers);
     this.key = parent ? `${parent.key}/${own}` : own;
     this.id = parent ? `${parent.id}/${own}/${index}` : own;
     this.routes = cfg.routes.map((c, i) => new Route(c, this, i));

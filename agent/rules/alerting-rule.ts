@@ -15,6 +15,7 @@ import {
   copyAlert, maxState, RESOLVED_RETENTION_MS,
   type Alert, type AlertState, type AlertTransition, type SentAlert,
 } from './alert';
+import { DampingWindow } from './damping';
 import { ALERT_NAME, ALERT_STATE, labelsKey, METRIC_NAME, setLabel, sortedLabels } from './labels';
 import type { RuleHealth } from './recording-rule';
 import type { RuleSpec } from './rulefmt';
@@ -75,6 +76,8 @@ export class AlertingRule {
   /** Seconds the last evaluation took. */
   evaluationTime = 0;
 
+  /** Flap damping (rule key `damping`), if the rule opted in. */
+  private readonly damping?: DampingWindow;
   private readonly labelTemplates: [string, AlertTemplate][];
   private readonly annotationTemplates: [string, AlertTemplate][];
   private pendingRestore: RestoredAlerts | undefined;
@@ -84,6 +87,7 @@ export class AlertingRule {
     this.expr = spec.expr;
     this.holdDuration = spec.for;
     this.keepFiringFor = spec.keepFiringFor;
+    if (spec.damping) this.damping = new DampingWindow(spec.damping);
     this.labels = { ...spec.labels };
     this.annotations = { ...spec.annotations };
     this.labelTemplates = Object.entries(spec.labels).map(([k, v]) => [k, new AlertTemplate(spec.name, v)]);
@@ -135,7 +139,7 @@ export class AlertingRule {
       if (!opts.templateQuery) throw new Error('query is not available in this template context');
       return opts.templateQuery(q, ts);
     };
-    const fresh = new Map<string, Alert>();
+    const returned = new Map<string, Alert>();
     for (const smpl of res) {
       const data = {
         labels: smpl.metric, externalLabels: this.ctx.externalLabels, externalURL: this.ctx.externalURL, value: smpl.value,
@@ -147,10 +151,11 @@ export class AlertingRule {
       const annotations: Labels = {};
       for (const [name, t] of this.annotationTemplates) annotations[name] = t.expand(data, { query: templateQuery });
       const key = labelsKey(lb);
-      if (fresh.has(key)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
-      fresh.set(key, { labels: sortedLabels(lb), annotations, activeAt: ts, state: 'pending', value: smpl.value });
+      if (returned.has(key)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
+      returned.set(key, { labels: sortedLabels(lb), annotations, activeAt: ts, state: 'pending', value: smpl.value });
     }
 
+    const fresh = this.damping ? this.damping.apply(returned) : returned;
     for (const [key, a] of fresh) {
       const existing = this.active.get(key);
       if (existing && existing.state !== 'inactive') {
@@ -158,7 +163,8 @@ export class AlertingRule {
         existing.annotations = a.annotations;
         continue;
       }
-      this.active.set(key, a);
+      // A series held active by damping but absent now becomes active now, not when last returned.
+      this.active.set(key, a.activeAt === ts ? a : { ...a, activeAt: ts });
     }
 
     const samples: VectorSample[] = [];

@@ -11,6 +11,7 @@ import { parseDuration } from '../config/duration';
 import { checkAlertTemplate } from '../templates';
 import { isValidLabelName, isValidLabelValue, isValidMetricName, METRIC_NAME } from './labels';
 import { checkPromQLSyntax } from './promql-check';
+import { parseDamping, type Damping } from './damping';
 
 export interface RuleSpec {
   kind: 'alert' | 'record';
@@ -21,6 +22,12 @@ export interface RuleSpec {
   for: number;
   /** `keep_firing_for`, ms (alerting rules). */
   keepFiringFor: number;
+  /**
+   * Lookout's flap damping (alerting rules, `damping: {fire: m, of: n}`):
+   * a series counts as active only when the expression returned it in at
+   * least m of the rule's last n evaluations. See agent/rules/damping.ts.
+   */
+  damping?: Damping;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -68,7 +75,7 @@ export class RuleFileError extends Error {
 }
 
 const GROUP_KEYS = ['name', 'interval', 'limit', 'query_offset', 'rules'];
-const RULE_KEYS = ['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
+const RULE_KEYS = ['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations', 'damping'];
 
 /** Parses and validates one rule file's text. `file` names it in problems. */
 export function parseRuleFile(file: string, text: string): { groups: RuleGroupSpec[]; problems: RuleFileProblem[] } {
@@ -233,11 +240,14 @@ function parseRule(
   const kffMs = kffNode ? durationField(kffNode, (m) => rp(`keep_firing_for: ${m}`, kffNode)) ?? 0 : 0;
   const labels = stringMap(get('labels'), 'labels', rp);
   const annotations = stringMap(get('annotations'), 'annotations', rp);
+  const dampingNode = get('damping');
+  const damping = dampingNode ? parseDamping(dampingNode.toJSON(), (m) => rp(`damping: ${m}`, dampingNode)) : undefined;
 
   if (record) {
     if (Object.keys(annotations).length > 0) rp("invalid field 'annotations' in recording rule", get('record'));
     if (forMs !== 0) rp("invalid field 'for' in recording rule", get('record'));
     if (kffMs !== 0) rp("invalid field 'keep_firing_for' in recording rule", get('record'));
+    if (dampingNode) rp("invalid field 'damping' in recording rule", get('record'));
     if (!isValidMetricName(record)) rp(`invalid recording rule name: ${record}`, get('record'));
   }
   for (const [k, v] of Object.entries(labels)) {
@@ -263,6 +273,7 @@ function parseRule(
     expr,
     for: forMs,
     keepFiringFor: kffMs,
+    ...(damping ? { damping } : {}),
     labels,
     annotations,
   };

@@ -13,6 +13,7 @@ import { Group } from '../group';
 import type { RuleGroupSpec } from '../rulefmt';
 import { formatDuration } from '../../config/duration';
 import { alertsString, compareLabels, goDuration, indent, samplesString, sortAlerts, type LabelsAndAnnotations } from './format';
+import { LogInput } from './logs';
 import { expandSeriesValues, parseSeriesSelector } from './series';
 import type { TestGroup } from './test-file';
 
@@ -69,6 +70,14 @@ export async function runTestGroup(tg: TestGroup, opts: RunGroupOptions): Promis
   const { samples, errors: seriesErrors } = loadInputSeries(tg, interval);
   if (seriesErrors.length > 0) return seriesErrors;
   const storage = opts.storage();
+  let logInput: LogInput | undefined;
+  if (tg.input_logs.length > 0 || tg.logmetrics !== undefined) {
+    try {
+      logInput = new LogInput(tg.input_logs, tg.logmetrics, storage.appender);
+    } catch (err) {
+      return [(err as Error).message];
+    }
+  }
 
   const groups = orderGroups(opts.ruleGroups.map((spec) => new Group(spec, {
     interval, externalLabels: tg.external_labels, externalURL: tg.external_url, resendDelay: 60_000,
@@ -95,6 +104,7 @@ export async function runTestGroup(tg: TestGroup, opts: RunGroupOptions): Promis
       if (s.stale) storage.appender.markStale(s.labels, s.t);
       else storage.appender.append(s.labels, s.t, s.value!);
     }
+    logInput?.advance(ts);
     const evalErrs: string[] = [];
     for (const g of groups) {
       await g.eval(ts, deps);

@@ -10,6 +10,7 @@
  *       input_series: [{series, values}],
  *       alert_rule_test: [{eval_time, alertname, exp_alerts: [{exp_labels, exp_annotations}]}],
  *       promql_expr_test: [{expr, eval_time, exp_samples: [{labels, value}]}]
+ *       input_logs, logmetrics (Lookout only: log records as log-derived metrics, see logs.ts)
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -26,6 +27,17 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
 });
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+
+/** Lookout: one log record of input_logs (see logs.ts). */
+const inputLogSchema = z.strictObject({
+  timestamp: duration.default(0),
+  severity: z.union([z.string(), z.number().int().min(1).max(24)]).optional(),
+  body: z.union([z.string(), z.number(), z.boolean()]).transform(String).default(''),
+  attributes: stringMap.nullish().transform((v) => v ?? {}),
+  resource: stringMap.nullish().transform((v) => v ?? {}),
+  count: z.number().int().min(1).default(1),
+});
+export type InputLog = z.infer<typeof inputLogSchema>;
 
 const testGroupSchema = z.strictObject({
   name: z.string().optional(),
@@ -49,6 +61,10 @@ const testGroupSchema = z.strictObject({
   })).nullish().transform((v) => v ?? []),
   external_labels: stringMap.nullish().transform((v) => v ?? {}),
   external_url: z.string().default(''),
+  /** Lookout: log records turned into log-derived metrics (logs.ts); promtool refuses the key. */
+  input_logs: z.array(inputLogSchema).nullish().transform((v) => v ?? []),
+  /** Lookout: connectors.logmetrics settings for input_logs (counters, ...); validated by the connector's schema. */
+  logmetrics: z.unknown().optional(),
 });
 
 export const unitTestFileSchema = z.strictObject({

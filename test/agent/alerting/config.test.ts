@@ -33,7 +33,7 @@ describe('alerting config (alertmanager.yml under alerting:)', () => {
       { name: 'team', type: '=~', value: 'payments|checkout' },
     ]);
     assert.equal(c.route!.routes[0].continue, true);
-    assert.deepEqual(c.route!.routes[1].matchers, [{ name: 'team', type: '=', value: 'infra' }, { name: 'service', type: '=~', value: 'db.*' }]);
+    assert.deepEqual(c.route!.routes[1].matchers, [{ name: 'team', type: '=', value: 'infra' }, { name: 'service', type: '=~', value: '^(?:db.*)$' }], 'match_re anchored as Alertmanager keeps it');
     assert.deepEqual(c.route!.routes[1].group_by, ['...']);
     assert.deepEqual(c.route!.routes[2].matchers, [{ name: 'env', type: '!=', value: 'prod' }]);
     assert.equal(c.receivers.length, 3);

@@ -9,6 +9,7 @@ import { parseConfigText } from '../../../agent/config/load';
 import { Notifier, type NotifierOptions } from '../../../agent/alerting/notifier';
 import type { PostableAlert } from '../../../agent/alerting/types';
 import { testHost, type TestHost } from '../../helpers/test-host';
+import { Recorder } from '../notify/recorder';
 import { FakeClock } from './fake-clock';
 
 export const FAST_DELIVERY = { timeoutMs: 3000, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20, breakerThreshold: 100, halfOpenAfterMs: 20 };
@@ -68,4 +69,20 @@ export async function startApiServer(notifier: Notifier): Promise<ApiServer> {
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * Mocha fixture: a webhook Recorder started before each test and stopped
+ * after it, and the test's notifier (assigned to `h`) shut down with its host.
+ */
+export function recorderFixture(): { rec: Recorder; h?: Harness } {
+  const f = {} as { rec: Recorder; h?: Harness };
+  beforeEach(async () => { f.rec = await new Recorder().start(); });
+  afterEach(async () => {
+    await f.h?.notifier.shutdown();
+    await f.h?.host.cleanup();
+    f.h = undefined;
+    await f.rec.stop();
+  });
+  return f;
 }

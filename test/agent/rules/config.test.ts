@@ -19,10 +19,10 @@ function problems(name: string): string[] {
 }
 
 describe('rules configuration', () => {
-  it('defaults to no files, 15s, the default pack on, Prometheus flag defaults', () => {
+  it('defaults to no files, 5s, the default pack on, Prometheus flag defaults', () => {
     const c = rulesConfigSchema.parse({});
     assert.deepEqual(c, {
-      files: [], evaluation_interval: 15_000, external_labels: {}, external_url: '', resend_delay: 60_000,
+      files: [], evaluation_interval: 5_000, external_labels: {}, external_url: '', resend_delay: 60_000,
       outage_tolerance: 3_600_000, for_grace_period: 600_000, restore_hold: 120_000,
       default_pack: { enabled: true, disabled_rules: [], overrides: {} },
     });

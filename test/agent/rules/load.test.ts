@@ -48,7 +48,7 @@ describe('loading rules (files and the default pack)', () => {
   it('loads the default pack by default', () => {
     const r = loadRules({ config: rulesConfigSchema.parse({}), baseDir: dir });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.groups.map((g) => g.name), ['lookout-red', 'lookout-runtime', 'lookout-agent']);
+    assert.deepEqual(r.groups.map((g) => g.name), ['lookout-red', 'lookout-slo', 'lookout-runtime', 'lookout-agent']);
     const names = r.groups.flatMap((g) => g.rules.map((x) => x.name));
     for (const n of ['HighErrorRate', 'HighLatency', 'HighLatencyP99', 'AppSilent', 'ErrorLogBurst', 'EventLoopLag', 'HeapNearLimit', 'LookoutExportFailing', 'LookoutExportQueueFull', 'LookoutEventLoopBlocked']) {
       assert.ok(names.includes(n), n);

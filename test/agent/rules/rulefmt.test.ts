@@ -45,7 +45,7 @@ describe('Prometheus rule files', () => {
   it('names an unknown key and the allowed ones', () => {
     const lines = parse('typo.rules.yaml').problems.map(formatProblem);
     assert.deepEqual(lines, [
-      'typo.rules.yaml: 6:9: group "typo", rule 1, "Typo": unknown field "exprs" (allowed: record, alert, expr, for, keep_firing_for, labels, annotations)',
+      'typo.rules.yaml: 6:9: group "typo", rule 1, "Typo": unknown field "exprs" (allowed: record, alert, expr, for, keep_firing_for, labels, annotations, damping)',
       'typo.rules.yaml: 5:9: group "typo", rule 1, "Typo": expr: field \'expr\' must be set in rule',
     ]);
   });

@@ -47,6 +47,12 @@ export interface Consumer<S extends Signal = Signal> {
    * bounded queue) accepted it, so refused-then-retried data is counted once.
    */
   readonly neverRefuses?: boolean;
+  /**
+   * True when the consumer, or a processor of the pipeline it leads into,
+   * changes the data it is handed. A fan-out gives such a consumer its own
+   * copy, so other branches never see the change.
+   */
+  readonly mutatesData?: boolean;
 }
 
 /** Back-pressure: the data was not accepted now but may be later. */

@@ -22,6 +22,13 @@ export interface CreateSettings {
   /** Directory of the config file, for relative paths in component configs. */
   baseDir: string;
   logger: Logger;
+  /**
+   * The agent's services around the pipelines, by name (the local store's
+   * appenders, the shutdown deadline; see agent/service/services.ts).
+   * Undefined outside a service (tests creating a component directly), so
+   * components that need one must say so in their error.
+   */
+  service?: <T>(name: string) => T | undefined;
 }
 
 interface FactoryBase<C> {

@@ -9,6 +9,7 @@ import { SecretScrubber } from '../config/scrub';
 import { createLogger } from '../service/logger';
 import { attachReloader } from '../service/reload';
 import { Service } from '../service/service';
+import { pipelineProblems } from '../service/pipelines/validate';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
   const scrubber = new SecretScrubber();
@@ -20,7 +21,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   try {
     loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
     scrubber.addConfig(loaded.raw);
-    const problems = validateReferencedFiles(loaded);
+    const problems = [...validateReferencedFiles(loaded), ...pipelineProblems(loaded)];
     if (problems.length) throw new ConfigError(loaded.source, problems);
   } catch (err) {
     return fail(err instanceof ConfigError ? err.message : String(err));

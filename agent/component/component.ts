@@ -19,8 +19,6 @@ export interface Host {
   registerMetricsSource(source: () => string | Promise<string> | AsyncIterable<string>): void;
   /** Directory for the component's durable state (under storage.dir). */
   storageDir: string;
-  /** Components reach each other by id ("store", "rules", ...), registered in start order. */
-  getExtension<T>(id: string): T | undefined;
 }
 
 export interface Component {

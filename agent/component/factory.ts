@@ -56,6 +56,10 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
    * so branches never see each other's changes.
    */
   mutatesData: boolean;
+  /**
+   * The instance may set `neverRefuses = false` when it refuses by itself
+   * (memory_limiter); otherwise it only passes on what its next consumer answers.
+   */
   create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
 }
 
@@ -69,6 +73,13 @@ export interface ConnectorFactory<C = unknown> extends FactoryBase<C> {
   kind: 'connector';
   /** [exporter-side signal, receiver-side signal] pairs, e.g. [['traces', 'metrics']] for spanmetrics. */
   connects: readonly (readonly [Signal, Signal])[];
+  /**
+   * Set when the connector does not use `next` but writes its output
+   * somewhere itself (spanmetrics and logmetrics: "store", the local store).
+   * A pipeline it feeds as a receiver may then only export there, with no
+   * processors; that is checked when the graph is built.
+   */
+  directOutput?: string;
   /** `next` is the pipeline(s) in which the connector appears as a receiver. */
   create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
 }

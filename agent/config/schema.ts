@@ -14,16 +14,37 @@ import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
 import { alertingConfigSchema } from '../alerting/config';
 import { adminConfigSchema } from '../admin/config';
+import { builtinComponents } from '../components';
+import type { ComponentKind } from '../component/factory';
+import { pipelinesSchema } from '../service/pipelines/schema';
+
+const registry = builtinComponents();
+
+/**
+ * A component section (receivers, processors, exporters, connectors): one
+ * key per registered type (its schema; absent = not configured) and any
+ * `type/name` instance, validated by its type's schema when the pipelines
+ * are built (agent/service/pipelines). `fixed` are the keys with defaults.
+ */
+function componentSection<F extends z.ZodRawShape>(kind: ComponentKind, fixed: F) {
+  const shape: Record<string, z.ZodType> = {};
+  // Not .optional(): zod 4 applies a default or prefault inside it, which would configure every type.
+  for (const type of registry.types(kind)) shape[type] = z.union([z.undefined(), registry.get(kind, type)!.configSchema]);
+  const typed = z.strictObject(fixed);
+  // Typed as the fixed keys: other types' and `type/name` instances are read through the pipelines' graph.
+  return typed.extend(shape).catchall(z.unknown()) as unknown as z.ZodType<z.output<typeof typed>, z.input<typeof typed>>;
+}
 
 export const configSchema = z.strictObject({
-  receivers: z.strictObject({
+  receivers: componentSection('receiver', {
     otlp: otlpReceiverConfigSchema.prefault({ http: {} }),
   }).prefault({}),
-  exporters: z.strictObject({
+  processors: componentSection('processor', {}).prefault({}),
+  exporters: componentSection('exporter', {
     /** Absent: no upstream, signals stay local. */
     otlp: otlpExporterConfigSchema.optional(),
   }).prefault({}),
-  connectors: z.strictObject({
+  connectors: componentSection('connector', {
     spanmetrics: spanmetricsConfigSchema.prefault({}),
     logmetrics: logmetricsConfigSchema.prefault({}),
   }).prefault({}),
@@ -41,6 +62,8 @@ export const configSchema = z.strictObject({
   service: z.strictObject({
     /** How long SIGTERM/SIGINT may spend flushing before the process exits. */
     shutdown_timeout: durationSchema().default(10_000),
+    /** The Collector's service.pipelines; absent: the default pipelines (agent/service/pipelines/defaults.ts). */
+    pipelines: pipelinesSchema.optional(),
   }).prefault({}),
 });
 

@@ -2,7 +2,7 @@
  * The store as a service component (id "store"): owns the MemoryStore and the
  * PromQL engine over it, runs retention compaction every
  * store.compaction_interval, and publishes the store's self-metrics. Other
- * components reach it with host.getExtension<StoreComponent>('store').
+ * pipeline components reach it through CreateSettings.service('store') (agent/component/services.ts).
  */
 import type { Component, Host } from '../component/component';
 import { createEngine } from '../promql/engine';

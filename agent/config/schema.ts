@@ -29,7 +29,7 @@ const registry = builtinComponents();
 function componentSection<F extends z.ZodRawShape>(kind: ComponentKind, fixed: F) {
   const shape: Record<string, z.ZodType> = {};
   // Not .optional(): zod 4 applies a default or prefault inside it, which would configure every type.
-  for (const type of registry.types(kind)) shape[type] = z.union([z.undefined(), registry.get(kind, type)!.configSchema]);
+  for (const type of registry.types(kind)) if (!(type in fixed)) shape[type] = z.union([z.undefined(), registry.get(kind, type)!.configSchema]);
   const typed = z.strictObject(fixed);
   // Typed as the fixed keys: other types' and `type/name` instances are read through the pipelines' graph.
   return typed.extend(shape).catchall(z.unknown()) as unknown as z.ZodType<z.output<typeof typed>, z.input<typeof typed>>;

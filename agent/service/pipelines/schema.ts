@@ -14,10 +14,14 @@ export const pipelineSchema = z.strictObject({
   exporters: ids.min(1, 'a pipeline needs at least one exporter'),
 });
 
-export const pipelinesSchema = z.record(
-  z.string().regex(/^(traces|metrics|logs)(\/[A-Za-z0-9_.-]+)?$/, 'a pipeline is named traces, metrics or logs, optionally /name (traces/local)'),
-  pipelineSchema,
-).refine((p) => Object.keys(p).length > 0, 'service.pipelines needs at least one pipeline (leave it out for the default pipelines)');
+export const pipelinesSchema = z.record(z.string(), pipelineSchema).superRefine((p, ctx) => {
+  if (Object.keys(p).length === 0) ctx.addIssue({ code: 'custom', message: 'service.pipelines needs at least one pipeline (leave it out for the default pipelines)' });
+  for (const name of Object.keys(p)) {
+    if (!/^(traces|metrics|logs)(\/[A-Za-z0-9_.-]+)?$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'a pipeline is named traces, metrics or logs, optionally /name (traces/local)' });
+    }
+  }
+});
 
 export type PipelineConfig = z.infer<typeof pipelineSchema>;
 export type PipelinesConfig = Record<string, PipelineConfig>;

@@ -26,7 +26,7 @@ import { Notifier, alertingApiRouter } from '../alerting';
 import { RuleManager, engineQueryFunc, engineTemplateQueryFunc } from '../rules';
 import type { Engine } from '../promql/types';
 import type { MemoryStore } from '../store';
-import { StoreComponent } from '../store';
+import { StoreComponent } from './store-component';
 import { expositionChunks } from '../exposition';
 import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { builtinComponents } from '../../../agent/components';
 import { parseConfigText, validateConfig } from '../../../agent/config/load';
+import { maskedConfigYaml } from '../../../agent/config/scrub';
 import type { OtlpReceiver } from '../../../agent/receivers/otlp';
 import { DEFAULT_PIPELINE_PROCESSORS, defaultPipelines } from '../../../agent/service/pipelines/defaults';
 import { planGraph } from '../../../agent/service/pipelines/plan';
@@ -103,6 +104,24 @@ describe('pipelines: old-style configs', () => {
       await s.shutdown();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('pipelines: Collector config shapes', () => {
+  it('receivers.otlp accepts the Collector\'s protocols: level, for named instances too; both places at once is an error', () => {
+    const c = parseConfigText('receivers:\n  otlp:\n    protocols:\n      grpc: { endpoint: 127.0.0.1:0 }\n      http:\n', 't', {});
+    assert.equal(c.receivers.otlp.grpc?.endpoint, '127.0.0.1:0');
+    assert.equal(c.receivers.otlp.http?.endpoint, '127.0.0.1:4318');
+    assert.deepEqual(problemsOf('receivers:\n  otlp/b: { protocols: { http: { endpoint: 127.0.0.1:0 } } }\n'), []);
+    assert.throws(() => parseConfigText('receivers: { otlp: { http: {}, protocols: { http: {} } } }', 't', {}),
+      /receivers\.otlp\.protocols\.http: http is also configured at the top level/);
+  });
+
+  it('secrets of a type/name instance are masked like its type\'s (exporters.otlp/2.headers)', () => {
+    const raw = { exporters: { 'otlp/2': { endpoint: 'http://u:pw@up:4318', headers: { authorization: 'Bearer s3cr3t' } } } };
+    const out = maskedConfigYaml({ config: validateConfig(raw, 't', {}), baseDir: '.', source: 't', raw });
+    assert.doesNotMatch(out, /s3cr3t|pw@/);
+    assert.match(out, /authorization: <secret>/);
   });
 });
 

@@ -31,7 +31,12 @@ export interface BuiltGraph {
 
 /** The head of one pipeline, as its receivers' routers see it. */
 class PipelineEntry implements Consumer {
-  constructor(readonly name: string, private readonly head: Consumer, readonly mutatesData: boolean, private readonly local: () => boolean) {}
+  constructor(readonly name: string, private readonly head: Consumer, private readonly mutates: () => boolean, private readonly local: () => boolean) {}
+
+  /** Read when data is handed over: connectors' downstream pipelines are wired after this one. */
+  get mutatesData(): boolean {
+    return this.mutates();
+  }
 
   get neverRefuses(): boolean {
     return this.local();
@@ -75,9 +80,25 @@ export function buildGraph(plan: GraphPlan, settingsFor: (id: string) => CreateS
     return made;
   };
 
+  /** Pipelines a connector feeds, to know whether what it is handed may be changed downstream. */
+  const fedEntries = new Map<string, PipelineEntry[]>();
+  /**
+   * A connector as its upstream fan-out sees it: it may pass what it is
+   * handed on as it is, so it mutates when a pipeline it feeds does (then it
+   * gets its own copy, and the pipelines it feeds share or copy it in turn).
+   */
+  const asTarget = (id: string, node: Node): Consumer => {
+    if (!plan.instances.has(instanceKey('connector', id)) || plan.instances.has(instanceKey('exporter', id))) return node as Consumer;
+    return {
+      consume: (signal, data) => (node as Consumer).consume(signal, data),
+      get neverRefuses() { return node.neverRefuses; },
+      get mutatesData() { return Boolean(node.mutatesData) || (fedEntries.get(id) ?? []).some((e) => e.mutatesData); },
+    };
+  };
+
   for (const p of plan.pipelines) {
     const targets = p.exporters.map(exporterOrConnector);
-    const fanout = new FanoutConsumer(targets as Consumer[]);
+    const fanout = new FanoutConsumer(p.exporters.map((id, i) => asTarget(id, targets[i])));
     let next: Consumer = fanout;
     let downstream: Component[] = targets;
     let mutates = false;
@@ -94,10 +115,11 @@ export function buildGraph(plan: GraphPlan, settingsFor: (id: string) => CreateS
       mutates ||= factory.mutatesData || Boolean(proc.mutatesData);
       refusesItself ||= proc.neverRefuses === false;
     }
-    const entry = new PipelineEntry(p.name, next, mutates || Boolean(fanout.mutatesData), () => !refusesItself && fanout.neverRefuses);
+    const entry = new PipelineEntry(p.name, next, () => mutates || fanout.mutatesData, () => !refusesItself && fanout.neverRefuses);
     for (const id of p.receivers) {
       if (plan.instances.has(instanceKey('connector', id)) && !plan.instances.has(instanceKey('receiver', id))) {
         routerOf(connectorRouters, id).subscribe(p.signal, entry);
+        fedEntries.set(id, [...(fedEntries.get(id) ?? []), entry]);
         const connector = exporterOrConnector(id);
         for (const d of downstream) link(connector, d);
       } else {

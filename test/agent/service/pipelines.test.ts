@@ -277,6 +277,30 @@ service:
     }
   });
 
+  it('a mutating processor behind a forward connector never changes what the connector\'s upstream branch receives', async () => {
+    const s = serviceFromYaml(`
+receivers:
+  otlp: { http: { endpoint: 127.0.0.1:0 } }
+processors:
+  rename: { to: CHANGED }
+exporters:
+  capture/up: {}
+  capture/down: {}
+service:
+  pipelines:
+    traces: { receivers: [otlp], exporters: [forward, capture/up] }
+    traces/down: { receivers: [forward], processors: [rename], exporters: [capture/down] }
+`, dir, testRegistry());
+    try {
+      await s.start();
+      const sent = await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp'), 'fwd');
+      assert.deepEqual(spanNames('capture/down'), sent.map(() => 'CHANGED'));
+      assert.deepEqual(spanNames('capture/up'), sent, 'the change behind the connector leaked upstream');
+    } finally {
+      await s.shutdown();
+    }
+  });
+
   it('spanmetrics through a Collector-style traces -> metrics pipeline counts into the store', async () => {
     const s = serviceFromYaml(`
 receivers:

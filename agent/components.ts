@@ -6,7 +6,7 @@ import { Registry } from './component/registry';
 import { otlpReceiverFactory } from './receivers/otlp/factory';
 import { batchProcessorFactory } from './processors/batch';
 import { memoryLimiterProcessorFactory } from './processors/memorylimiter';
-import { otlpExporterFactory } from './exporters/otlp/factory';
+import { otlpExporterFactory, otlphttpExporterFactory } from './exporters/otlp/factory';
 import { storeExporterFactory } from './translate/prometheus/store-exporter';
 import { spanmetricsConnectorFactory } from './connectors/spanmetrics/factory';
 import { logmetricsConnectorFactory } from './connectors/logmetrics/factory';
@@ -17,6 +17,7 @@ export function builtinComponents(): Registry {
     .register(batchProcessorFactory)
     .register(memoryLimiterProcessorFactory)
     .register(otlpExporterFactory)
+    .register(otlphttpExporterFactory)
     .register(storeExporterFactory)
     .register(spanmetricsConnectorFactory)
     .register(logmetricsConnectorFactory);

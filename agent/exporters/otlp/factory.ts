@@ -14,3 +14,6 @@ export const otlpExporterFactory: ExporterFactory<OtlpExporterConfig> = {
     return new OtlpExporter(config, { id: settings.id, shutdownDeadlineMs: budget?.deadlineMs, shutdownDeadlineAt: budget?.deadlineAt });
   },
 };
+
+/** The Collector's name for the OTLP/HTTP exporter, so `exporters: { otlphttp: ... }` pastes as it is. */
+export const otlphttpExporterFactory: ExporterFactory<OtlpExporterConfig> = { ...otlpExporterFactory, type: 'otlphttp' };

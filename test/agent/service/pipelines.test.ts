@@ -117,6 +117,17 @@ describe('pipelines: Collector config shapes', () => {
       /receivers\.otlp\.protocols\.http: http is also configured at the top level/);
   });
 
+  it('otlphttp, the Collector\'s name for the OTLP/HTTP exporter, is the otlp exporter', () => {
+    assert.deepEqual(problemsOf(`
+exporters:
+  otlphttp/gw: { endpoint: http://gateway:4318 }
+service:
+  pipelines:
+    logs: { receivers: [otlp], exporters: [otlphttp/gw] }
+`), []);
+    assert.throws(() => parseConfigText('exporters: { otlphttp: { endpoint: nope } }', 't', {}), /exporters\.otlphttp\.endpoint: expected an http/);
+  });
+
   it('secrets of a type/name instance are masked like its type\'s (exporters.otlp/2.headers)', () => {
     const raw = { exporters: { 'otlp/2': { endpoint: 'http://u:pw@up:4318', headers: { authorization: 'Bearer s3cr3t' } } } };
     const out = maskedConfigYaml({ config: validateConfig(raw, 't', {}), baseDir: '.', source: 't', raw });

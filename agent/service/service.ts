@@ -85,7 +85,13 @@ export class Service {
     // Before anything starts: an unusable storage.dir is one clear error naming it (exit 1).
     prepareStorageDir(host.storageDir);
     await this.admin.start();
-    this.pipeline = buildComponents(this.loaded, this.logger, { shutdownDeadlineAt: () => this.shutdownDeadlineAt, registry: this.opts.registry });
+    try {
+      this.pipeline = buildComponents(this.loaded, this.logger, { shutdownDeadlineAt: () => this.shutdownDeadlineAt, registry: this.opts.registry });
+    } catch (err) {
+      // A pipeline problem (path: message) the caller did not check before: nothing was started.
+      await this.shutdown();
+      throw err;
+    }
     this.selfScrape.setTarget(this.pipeline.selfMetricsTarget);
     for (const component of this.pipeline.components) {
       try {

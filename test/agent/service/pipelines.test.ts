@@ -337,3 +337,18 @@ service:
     }
   });
 });
+
+describe('pipelines: a service with a bad graph', () => {
+  it('start() fails with the problems as path: message and leaves nothing running', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-pipelines-'));
+    const s = serviceFromYaml('service: { pipelines: { traces: { receivers: [otlp], exporters: [nope] } } }', dir, testRegistry());
+    try {
+      await assert.rejects(s.start(), /service\.pipelines\.traces\.exporters\[0\]: unknown exporter or connector type "nope"/);
+      assert.equal(s.currentState, 'stopped');
+      assert.equal(s.admin.address, undefined, 'the admin server was stopped again');
+    } finally {
+      await s.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -14,6 +14,7 @@ import { builtinComponents } from '../../../agent/components';
 import { parseConfigText, validateConfig } from '../../../agent/config/load';
 import { maskedConfigYaml } from '../../../agent/config/scrub';
 import type { OtlpReceiver } from '../../../agent/receivers/otlp';
+import type { Service } from '../../../agent/service/service';
 import { DEFAULT_PIPELINE_PROCESSORS, defaultPipelines } from '../../../agent/service/pipelines/defaults';
 import { planGraph } from '../../../agent/service/pipelines/plan';
 import { printPipelines } from '../../../agent/service/pipelines/validate';
@@ -229,10 +230,20 @@ describe('pipelines: Collector-style config, built and run with the real OTel SD
     return spans.map((sp) => sp.name).sort();
   }
 
+  /** Starts a service on the YAML (receivers.otlp on port 0 added), runs `fn`, always shuts it down. */
+  async function withService(yaml: string, fn: (s: Service) => Promise<void>): Promise<void> {
+    const s = serviceFromYaml(`receivers:\n  otlp: { http: { endpoint: 127.0.0.1:0 } }\n${yaml}`, dir, testRegistry());
+    try {
+      await s.start();
+      await fn(s);
+    } finally {
+      await s.shutdown();
+    }
+  }
+  const otlpOf = (s: Service) => s.pipelineComponent<OtlpReceiver>('receiver', 'otlp');
+
   it('two traces pipelines, one with a filter and a batch, /name receivers and exporters: each exporter gets its pipeline\'s data', async () => {
-    const s = serviceFromYaml(`
-receivers:
-  otlp: { http: { endpoint: 127.0.0.1:0 } }
+    await withService(`
   otlp/second: { http: { endpoint: 127.0.0.1:0 } }
 processors:
   drop_named/select: { name_prefix: SELECT }
@@ -244,10 +255,8 @@ service:
   pipelines:
     traces/filtered: { receivers: [otlp], processors: [drop_named/select, batch/fast], exporters: [capture/filtered] }
     traces/all: { receivers: [otlp, otlp/second], exporters: [capture/all] }
-`, dir, testRegistry());
-    try {
-      await s.start();
-      const sdkNames = await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp'), 'first');
+`, async (s) => {
+      const sdkNames = await send(otlpOf(s), 'first');
       assert.deepEqual(spanNames('capture/all'), sdkNames, 'the unfiltered pipeline got every span');
       assert.ok(sdkNames.some((n) => n.startsWith('SELECT')) && sdkNames.some((n) => !n.startsWith('SELECT')));
       await waitFor(() => spanNames('capture/filtered').length > 0, { what: 'the filtered pipeline delivered (after its batch timeout)' });
@@ -256,15 +265,11 @@ service:
       await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp/second'), 'second');
       assert.equal(spanNames('capture/all').length, 2 * sdkNames.length, 'otlp/second feeds traces/all');
       assert.equal(spanNames('capture/filtered').length, filtered, 'otlp/second does not feed traces/filtered');
-    } finally {
-      await s.shutdown();
-    }
+    });
   });
 
   it('a mutating processor on one branch never changes what the other branch receives', async () => {
-    const s = serviceFromYaml(`
-receivers:
-  otlp: { http: { endpoint: 127.0.0.1:0 } }
+    await withService(`
 processors:
   rename: { to: CHANGED }
 exporters:
@@ -275,23 +280,17 @@ service:
   pipelines:
     traces/a: { receivers: [otlp], processors: [rename], exporters: [capture/a] }
     traces/b: { receivers: [otlp], exporters: [capture/b, capture/c] }
-`, dir, testRegistry());
-    try {
-      await s.start();
-      const sent = await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp'), 'iso');
+`, async (s) => {
+      const sent = await send(otlpOf(s), 'iso');
       assert.deepEqual(spanNames('capture/a'), sent.map(() => 'CHANGED'));
       const b = spanNames('capture/b');
       assert.deepEqual(b, sent, `branch b saw branch a's change: ${b.join(', ')}`);
       assert.deepEqual(spanNames('capture/c'), b);
-    } finally {
-      await s.shutdown();
-    }
+    });
   });
 
   it('a mutating processor behind a forward connector never changes what the connector\'s upstream branch receives', async () => {
-    const s = serviceFromYaml(`
-receivers:
-  otlp: { http: { endpoint: 127.0.0.1:0 } }
+    await withService(`
 processors:
   rename: { to: CHANGED }
 exporters:
@@ -301,21 +300,15 @@ service:
   pipelines:
     traces: { receivers: [otlp], exporters: [forward, capture/up] }
     traces/down: { receivers: [forward], processors: [rename], exporters: [capture/down] }
-`, dir, testRegistry());
-    try {
-      await s.start();
-      const sent = await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp'), 'fwd');
+`, async (s) => {
+      const sent = await send(otlpOf(s), 'fwd');
       assert.deepEqual(spanNames('capture/down'), sent.map(() => 'CHANGED'));
       assert.deepEqual(spanNames('capture/up'), sent, 'the change behind the connector leaked upstream');
-    } finally {
-      await s.shutdown();
-    }
+    });
   });
 
   it('spanmetrics through a Collector-style traces -> metrics pipeline counts into the store', async () => {
-    const s = serviceFromYaml(`
-receivers:
-  otlp: { http: { endpoint: 127.0.0.1:0 } }
+    await withService(`
 connectors:
   spanmetrics: { metrics_flush_interval: 0s }
 exporters:
@@ -324,17 +317,13 @@ service:
   pipelines:
     traces: { receivers: [otlp], exporters: [capture, spanmetrics] }
     metrics/spans: { receivers: [spanmetrics], exporters: [store] }
-`, dir, testRegistry());
-    try {
-      await s.start();
-      const sent = await send(s.pipelineComponent<OtlpReceiver>('receiver', 'otlp'), 'sm');
+`, async (s) => {
+      const sent = await send(otlpOf(s), 'sm');
       const store = (s as unknown as { pipeline: { store: { select: (m: unknown[], a: number, b: number) => { v: number[] }[] } } }).pipeline.store;
       await waitFor(() => store.select([{ name: '__name__', type: '=', value: 'traces_span_metrics_calls_total' }], 0, Date.now() + 60_000).length > 0,
         { what: 'spanmetrics series in the store' });
       assert.deepEqual(spanNames('capture'), sent);
-    } finally {
-      await s.shutdown();
-    }
+    });
   });
 });
 

@@ -19,6 +19,7 @@ import { run as remoteWrite } from './exporters/prometheusremotewrite/encode.ben
 import { run as processors } from './processors/processors.bench';
 import { run as evalCost } from './alerting/eval-cost.bench';
 import { run as timeToAlert } from './alerting/time-to-alert.bench';
+import { run as batchProcessor } from './processors/batch.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   await evalCost();
   console.log('\n== time to alert (Lookout vs Prometheus + Alertmanager) ==');
   await timeToAlert();
+  console.log('\n== batch processor, fan-out copies ==');
+  await batchProcessor(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -11,8 +11,10 @@ import { validateReferencedFiles } from '../config/referenced';
 import { SecretScrubber } from '../config/scrub';
 import { storageDirProblem } from '../config/storage-dir';
 import path from 'node:path';
+import { pipelineProblems, printPipelines } from '../service/pipelines/validate';
 
-export function checkConfigCommand(file: string): number {
+/** printPipelines: also print the expanded service.pipelines (the default ones when the file has none). */
+export function checkConfigCommand(file: string, opts: { printPipelines?: boolean } = {}): number {
   const scrubber = new SecretScrubber();
   try {
     // Secrets are collected from the document even when it does not validate.
@@ -23,11 +25,12 @@ export function checkConfigCommand(file: string): number {
   const out = (line: string) => process.stdout.write(`${scrubber.scrub(line)}\n`);
   try {
     const loaded = loadConfigFile(file);
-    const problems = validateReferencedFiles(loaded);
+    const problems = [...validateReferencedFiles(loaded), ...pipelineProblems(loaded)];
     const storage = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
     if (storage) problems.push({ path: 'storage.dir', message: storage });
     if (problems.length) throw new ConfigError(file, problems);
     out(`${file}: valid`);
+    if (opts.printPipelines) out(printPipelines(loaded).trimEnd());
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {

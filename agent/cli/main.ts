@@ -25,8 +25,9 @@ program
   .command('check-config')
   .description('validate a configuration file; exit 0 when valid, 1 listing every problem as path.to.key: message')
   .argument('<file>', 'YAML configuration file')
-  .action((file: string) => {
-    process.exitCode = checkConfigCommand(file);
+  .option('--print-pipelines', 'also print service.pipelines as the agent runs them (the default pipelines when the file has none)')
+  .action((file: string, opts: { printPipelines?: boolean }) => {
+    process.exitCode = checkConfigCommand(file, { printPipelines: opts.printPipelines });
   });
 
 program

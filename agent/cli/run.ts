@@ -13,6 +13,7 @@ import { Service } from '../service/service';
 import { registerProcessMemory } from '../telemetry/process-memory';
 import { unroutedAlertsWarning } from './startup-warnings';
 import { storageDirProblem } from './storage-dir';
+import { pipelineProblems } from '../service/pipelines/validate';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
   const scrubber = new SecretScrubber();
@@ -24,7 +25,7 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   try {
     loaded = opts.config ? loadConfigFile(opts.config) : defaultConfig();
     scrubber.addConfig(loaded.raw);
-    const problems = validateReferencedFiles(loaded);
+    const problems = [...validateReferencedFiles(loaded), ...pipelineProblems(loaded)];
     if (problems.length) throw new ConfigError(loaded.source, problems);
   } catch (err) {
     return fail(err instanceof ConfigError ? err.message : String(err));

@@ -19,8 +19,6 @@ export interface Host {
   registerMetricsSource(source: () => string | Promise<string> | AsyncIterable<string>): void;
   /** Directory for the component's durable state (under storage.dir). */
   storageDir: string;
-  /** Components reach each other by id ("store", "rules", ...), registered in start order. */
-  getExtension<T>(id: string): T | undefined;
   /** The admin server's bound address (real port for :0), once it listens; links in notifications use it. */
   adminAddress?(): { host: string; port: number } | undefined;
 }
@@ -49,6 +47,12 @@ export interface Consumer<S extends Signal = Signal> {
    * bounded queue) accepted it, so refused-then-retried data is counted once.
    */
   readonly neverRefuses?: boolean;
+  /**
+   * True when the consumer, or a processor of the pipeline it leads into,
+   * changes the data it is handed. A fan-out gives such a consumer its own
+   * copy, so other branches never see the change.
+   */
+  readonly mutatesData?: boolean;
 }
 
 /** Back-pressure: the data was not accepted now but may be later. */

@@ -22,6 +22,13 @@ export interface CreateSettings {
   /** Directory of the config file, for relative paths in component configs. */
   baseDir: string;
   logger: Logger;
+  /**
+   * The agent's services around the pipelines, by name (the local store's
+   * appenders, the shutdown deadline; see agent/service/services.ts).
+   * Undefined outside a service (tests creating a component directly), so
+   * components that need one must say so in their error.
+   */
+  service?: <T>(name: string) => T | undefined;
 }
 
 interface FactoryBase<C> {
@@ -49,6 +56,10 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
    * so branches never see each other's changes.
    */
   mutatesData: boolean;
+  /**
+   * The instance may set `neverRefuses = false` when it refuses by itself
+   * (memory_limiter); otherwise it only passes on what its next consumer answers.
+   */
   create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
 }
 
@@ -62,6 +73,13 @@ export interface ConnectorFactory<C = unknown> extends FactoryBase<C> {
   kind: 'connector';
   /** [exporter-side signal, receiver-side signal] pairs, e.g. [['traces', 'metrics']] for spanmetrics. */
   connects: readonly (readonly [Signal, Signal])[];
+  /**
+   * Set when the connector does not use `next` but writes its output
+   * somewhere itself (spanmetrics and logmetrics: "store", the local store).
+   * A pipeline it feeds as a receiver may then only export there, with no
+   * processors; that is checked when the graph is built.
+   */
+  directOutput?: string;
   /** `next` is the pipeline(s) in which the connector appears as a receiver. */
   create(settings: CreateSettings, config: C, next: Consumer): Component & Consumer;
 }

@@ -100,13 +100,30 @@ export function formatZodIssues(error: z.ZodError, rootSchema: unknown = configS
           message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}${allowed.length ? `; allowed here: ${allowed.join(', ')}` : ''}`,
         });
       }
-    } else if (issue.code === 'invalid_union' && 'errors' in issue) {
-      problems.push({ path: base || '(root)', message: issue.message });
+    } else if (issue.code === 'invalid_union' && 'errors' in issue && bestUnionBranch(issue.errors)) {
+      // The branch the value was meant for (the one that got furthest), with its own paths.
+      const branch = bestUnionBranch(issue.errors)!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+      problems.push(...formatZodIssues({ issues: branch } as unknown as z.ZodError, rootSchema));
     } else {
       problems.push({ path: base || '(root)', message: issue.message });
     }
   }
   return problems;
+}
+
+/**
+ * Of a union's failed branches, the one whose issues lie deepest (the value
+ * matched its shape and failed inside); undefined when every branch failed
+ * at the value itself (then the union's own message says it best).
+ */
+function bestUnionBranch(errors: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] | undefined {
+  let best: z.core.$ZodIssue[] | undefined;
+  let depth = 0;
+  for (const branch of errors) {
+    const d = Math.max(0, ...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 1)));
+    if (d > depth) { depth = d; best = [...branch]; }
+  }
+  return best;
 }
 
 /** Validates an already-parsed document (tests, embedded default). Throws ConfigError. */

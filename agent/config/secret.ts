@@ -79,7 +79,8 @@ function walk(schema: unknown, value: unknown, visit: (isSecret: boolean, v: unk
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       let child: unknown;
-      if (d?.type === 'object') child = d.shape?.[k];
+      // A `type/name` component instance is shaped as its type's section (exporters.otlp/2 as exporters.otlp).
+      if (d?.type === 'object') child = d.shape?.[k] ?? d.shape?.[k.split('/')[0]];
       else if (d?.type === 'record') child = d.valueType;
       else if (d?.type === 'union') child = d.options?.find((o) => defOf(unwrap(o).schema)?.type === 'object');
       out[k] = walk(child, v, visit);

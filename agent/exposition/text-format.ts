@@ -7,7 +7,7 @@
  * stamps samples with its own scrape time, as for any exporter).
  */
 import type { Labels, MetricMetadata } from '../store/types';
-import { formatExpositionFloat } from './float-format';
+import { formatExpositionFloat } from '../format/gofloat';
 import { sortSteps } from './sort-steps';
 import { nextTurn } from '../promql/context';
 

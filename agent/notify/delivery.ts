@@ -7,10 +7,11 @@
  * Every attempt is counted and timed, and the outcome logged.
  */
 import {
-  BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, TimeoutStrategy, circuitBreaker, handleAll, handleWhen, retry,
+  BrokenCircuitError, ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleAll, handleWhen, retry,
   timeout, wrap, type IPolicy,
 } from 'cockatiel';
 import type { Logger } from 'pino';
+import { cockatielBackoff } from '../retry/cockatiel';
 import { HttpError, type Integration } from './integration';
 import type { NotificationMessage } from './message';
 import type { NotifyTelemetry } from './telemetry';
@@ -47,8 +48,8 @@ function retryable(err: Error): boolean {
 export function deliveryPolicy(settings: DeliverySettings): IPolicy {
   const retryPolicy = retry(handleWhen(retryable), {
     maxAttempts: Math.max(0, settings.maxAttempts - 1),
-    // cockatiel's ExponentialBackoff uses decorrelated jitter by default.
-    backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
+    // The agent's one backoff policy (agent/retry/backoff.ts): doubling, +-50 % jitter.
+    backoff: cockatielBackoff({ initialMs: settings.initialDelayMs, maxMs: settings.maxDelayMs, multiplier: 2, jitter: 0.5 }),
   });
   const breaker = circuitBreaker(handleAll, {
     halfOpenAfter: settings.halfOpenAfterMs,

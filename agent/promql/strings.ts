@@ -97,27 +97,8 @@ export function parseGoFloat(text: string): number | undefined {
   return undefined;
 }
 
-/**
- * Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip,
- * never in exponent form (count_values label values).
- */
-export function formatFloatPlain(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const s = String(v);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) return s;
-  const [, neg, lead, frac = '', expText] = m;
-  const exp = Number(expText);
-  const digits = lead + frac;
-  if (exp >= 0) {
-    const intLen = 1 + exp;
-    return neg + (digits.length <= intLen ? digits + '0'.repeat(intLen - digits.length) : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`);
-  }
-  return `${neg}0.${'0'.repeat(-exp - 1)}${digits}`;
-}
+/** Go's strconv.FormatFloat(v, 'f', -1, 64) (count_values label values), from the one Go-float module. */
+export { formatGoFloatF as formatFloatPlain } from '../format/gofloat';
 
 /** Prometheus' label name syntax (model.LabelNameRE). */
 export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

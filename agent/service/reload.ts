@@ -24,6 +24,7 @@ import { validateReferencedFiles } from '../config/referenced';
 import { maskedConfigYaml, type SecretScrubber } from '../config/scrub';
 import { OtlpExporter } from '../exporters/otlp';
 import type { RuleManager } from '../rules';
+import { pipelineProblems } from './pipelines/validate';
 
 export interface ReloadTargets {
   admin: AdminServer;
@@ -35,7 +36,7 @@ export interface ReloadTargets {
 }
 
 /** Sections no component can apply in place: a change needs a restart. */
-const RESTART_SECTIONS = ['receivers', 'storage', 'store', 'connectors'] as const;
+const RESTART_SECTIONS = ['receivers', 'processors', 'storage', 'store', 'connectors'] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -77,7 +78,7 @@ export class ConfigReloader {
     }
     // Secrets of the new config are scrubbed before anything about it can be logged.
     this.t.scrubber?.addConfig(next.raw);
-    const problems = validateReferencedFiles(next);
+    const problems = [...validateReferencedFiles(next), ...pipelineProblems(next)];
     return { next, problems };
   }
 
@@ -119,6 +120,10 @@ export class ConfigReloader {
     loadAdminSecurity(cfg.admin, next.baseDir);
     for (const s of RESTART_SECTIONS) if (!same(old[s], cfg[s])) needsRestart.push(s);
     if (old.service.shutdown_timeout !== cfg.service.shutdown_timeout) needsRestart.push('service.shutdown_timeout');
+    if (!same(old.service.pipelines, cfg.service.pipelines)) needsRestart.push('service.pipelines');
+    // Exporters other than exporters.otlp (otlp/<name>, store) are built once: a change needs a restart.
+    const others = (c: typeof cfg) => Object.fromEntries(Object.entries(c.exporters as Record<string, unknown>).filter(([id]) => id !== 'otlp'));
+    if (!same(others(old), others(cfg))) needsRestart.push('exporters (other than exporters.otlp)');
 
     const rules = this.t.component('rules') as RuleManager | undefined;
     // Always: the rule files may have changed even when the section did not.

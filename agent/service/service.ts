@@ -15,6 +15,7 @@ import { AdminServer } from '../admin/server';
 import { SelfMetrics } from '../telemetry/self-metrics';
 import { SelfScrape } from '../telemetry/self-scrape';
 import { createLogger } from './logger';
+import type { Registry } from '../component/registry';
 import { buildComponents, type BuiltPipeline } from './build';
 
 const SELF_SCRAPE_INTERVAL_MS = 5000;
@@ -23,6 +24,8 @@ export type ServiceState = 'new' | 'starting' | 'running' | 'stopping' | 'stoppe
 
 export interface ServiceOptions {
   logger?: Logger;
+  /** The component factories (default: agent/components.ts); tests register their own types. */
+  registry?: Registry;
 }
 
 export class Service {
@@ -31,7 +34,6 @@ export class Service {
   readonly admin: AdminServer;
   private state: ServiceState = 'new';
   private readonly started: Component[] = [];
-  private readonly extensions = new Map<string, unknown>();
   private pipeline?: BuiltPipeline;
   /** Feeds the agent's own metrics into the local store, so rules can watch the agent too. */
   private readonly selfScrape = new SelfScrape(SELF_SCRAPE_INTERVAL_MS);
@@ -39,7 +41,7 @@ export class Service {
   /** When shutdown must be done, less a margin for the components after the exporter (set when it begins). */
   private shutdownDeadlineAt?: number;
 
-  constructor(private readonly loaded: LoadedConfig, opts: ServiceOptions = {}) {
+  constructor(private readonly loaded: LoadedConfig, private readonly opts: ServiceOptions = {}) {
     const { config } = loaded;
     this.logger = opts.logger ?? createLogger(config.log.level);
     this.metrics = new SelfMetrics([this.selfScrape.reader]);
@@ -55,8 +57,9 @@ export class Service {
     return this.pipeline?.components.find((c) => c.id === id) as T | undefined;
   }
 
-  extension<T>(id: string): T | undefined {
-    return this.extensions.get(id) as T | undefined;
+  /** A pipeline component by kind and id ("exporter", "otlp/2"); processors by `id@pipeline`. */
+  pipelineComponent<T extends Component>(kind: 'receiver' | 'processor' | 'exporter' | 'connector', id: string): T | undefined {
+    return this.pipeline?.graph.byKey.get(`${kind}:${id}`) as T | undefined;
   }
 
   private readiness(): { ready: boolean; reason: string } {
@@ -72,7 +75,6 @@ export class Service {
       adminRouter: this.admin.router,
       registerMetricsSource: (source) => this.metrics.addSource(source),
       storageDir,
-      getExtension: <T>(id: string) => this.extensions.get(id) as T | undefined,
       adminAddress: () => this.admin.address,
     };
   }
@@ -84,8 +86,13 @@ export class Service {
     // Before anything starts: an unusable storage.dir is one clear error naming it (exit 1).
     prepareStorageDir(host.storageDir);
     await this.admin.start();
-    this.pipeline = buildComponents(this.loaded, this.logger, { shutdownDeadlineAt: () => this.shutdownDeadlineAt });
-    for (const [id, ext] of this.pipeline.extensions) this.extensions.set(id, ext);
+    try {
+      this.pipeline = buildComponents(this.loaded, this.logger, { shutdownDeadlineAt: () => this.shutdownDeadlineAt, registry: this.opts.registry });
+    } catch (err) {
+      // A pipeline problem (path: message) the caller did not check before: nothing was started.
+      await this.shutdown();
+      throw err;
+    }
     this.selfScrape.setTarget(this.pipeline.selfMetricsTarget);
     for (const component of this.pipeline.components) {
       try {

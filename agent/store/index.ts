@@ -2,7 +2,6 @@
 export * from './types';
 export { MemoryStore, DEFAULT_MAX_SERIES, DEFAULT_RETENTION_MS } from './memory-store';
 export type { MemoryStoreOptions, LatestSample, CompactResult, StoreStats, RefusalReason, StoreLogger } from './memory-store';
-export { StoreComponent, type StoreComponentOptions } from './store-component';
 export { storeMetricsText } from './self-metrics';
 export { labelsKey } from './labels';
 export { labelsMatch, matcherPredicate } from './matchers';

@@ -7,7 +7,9 @@
  * Half jitter keeps at least half the wait (so retries do back off) while
  * spreading a crowd of clients that failed together (no thundering herd).
  */
-import { ExponentialBackoff, type IBackoffFactory, type IRetryBackoffContext } from 'cockatiel';
+import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
+import { backoffDelayMs, type BackoffPolicy } from '../../agent/retry/backoff';
+import { cockatielBackoff } from '../../agent/retry/cockatiel';
 
 export interface BackoffOptions {
   /** Delay before the first retry, ms. */
@@ -21,19 +23,16 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/** The seed's rule as the agent's one backoff policy (agent/retry/backoff.ts): half jitter below the interval. */
+function policyOf(options: BackoffOptions): BackoffPolicy {
+  return { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs, multiplier: options.exponentialBase, jitter: options.jitter ? 0.5 : 0, jitterMode: 'below' };
+}
+
 /** The delay before retry number `retryIndex` (0-based), in ms. */
 export function backoffDelay(retryIndex: number, options: BackoffOptions): number {
-  const ceiling = Math.min(options.baseDelayMs * options.exponentialBase ** retryIndex, options.maxDelayMs);
-  if (!options.jitter) return ceiling;
-  const random = options.random ?? Math.random;
-  return ceiling * (0.5 + random() * 0.5);
+  return backoffDelayMs(retryIndex, policyOf(options), options.random);
 }
 
 export function seedBackoff(options: BackoffOptions): IBackoffFactory<IRetryBackoffContext<unknown>> {
-  return new ExponentialBackoff<number>({
-    initialDelay: options.baseDelayMs,
-    maxDelay: options.maxDelayMs,
-    exponent: options.exponentialBase,
-    generator: (retryIndex = 0) => [backoffDelay(retryIndex, options), retryIndex + 1],
-  });
+  return cockatielBackoff(policyOf(options), options.random);
 }

@@ -39,7 +39,6 @@ export function testHost(overrides: Partial<Host> = {}): TestHost {
     adminRouter: express.Router(),
     registerMetricsSource: () => undefined,
     storageDir,
-    getExtension: () => undefined,
     ...overrides,
     reader,
     provider,

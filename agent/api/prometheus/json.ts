@@ -11,7 +11,7 @@
  */
 import type { QueryValue } from '../../promql/types';
 import type { Labels, MetricMetadata } from '../../store/types';
-import { formatFloat } from '../../templates/gofloat';
+import { formatFloat } from '../../format/gofloat';
 
 export function jsonString(s: string): string {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

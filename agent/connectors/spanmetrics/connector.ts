@@ -13,7 +13,7 @@ import {
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
 import type { Counter } from '@opentelemetry/api';
-import { formatFloat } from '../../templates/gofloat';
+import { formatFloat } from '../../format/gofloat';
 import { prometheusMetricName } from '../../translate/prometheus/names';
 import { resourceLabels } from '../../translate/prometheus/labels';
 import { derivedMetricsOptions } from '../shared/config';

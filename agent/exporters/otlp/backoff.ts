@@ -6,6 +6,8 @@
  * even beyond max_interval: the server knows when it can take more. The
  * elapsed-time budget (max_elapsed_time) is enforced by retry.ts.
  */
+import { backoffDelayMs, backoffInterval, type BackoffPolicy } from '../../retry/backoff';
+
 export interface BackoffSettings {
   initialIntervalMs: number;
   maxIntervalMs: number;
@@ -13,18 +15,20 @@ export interface BackoffSettings {
   randomizationFactor: number;
 }
 
-/** The un-randomised interval before retry number `attempt` (1-based). */
-export function baseInterval(attempt: number, s: BackoffSettings): number {
-  const raw = s.initialIntervalMs * Math.pow(s.multiplier, Math.max(0, attempt - 1));
-  return Math.min(s.maxIntervalMs, raw);
+/** retry_on_failure as the agent's one backoff policy (agent/retry/backoff.ts). */
+function policyOf(s: BackoffSettings): BackoffPolicy {
+  return { initialMs: s.initialIntervalMs, maxMs: s.maxIntervalMs, multiplier: s.multiplier, jitter: s.randomizationFactor };
 }
 
-/** The delay before retry number `attempt`; `random` in [0, 1) is injectable for tests. */
+/** The un-randomised interval before retry number `attempt` (1-based). */
+export function baseInterval(attempt: number, s: BackoffSettings): number {
+  return backoffInterval(attempt - 1, policyOf(s));
+}
+
+/** The delay before retry number `attempt` (1-based); `random` in [0, 1) is injectable for tests. */
 export function backoffDelay(attempt: number, s: BackoffSettings, retryAfterMs?: number, random: () => number = Math.random): number {
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return retryAfterMs;
-  const base = baseInterval(attempt, s);
-  const delta = s.randomizationFactor * base;
-  return Math.max(0, Math.round(base - delta + random() * 2 * delta));
+  return Math.max(0, Math.round(backoffDelayMs(attempt - 1, policyOf(s), random)));
 }
 
 /** Parses a Retry-After header: delay-seconds or an HTTP date. Undefined when absent or unparseable. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../../config/duration';
 import { secret } from '../../config/secret';
+import { batchConfigSchema } from '../../processors/batch/config';
 
 export const otlpExporterConfigSchema = z.strictObject({
   /** Base URL; /v1/traces, /v1/metrics and /v1/logs are appended. */
@@ -35,17 +36,12 @@ export const otlpExporterConfigSchema = z.strictObject({
     /** Batches of one signal in flight at once; 1 keeps delivery in order. */
     num_consumers: z.number().int().min(1).max(16).default(1),
   }).prefault({}),
-  batch: z.strictObject({
-    /** Send once this many items (spans, data points, log records) are waiting. */
-    send_batch_size: z.number().int().positive().default(8192),
-    /** Split batches (and single requests) larger than this; 0: no limit. */
-    send_batch_max_size: z.number().int().min(0).default(0),
-    /** Send what is waiting at least this often. */
-    timeout: durationSchema().default(200),
-  }).refine((b) => b.send_batch_max_size === 0 || b.send_batch_max_size >= b.send_batch_size, {
-    message: 'send_batch_max_size must be 0 (no limit) or at least send_batch_size',
-    path: ['send_batch_max_size'],
-  }).prefault({}),
+  /**
+   * How the exporter groups what its queue holds into requests (the queue keeps requests as
+   * received, also across restarts); the same keys as the `batch` processor, which batches
+   * in a pipeline before the queue.
+   */
+  batch: batchConfigSchema.prefault({}),
   retry_on_failure: z.strictObject({
     enabled: z.boolean().default(true),
     initial_interval: durationSchema().default(1000),

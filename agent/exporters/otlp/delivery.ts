@@ -13,8 +13,8 @@ import { encodePayloads, requestHeaders, type EncodedRequest, type RequestPayloa
 import { PermanentSendError, RetriesExhaustedError, ShutdownAbortError } from './errors';
 import { withRetries, type RetrySettings } from './retry';
 import { sendOnce, signalUrl, UpstreamClient } from './send';
-import { mergeRequests } from './merge';
-import { splitRequest } from './split';
+import { mergeRequests } from '../../processors/batch/merge';
+import { splitRequest } from '../../processors/batch/split';
 import type { ExporterTelemetry } from './telemetry';
 
 type PartOutcome = 'delivered' | 'dropped' | 'aborted';

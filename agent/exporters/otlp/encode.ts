@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { encodeJsonRequest, encodeProtoRequest, toOtlpJsonObject } from '../../otlp/codec';
 import type { Signal, SignalData } from '../../otlp/model';
 import type { OtlpExporterConfig } from './config';
-import { RESOURCES_FIELD } from './merge';
+import { RESOURCES_FIELD } from '../../processors/batch/merge';
 
 // Async gzip runs on libuv's thread pool, off the event loop that serves the receiver.
 const gzip = promisify(zlib.gzip);

@@ -76,7 +76,8 @@ export class OtlpExporter implements Component, Consumer {
   /** The durable queue in storage.dir; recovers what an earlier run left (and reports corruption) before accepting. */
   private openDiskQueue(host: Host, logger: Logger): ExportQueue {
     const q = this.config.sending_queue;
-    const dir = path.join(host.storageDir, 'queue', this.id);
+    // One folder per exporter instance: otlp/2 is queue/otlp~2 (never inside otlp's own folder).
+    const dir = path.join(host.storageDir, 'queue', this.id.replaceAll('/', '~'));
     try {
       return new DiskQueue({
         dir, maxBytes: q.max_bytes, maxAgeMs: q.max_age, syncIntervalMs: q.sync_interval, logger,

@@ -1,8 +1,9 @@
 /**
  * receivers.otlp: the OTLP receiver's configuration. Every key is documented
  * in this folder's README.md. The shape follows the Collector's otlpreceiver
- * (one block per protocol; a protocol is on when its block is present), minus
- * the `protocols:` level, which a single-app sidecar does not need.
+ * (one block per protocol; a protocol is on when its block is present). The
+ * Collector's `protocols:` level is accepted too (so Collector configs paste
+ * as they are); writing a protocol both there and at the top is an error.
  */
 import { z } from 'zod';
 import { endpointSchema } from '../../config/endpoint';
@@ -77,22 +78,37 @@ const otlpReceiverSectionSchema = z.strictObject({
   http: otlpHttpConfigSchema.nullable().optional(),
   /** OTLP/gRPC; on when present (`grpc:` or `grpc: {}` listens on 127.0.0.1:4317), off when absent. */
   grpc: otlpGrpcConfigSchema.nullable().optional(),
+  /** The Collector's shape: `protocols: { http: ..., grpc: ... }`, the same as writing them at the top. */
+  protocols: z.strictObject({
+    http: otlpHttpConfigSchema.nullable().optional(),
+    grpc: otlpGrpcConfigSchema.nullable().optional(),
+  }).optional(),
   limits: otlpLimitsSchema,
   memory_limiter: memoryLimiterSchema,
   retry_after: retryAfterSchema,
+}).superRefine((c, ctx) => {
+  for (const p of ['http', 'grpc'] as const) {
+    if (c.protocols?.[p] !== undefined && c[p] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['protocols', p], message: `${p} is also configured at the top level: write it in one place` });
+    }
+  }
 });
 
 /**
  * As in the Collector, a protocol written with no value (`http:` in YAML,
  * i.e. null) is enabled with its defaults; only leaving it out turns it off.
  */
-export const otlpReceiverConfigSchema = otlpReceiverSectionSchema.transform((c) => ({
-  http: c.http === null ? otlpHttpConfigSchema.parse({}) : c.http,
-  grpc: c.grpc === null ? otlpGrpcConfigSchema.parse({}) : c.grpc,
-  limits: c.limits,
-  memory_limiter: c.memory_limiter,
-  retry_after: c.retry_after,
-}));
+export const otlpReceiverConfigSchema = otlpReceiverSectionSchema.transform((c) => {
+  const http = c.http !== undefined ? c.http : c.protocols?.http;
+  const grpc = c.grpc !== undefined ? c.grpc : c.protocols?.grpc;
+  return {
+    http: http === null ? otlpHttpConfigSchema.parse({}) : http,
+    grpc: grpc === null ? otlpGrpcConfigSchema.parse({}) : grpc,
+    limits: c.limits,
+    memory_limiter: c.memory_limiter,
+    retry_after: c.retry_after,
+  };
+});
 
 export type OtlpHttpConfig = z.infer<typeof otlpHttpConfigSchema>;
 export type OtlpGrpcConfig = z.infer<typeof otlpGrpcConfigSchema>;

@@ -15,7 +15,7 @@ import { int64ToNumber, nanosToMillis } from '../../otlp/values';
 import type { Appender, Labels, MetricMetadata } from '../../store/types';
 import type { BudgetedAppender } from '../../store/memory-store';
 import { stringHash } from '../../store/labels';
-import { formatGoFloatF } from '../../exposition/float-format';
+import { formatGoFloatF } from '../../format/gofloat';
 import { DeltaToCumulative } from './cumulative';
 import { expHistogramFromPoint, expToClassicBuckets, mergeExp, type ExpHistogram } from './exponential';
 import { attributesToLabels, labelsKey, resourceLabels } from './labels';

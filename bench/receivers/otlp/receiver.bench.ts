@@ -150,7 +150,6 @@ function fakeHost(): Host {
     adminRouter: express.Router(),
     registerMetricsSource: () => undefined,
     storageDir: '/tmp',
-    getExtension: () => undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatExpositionFloat, formatGoFloatF, formatGoFloatG } from '../../../agent/exposition/float-format';
+import { formatExpositionFloat, formatGoFloatF, formatGoFloatG } from '../../../agent/format/gofloat';
 
 describe('exposition float formatting', () => {
   it("matches Go strconv.FormatFloat(v, 'f', -1, 64)", () => {

@@ -29,7 +29,6 @@ export function makeHost(storageDir = mkdtempSync(path.join(tmpdir(), 'lookout-r
     adminRouter: express.Router(),
     registerMetricsSource: () => {},
     storageDir,
-    getExtension: () => undefined,
     async counter(name, attrs = {}) {
       await reader.forceFlush();
       let total = 0;

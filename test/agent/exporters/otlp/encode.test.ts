@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { encodeBody } from '../../../../agent/exporters/otlp/encode';
-import { mergeRequests } from '../../../../agent/exporters/otlp/merge';
+import { mergeRequests } from '../../../../agent/processors/batch/merge';
 import { decodeJsonRequest, decodeProtoRequest } from '../../../../agent/otlp/codec';
 import { SIGNALS, type ExportLogsServiceRequest, type Signal, type SignalData } from '../../../../agent/otlp/model';
 import { asJson, logs, metrics, spans } from './fixtures';

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { defaultPipelines } from '../../../../agent/service/pipelines/defaults';
+import { builtinComponents } from '../../../../agent/components';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -27,7 +29,9 @@ describe('redaction: config', () => {
   });
 
   it('is processors.redaction in the agent config, on when absent; the salt is a secret when printed', () => {
-    assert.equal(configSchema.parse({}).processors.redaction.enabled, true);
+    // Absent from the config, it still runs: the default pipelines put it before their fan-out.
+    const pipelines = defaultPipelines(configSchema.parse({}), builtinComponents());
+    for (const p of Object.values(pipelines)) assert.deepEqual(p.processors, ['redaction']);
     const raw = { processors: { redaction: { action: 'hash', salt: 'a-salt-of-20-chars!!' } } };
     assert.deepEqual(collectSecrets(configSchema, raw), ['a-salt-of-20-chars!!']);
     assert.ok(!JSON.stringify(maskBySchema(configSchema, raw)).includes('a-salt-of-20-chars!!'));

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitRequest } from '../../../../agent/exporters/otlp/split';
-import { mergeRequests } from '../../../../agent/exporters/otlp/merge';
+import { splitRequest } from '../../../../agent/processors/batch/split';
+import { mergeRequests } from '../../../../agent/processors/batch/merge';
 import { decodeProtoRequest, encodeProtoRequest, toOtlpJsonObject } from '../../../../agent/otlp/codec';
 import { countItems } from '../../../../agent/otlp/count';
 import type { ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, Metric } from '../../../../agent/otlp/model';
 import { attributesToRecord } from '../../../../agent/otlp/values';
-import { logs, metrics, spans } from './fixtures';
+import { logs, metrics, spans } from '../../exporters/otlp/fixtures';
 
 /** Traces with `shape[r][s]` spans in scope s of resource r; span names say where they come from. */
 function shaped(shape: number[][]): ExportTraceServiceRequest {

@@ -1,19 +1,20 @@
 /**
- * The store as a service component (id "store"): owns the MemoryStore and the
+ * The store as a service component (id "store"; here, above both the store
+ * and PromQL, so agent/store never imports agent/promql): owns the MemoryStore and the
  * PromQL engine over it, runs retention compaction every
  * store.compaction_interval, and publishes the store's self-metrics. Other
- * components reach it with host.getExtension<StoreComponent>('store').
+ * pipeline components reach it through CreateSettings.service('store') (agent/component/services.ts).
  */
 import type { Component, Host } from '../component/component';
 import { createEngine } from '../promql/engine';
 import type { Engine } from '../promql/types';
 import type { QueryConfig } from '../promql/config';
-import type { StoreConfig } from './config';
-import { MemoryStore, type RefusalReason } from './memory-store';
-import { storeMetricsText, type CompactionTotals } from './self-metrics';
-import type { Labels } from './types';
+import type { StoreConfig } from '../store/config';
+import { MemoryStore, type RefusalReason } from '../store/memory-store';
+import { storeMetricsText, type CompactionTotals } from '../store/self-metrics';
+import type { Labels } from '../store/types';
 import path from 'node:path';
-import { StoreWal, walMetricsText } from './wal';
+import { StoreWal, walMetricsText } from '../store/wal';
 
 export interface StoreComponentOptions {
   /** Clock (ms) for the store, the engine and compaction; default Date.now. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { StoreComponent } from '../../../agent/store/store-component';
+import { StoreComponent } from '../../../agent/service/store-component';
 import { storeConfigSchema } from '../../../agent/store/config';
 import { capturingLogger, testHost } from '../../helpers/test-host';
 import { waitFor } from '../../helpers/wait';
 
-describe('store/store-component', () => {
+describe('service/store-component', () => {
   it('shuts down idempotently, also before start', async () => {
     const c = new StoreComponent(storeConfigSchema.parse({}));
     await c.shutdown();

@@ -1,0 +1,15 @@
+/**
+ * A deep, exact copy of one signal's data, for a consumer that changes what
+ * it is given while the same data also goes elsewhere (see FanoutConsumer).
+ * A protobuf round trip rather than structuredClone: decoded messages keep
+ * proto3 defaults on their prototype (span.kind 0, ...), which a structural
+ * copy would lose; plain objects built in code go through fromObject first.
+ */
+import type { Signal, SignalData } from '../otlp/model';
+import { requestType } from '../otlp/root';
+
+export function cloneSignalData<S extends Signal>(signal: S, data: SignalData[S]): SignalData[S] {
+  const type = requestType(signal);
+  const message = data instanceof type.ctor ? data : type.fromObject(data as unknown as Record<string, unknown>);
+  return type.decode(type.encode(message).finish()) as unknown as SignalData[S];
+}

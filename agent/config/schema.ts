@@ -14,11 +14,19 @@ import { logmetricsConfigSchema } from '../connectors/logmetrics/config';
 import { rulesConfigSchema } from '../rules/config';
 import { alertingConfigSchema } from '../alerting/config';
 import { adminConfigSchema } from '../admin/config';
+// --- filelog-probes wiring (moves to the factory registry at merge) ---
+import { filelogConfigSchema } from '../receivers/filelog/config';
+import { probesConfigSchema } from '../receivers/probes/config';
+// --- end filelog-probes wiring ---
 
 export const configSchema = z.strictObject({
   receivers: z.strictObject({
     /** Without a receivers.otlp block: OTLP/HTTP on 4318 and OTLP/gRPC on 4317 (every SDK's and the Collector's convention). */
     otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
+    // --- filelog-probes wiring (moves to the factory registry at merge) ---
+    filelog: filelogConfigSchema.optional(),
+    probes: probesConfigSchema.optional(),
+    // --- end filelog-probes wiring ---
   }).prefault({}),
   exporters: z.strictObject({
     /** Absent: no upstream, signals stay local. */

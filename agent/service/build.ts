@@ -27,6 +27,10 @@ import { MetricsSource } from './metrics-source';
 import { MountedRouter } from './mounted-router';
 import { PrometheusApiComponent } from '../api/prometheus';
 import { BUILD_INFO } from '../telemetry/build-info';
+// --- filelog-probes wiring (moves to the factory registry at merge) ---
+import { FilelogReceiver } from '../receivers/filelog';
+import { ProbesReceiver } from '../receivers/probes';
+// --- end filelog-probes wiring ---
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -117,5 +121,14 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
 
   // Last in start order: nothing is accepted before everything downstream runs.
   components.push(new OtlpReceiver(config.receivers.otlp, router));
+  // --- filelog-probes wiring (moves to the factory registry at merge) ---
+  // Filelog records take the logs pipeline (exporter, logmetrics); probes write samples to the store.
+  if (config.receivers.filelog) components.push(new FilelogReceiver('filelog', config.receivers.filelog, router, { baseDir }));
+  if (config.receivers.probes) {
+    components.push(new ProbesReceiver('probes', config.receivers.probes, {
+      appender: store.budgetedAppender('probes', { maxNewSeriesPerRequest: config.store.max_new_series_per_request }),
+    }));
+  }
+  // --- end filelog-probes wiring ---
   return { components, extensions, router, store, engine, selfMetricsTarget: selfToStore };
 }

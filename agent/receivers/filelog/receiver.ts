@@ -88,19 +88,17 @@ export class FilelogReceiver implements Component {
     await Promise.all(this.tracked.map(async (t) => { await t.fh?.close().catch(() => undefined); t.fh = undefined; }));
   }
 
-  /** Runs one poll now (tests, benchmarks); resolves when it is done. */
-  async pollOnce(): Promise<void> {
-    await this.polling;
-    this.polling = this.poll();
-    await this.polling;
+  /** Runs one poll now, after any poll in progress (tests, benchmarks); resolves when it is done. */
+  pollOnce(): Promise<void> {
+    const run = (this.polling ?? Promise.resolve()).then(() => this.poll());
+    this.polling = run.catch((err: Error) => this.warnings.warn('poll', { err: err.message }, 'filelog poll failed'));
+    return this.polling;
   }
 
   private schedule(delay: number): void {
     if (this.stopping) return;
     this.timer = setTimeout(() => {
-      this.polling = this.poll()
-        .catch((err: Error) => this.warnings.warn('poll', { err: err.message }, 'filelog poll failed'))
-        .finally(() => this.schedule(this.cfg.poll_interval));
+      void this.pollOnce().finally(() => this.schedule(this.cfg.poll_interval));
     }, delay);
   }
 

@@ -30,6 +30,7 @@ import { BUILD_INFO } from '../telemetry/build-info';
 // --- filelog-probes wiring (moves to the factory registry at merge) ---
 import { FilelogReceiver } from '../receivers/filelog';
 import { ProbesReceiver } from '../receivers/probes';
+import { probesPackFiles } from '../receivers/probes/rules';
 // --- end filelog-probes wiring ---
 
 /** The job label of the agent's own metrics (its resource's service.name). */
@@ -100,6 +101,8 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     sink: notifier,
     // Alert transitions go upstream as log records, never into the local log counts.
     onTransition: exporter,
+    // --- filelog-probes wiring: TargetDown joins the default pack when probes are configured ---
+    extraPackFiles: probesPackFiles(config.receivers.probes !== undefined),
   }));
 
   // App metrics create series within a budget (store.max_series - store.reserved_series, and

@@ -76,6 +76,6 @@ export function loadRules(opts: LoadRulesOptions): LoadedRules {
 }
 
 /** Problems in the rules section (missing files, invalid rules), as "key: message" lines. */
-export function validateRulesConfig(config: RulesConfig, baseDir: string): string[] {
-  return loadRules({ config, baseDir }).problems;
+export function validateRulesConfig(config: RulesConfig, baseDir: string, extraPackFiles: string[] = []): string[] {
+  return loadRules({ config, baseDir, extraPackFiles }).problems;
 }

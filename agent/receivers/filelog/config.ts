@@ -12,16 +12,20 @@ import { checkStrptimeLayout } from './timestamp';
 
 /** Byte sizes as a number or "64KiB"-style text (the Collector's helper.ByteSize). */
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
-export function byteSizeSchema() {
+export function byteSizeSchema(min = 1) {
   return z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const m = /^\s*(\d+)\s*([a-zA-Z]*)\s*$/.exec(v);
+    const m = typeof v === 'number' ? undefined : /^\s*(\d+)\s*([a-zA-Z]*)\s*$/.exec(v);
     const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-    if (!m || unit === undefined || Number(m[1]) <= 0) {
+    const n = typeof v === 'number' ? v : m && unit !== undefined ? Number(m[1]) * unit : undefined;
+    if (n === undefined || n <= 0) {
       ctx.addIssue({ code: 'custom', message: `invalid byte size ${JSON.stringify(v)} (e.g. 1048576, "64KiB", "1MiB")` });
       return z.NEVER;
     }
-    return Number(m[1]) * unit;
+    if (n < min) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${min} bytes, got ${n}` });
+      return z.NEVER;
+    }
+    return n;
   });
 }
 
@@ -79,7 +83,7 @@ const parserCommon = {
 const operatorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('json_parser'), ...parserCommon }),
   z.strictObject({ type: z.literal('regex_parser'), regex: regexSchema(true), ...parserCommon }),
-]);
+], { error: 'type must be json_parser or regex_parser' });
 export type OperatorConfig = z.infer<typeof operatorSchema>;
 
 const stringMap = z.record(z.string().min(1), z.string());
@@ -92,13 +96,13 @@ export const filelogConfigSchema = z.strictObject({
   start_at: z.enum(['end', 'beginning']).default('end'),
   poll_interval: durationSchema().default(200),
   /** Longer lines (or multiline records) are split into records of at most this many bytes. */
-  max_log_size: byteSizeSchema().default(1024 * 1024),
+  max_log_size: byteSizeSchema(64).default(1024 * 1024),
   /** Records per batch handed to the pipeline (offsets are committed per batch). */
   max_batch: z.number().int().min(1).max(100_000).default(1000),
   /** Files tracked at once (open descriptors); more matching files wait for a later poll. */
   max_concurrent_files: z.number().int().min(1).max(65_536).default(1024),
   /** Bytes at a file's start that identify it across renames and copies. */
-  fingerprint_size: byteSizeSchema().default(1000),
+  fingerprint_size: byteSizeSchema(16).default(1000),
   /** An unterminated last line (or multiline record) is emitted after the file stops growing this long. */
   force_flush_period: durationSchema().default(500),
   multiline: z.strictObject({ line_start_pattern: regexSchema(false) }).optional(),
@@ -108,9 +112,6 @@ export const filelogConfigSchema = z.strictObject({
   /** Attributes added to every record, and the resource of every batch (e.g. service.name). */
   attributes: stringMap.default({}),
   resource: stringMap.default({}),
-}).superRefine((c, ctx) => {
-  if (c.fingerprint_size < 16) ctx.addIssue({ code: 'custom', path: ['fingerprint_size'], message: 'must be at least 16 bytes' });
-  if (c.max_log_size < 64) ctx.addIssue({ code: 'custom', path: ['max_log_size'], message: 'must be at least 64 bytes' });
 });
 
 export type FilelogConfig = z.infer<typeof filelogConfigSchema>;

@@ -135,6 +135,13 @@ describe('e2e: filelog receiver across rotation and SIGKILL', function () {
     const dupes = seqs.filter((s, i) => seqs.indexOf(s) !== i);
     assert.deepEqual(dupes, [], 'no line twice');
     assert.deepEqual(seqs, Array.from({ length: LINES }, (_, i) => i), 'every line once, in order');
+    // The same logs pipeline as OTLP logs: logmetrics counts them into the local store.
+    const counted = await waitFor(async () => {
+      const res = await fetch(`${agent.adminUrl}/api/v1/query?query=${encodeURIComponent('sum by (severity_text) (log_records_total{service_name="py-app"})')}`);
+      const body = await res.json() as { data: { result: { metric: { severity_text: string } }[] } };
+      return body.data.result.length === 4 ? body.data.result.map((r) => r.metric.severity_text).sort() : undefined;
+    }, { what: 'log_records_total for py-app by severity' });
+    assert.deepEqual(counted, ['DEBUG', 'ERROR', 'INFO', 'WARN']);
     for (const s of got) {
       const expectedNs = (BigInt(BASE_MS + s.seq) * 1_000_000n + 123_000n).toString();
       assert.equal(s.time, expectedNs, `timestamp of line ${s.seq}`);

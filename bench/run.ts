@@ -14,6 +14,8 @@ import { run as isolation } from './promql/isolation.bench';
 import { run as attacks } from './limits/attacks.bench';
 import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
+import { run as filelog } from './receivers/filelog.bench';
+import { run as probes } from './receivers/probes.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -39,6 +41,10 @@ async function main(): Promise<void> {
   await diskQueue(seconds);
   console.log('\n== store WAL: restart at 100 000 series ==');
   await storeRestart();
+  console.log('\n== filelog receiver (lines/s) ==');
+  await filelog(seconds / 3);
+  console.log('\n== probes overhead ==');
+  await probes();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

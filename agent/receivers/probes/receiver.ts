@@ -7,6 +7,7 @@
  * blackbox's; they are local series (rules, /metrics, remote write), not
  * forwarded as OTLP metrics. See README.md.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Counter } from '@opentelemetry/api';
 import type { Component, Host } from '../../component/component';
@@ -67,6 +68,8 @@ export class ProbesReceiver implements Component {
       intervalMs: target.interval ?? cfg.interval,
       timeoutMs: target.timeout ?? cfg.timeout,
     }));
+    // Every in-flight probe listens for shutdown on this one signal: at most one per target.
+    setMaxListeners(this.scheduled.length + 10, this.abort.signal);
   }
 
   async start(host: Host): Promise<void> {

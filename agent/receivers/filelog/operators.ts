@@ -121,7 +121,7 @@ export class Operator {
       const ns = text === undefined ? undefined
         : timestamp.layout_type === 'epoch' ? parseEpoch(text, timestamp.layout) : parseStrptime(text, timestamp.layout);
       if (ns === undefined) onError(this.id, 'timestamp');
-      else rec.timeUnixNano = Long.fromString(ns.toString(), true);
+      else rec.timeUnixNano = Long.fromBits(Number(ns & 0xffffffffn), Number((ns >> 32n) & 0xffffffffn), true);
     }
     if (severity) {
       const text = scalarText(readField(rec, severity.parse_from));

@@ -34,47 +34,63 @@ export function parseEpoch(value: string | number, layout: string): bigint | und
   return whole + (digits > 0 ? BigInt(frac) : 0n);
 }
 
+/** A layout split once into literals and directives (parsing runs per line). */
+type Token = { lit: string } | { dir: string };
+const compiled = new Map<string, Token[]>();
+
+function tokens(layout: string): Token[] {
+  let t = compiled.get(layout);
+  if (t) return t;
+  t = [];
+  const expanded = layout.replace(/%T/g, '%H:%M:%S').replace(/%F/g, '%Y-%m-%d');
+  for (let i = 0; i < expanded.length; i++) {
+    if (expanded[i] === '%') t.push({ dir: expanded[++i] });
+    else t.push({ lit: expanded[i] });
+  }
+  if (compiled.size < 64) compiled.set(layout, t);
+  return t;
+}
+
 /** Parses `value` against a strptime layout; undefined when it does not match. */
 export function parseStrptime(value: string, layout: string): bigint | undefined {
   let year = 1970; let month = 1; let day = 1; let hour = 0; let minute = 0; let second = 0;
-  let nanos = 0n; let offsetMin = 0; let yday = 0; let epochSeconds: bigint | undefined;
+  let nanos = 0; let offsetMin = 0; let yday = 0; let epochSeconds = -1;
   let p = 0;
-  const num = (min: number, max: number): number | undefined => {
+  let digits = 0;
+  // Reads min..max decimal digits at p (advancing p); -1 when fewer than min.
+  const num = (min: number, max: number): number => {
+    let n = 0;
     let j = p;
-    while (j < value.length && j - p < max && value.charCodeAt(j) >= 48 && value.charCodeAt(j) <= 57) j++;
-    if (j - p < min) return undefined;
-    const n = Number(value.slice(p, j));
+    while (j < value.length && j - p < max) {
+      const c = value.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      j++;
+    }
+    digits = j - p;
+    if (digits < min) return -1;
     p = j;
     return n;
   };
-  const expand = layout.replace(/%T/g, '%H:%M:%S').replace(/%F/g, '%Y-%m-%d');
-  for (let i = 0; i < expand.length; i++) {
-    const c = expand[i];
-    if (c !== '%') {
-      if (value[p] !== c) return undefined;
+  for (const tok of tokens(layout)) {
+    if ('lit' in tok) {
+      if (value[p] !== tok.lit) return undefined;
       p++;
       continue;
     }
-    const d = expand[++i];
-    let n: number | undefined;
-    switch (d) {
-      case 'Y': n = num(4, 4); if (n === undefined) return undefined; year = n; break;
-      case 'y': n = num(2, 2); if (n === undefined) return undefined; year = n < 69 ? 2000 + n : 1900 + n; break;
-      case 'm': n = num(1, 2); if (n === undefined) return undefined; month = n; break;
-      case 'd': n = num(1, 2); if (n === undefined) return undefined; day = n; break;
-      case 'j': n = num(1, 3); if (n === undefined) return undefined; yday = n; break;
-      case 'H': n = num(1, 2); if (n === undefined) return undefined; hour = n; break;
-      case 'M': n = num(1, 2); if (n === undefined) return undefined; minute = n; break;
-      case 'S': n = num(1, 2); if (n === undefined) return undefined; second = n; break;
-      case 's': n = num(1, 12); if (n === undefined) return undefined; epochSeconds = BigInt(n); break;
-      case 'L': n = num(3, 3); if (n === undefined) return undefined; nanos = BigInt(n) * 1_000_000n; break;
-      case 'f': {
-        const start = p;
-        n = num(1, 9);
-        if (n === undefined) return undefined;
-        nanos = BigInt(value.slice(start, p).padEnd(9, '0'));
-        break;
-      }
+    let n: number;
+    switch (tok.dir) {
+      case 'Y': if ((n = num(4, 4)) < 0) return undefined; year = n; break;
+      case 'y': if ((n = num(2, 2)) < 0) return undefined; year = n < 69 ? 2000 + n : 1900 + n; break;
+      case 'm': if ((n = num(1, 2)) < 0) return undefined; month = n; break;
+      case 'd': if ((n = num(1, 2)) < 0) return undefined; day = n; break;
+      case 'j': if ((n = num(1, 3)) < 0) return undefined; yday = n; break;
+      case 'H': if ((n = num(1, 2)) < 0) return undefined; hour = n; break;
+      case 'M': if ((n = num(1, 2)) < 0) return undefined; minute = n; break;
+      case 'S': if ((n = num(1, 2)) < 0) return undefined; second = n; break;
+      case 's': if ((n = num(1, 12)) < 0) return undefined; epochSeconds = n; break;
+      case 'L': if ((n = num(3, 3)) < 0) return undefined; nanos = n * 1_000_000; break;
+      case 'f': if ((n = num(1, 9)) < 0) return undefined; nanos = n * 10 ** (9 - digits); break;
       case 'b': {
         const idx = MONTHS.indexOf(value.slice(p, p + 3).toLowerCase());
         if (idx < 0) return undefined;
@@ -84,16 +100,15 @@ export function parseStrptime(value: string, layout: string): bigint | undefined
       }
       case 'z': case 'Z': {
         if (value[p] === 'Z') { p++; break; }
-        if (d === 'Z' && value.startsWith('UTC', p)) { p += 3; break; }
-        if (d === 'Z' && value.startsWith('GMT', p)) { p += 3; break; }
+        if (tok.dir === 'Z' && (value.startsWith('UTC', p) || value.startsWith('GMT', p))) { p += 3; break; }
         const sign = value[p] === '+' ? 1 : value[p] === '-' ? -1 : 0;
         if (sign === 0) return undefined;
         p++;
         const hh = num(2, 2);
-        if (hh === undefined) return undefined;
+        if (hh < 0) return undefined;
         if (value[p] === ':') p++;
-        const mm = num(2, 2) ?? 0;
-        offsetMin = sign * (hh * 60 + mm);
+        const mm = num(2, 2);
+        offsetMin = sign * (hh * 60 + Math.max(0, mm));
         break;
       }
       case '%': if (value[p] !== '%') return undefined; p++; break;
@@ -101,10 +116,10 @@ export function parseStrptime(value: string, layout: string): bigint | undefined
     }
   }
   if (p !== value.length) return undefined;
-  if (epochSeconds !== undefined) return epochSeconds * 1_000_000_000n + nanos;
+  if (epochSeconds >= 0) return BigInt(epochSeconds) * 1_000_000_000n + BigInt(nanos);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
   let ms = yday > 0 ? Date.UTC(year, 0, yday, hour, minute, second) : Date.UTC(year, month - 1, day, hour, minute, second);
   ms -= offsetMin * 60_000;
   if (!Number.isFinite(ms)) return undefined;
-  return BigInt(ms) * 1_000_000n + nanos;
+  return BigInt(ms) * 1_000_000n + BigInt(nanos);
 }

@@ -34,6 +34,8 @@ async function sameStart(fh: FileHandle, fp: Buffer): Promise<boolean> {
 }
 
 export const FILELOG_SCOPE = 'lookout/receiver/filelog';
+/** How long shutdown waits for a poll in progress (it stops at the next batch boundary). */
+const SHUTDOWN_WAIT_MS = 2000;
 /** Entries forgotten after this many polls without their file (the Collector keeps 3 generations). */
 const FORGET_AFTER_POLLS = 3;
 
@@ -84,7 +86,11 @@ export class FilelogReceiver implements Component {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.polling;
+    // A poll stops between batches; one stuck in a consume that never settles must not hold the
+    // service's shutdown: its batch is not committed and is read again after the restart.
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.polling, new Promise<void>((r) => { timeout = setTimeout(r, SHUTDOWN_WAIT_MS); })]);
+    clearTimeout(timeout);
     await Promise.all(this.tracked.map(async (t) => { await t.fh?.close().catch(() => undefined); t.fh = undefined; }));
   }
 

@@ -99,7 +99,9 @@ export class ProbesReceiver implements Component {
   private schedule(s: Scheduled, delay: number): void {
     if (this.stopping) return;
     s.timer = setTimeout(() => {
-      void this.runOnce(s).finally(() => this.schedule(s, s.intervalMs));
+      const started = this.now();
+      // A fixed cadence: the next run is one interval after this one started, not after it ended.
+      void this.runOnce(s).finally(() => this.schedule(s, Math.max(0, s.intervalMs - (this.now() - started))));
     }, delay);
   }
 

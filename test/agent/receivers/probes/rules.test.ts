@@ -8,18 +8,20 @@ import { probesPackFiles } from '../../../../agent/receivers/probes/rules';
 import { repoRoot } from '../../../helpers/repo';
 import { requirePromtool, runPromtool } from '../../../compat/promtool/promtool-bin';
 
-const dir = path.join(repoRoot, 'deploy', 'rules');
-const pack = path.join(dir, 'lookout-probes.rules.yaml');
-const packTests = path.join(dir, 'lookout-probes.rules.test.yaml');
+// The file the service loads, and its unit tests next to it.
+const [pack] = probesPackFiles(true);
+const packTests = pack.replace(/\.yaml$/, '.test.yaml');
 
 describe('probes rule pack (TargetDown)', () => {
-  it('loads without problems; TargetDown is critical with summary, description, runbook', () => {
+  it('TargetDown: critical, with summary, description, runbook; its unit tests pass under lookout test-rules', async function () {
+    this.timeout(60_000);
     const { groups, problems } = readRuleFile(pack);
     assert.deepEqual(problems, []);
     const [rule] = groups.flatMap((g) => g.rules);
-    assert.equal(rule.name, 'TargetDown');
-    assert.equal(rule.labels.severity, 'critical');
+    assert.deepEqual([rule.name, rule.labels.severity, rule.for], ['TargetDown', 'critical', 60_000]);
     for (const k of ['summary', 'description', 'runbook']) assert.ok(rule.annotations[k], k);
+    const r = await runRuleTests([packTests]);
+    assert.equal(r.ok, true, r.output);
   });
 
   it('passes promtool check rules and its unit tests under promtool', function () {
@@ -27,21 +29,15 @@ describe('probes rule pack (TargetDown)', () => {
     const bin = requirePromtool(this);
     const check = runPromtool(bin, ['check', 'rules', pack]);
     assert.equal(check.status, 0, check.stdout + check.stderr);
-    const r = runPromtool(bin, ['test', 'rules', path.basename(packTests)], dir);
+    const r = runPromtool(bin, ['test', 'rules', path.basename(packTests)], path.dirname(pack));
     assert.equal(r.status, 0, r.stdout + r.stderr);
-  });
-
-  it('passes its unit tests under lookout test-rules', async function () {
-    this.timeout(60_000);
-    const r = await runRuleTests([packTests]);
-    assert.equal(r.ok, true, r.output);
   });
 
   it('is part of the default pack only when probes are configured; disabled_rules and overrides apply to it', () => {
     const names = (extra: string[], cfg: unknown = {}) => loadRules({ config: rulesConfigSchema.parse(cfg), baseDir: repoRoot, extraPackFiles: extra })
       .groups.flatMap((g) => g.rules.map((r) => r.name));
     assert.deepEqual(probesPackFiles(false), []);
-    assert.deepEqual(probesPackFiles(true), [pack]);
+    assert.deepEqual(probesPackFiles(true), [path.join(repoRoot, 'deploy', 'rules', 'lookout-probes.rules.yaml')]);
     assert.ok(!names([]).includes('TargetDown'));
     assert.ok(names(probesPackFiles(true)).includes('TargetDown'));
     assert.ok(!names(probesPackFiles(true), { default_pack: { disabled_rules: ['TargetDown'] } }).includes('TargetDown'));

@@ -58,6 +58,7 @@ export class FilelogReceiver implements Component {
   private polling?: Promise<void>;
   private stopping = false;
   private pollNo = 0;
+  private windowStart = 0;
   private nextOrder = 0;
   private checkpointWasEmpty = true;
   private readonly now: () => number;
@@ -111,13 +112,20 @@ export class FilelogReceiver implements Component {
   private async poll(): Promise<void> {
     const poll = ++this.pollNo;
     const startAtEnd = poll === 1 && this.checkpointWasEmpty && this.cfg.start_at === 'end';
-    let paths = resolvePaths(this.cfg.include, this.cfg.exclude, this.opts.baseDir);
-    if (paths.length > this.cfg.max_concurrent_files) {
-      this.telemetry?.skippedFiles.add(paths.length - this.cfg.max_concurrent_files, { receiver: this.id });
-      this.warnings.warn('max_concurrent_files', { matching: paths.length, limit: this.cfg.max_concurrent_files },
-        'more files match than receivers.filelog.max_concurrent_files; the rest wait');
-      paths = paths.slice(0, this.cfg.max_concurrent_files);
+    const all = resolvePaths(this.cfg.include, this.cfg.exclude, this.opts.baseDir);
+    let paths = all;
+    if (all.length > this.cfg.max_concurrent_files) {
+      // A window that moves on each poll: every file gets its turn, none starves.
+      this.telemetry?.skippedFiles.add(all.length - this.cfg.max_concurrent_files, { receiver: this.id });
+      this.warnings.warn('max_concurrent_files', { matching: all.length, limit: this.cfg.max_concurrent_files },
+        'more files match than receivers.filelog.max_concurrent_files; the rest wait for a later poll');
+      const from = this.windowStart % all.length;
+      paths = [...all.slice(from), ...all.slice(0, from)].slice(0, this.cfg.max_concurrent_files);
+      this.windowStart = from + this.cfg.max_concurrent_files;
     }
+    // Files that still match but are outside this poll's window are not "renamed away".
+    const waiting = new Set(all);
+    for (const p of paths) waiting.delete(p);
     const found: Found[] = [];
     for (const p of paths) {
       const f = await openFound(p, this.cfg.fingerprint_size);
@@ -139,7 +147,7 @@ export class FilelogReceiver implements Component {
     try {
       // 1. Files that stopped matching (renamed away): finish them through the handle still open.
       for (const t of [...this.tracked]) {
-        if (assigned.has(t) || !t.fh) continue;
+        if (assigned.has(t) || !t.fh || waiting.has(t.path)) continue;
         if (this.stopping) return;
         if (!(await this.drain(t, t.fh, true))) return;
         await t.fh.close().catch(() => undefined);

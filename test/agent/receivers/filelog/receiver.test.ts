@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RetryableError } from '../../../../agent/component/component';
+import { PermanentError, RetryableError } from '../../../../agent/component/component';
 import { FilelogReceiver } from '../../../../agent/receivers/filelog';
 import { filelogConfigSchema } from '../../../../agent/receivers/filelog/config';
 import { RecordingConsumer, counterValue, testHost, type TestHost } from '../../../helpers/test-host';
@@ -151,6 +151,53 @@ describe('filelog receiver', () => {
     assert.deepEqual(rl.scopeLogs[0].logRecords[0].attributes!.map((a) => [a.key, a.value!.stringValue]), [
       ['log.file.name', 'app.log'], ['log.file.path', path.join(dir, 'app.log')], ['source', 'file'],
     ]);
+  });
+
+  it('multiline: a stack trace stays one record; the last one is flushed once the file stops growing', async () => {
+    let now = 1_000_000;
+    const config = filelogConfigSchema.parse({
+      include: ['app.log'], start_at: 'beginning', poll_interval: '1h', multiline: { line_start_pattern: '^\\d{4}-' },
+    });
+    const r = new FilelogReceiver('filelog', config, sink, { baseDir: dir, now: () => now });
+    receivers.push(r);
+    await r.start(host);
+    writeFileSync(path.join(dir, 'app.log'), '2026-12-02 ERROR boom\n  at f (a.js:1)\n  at g (b.js:2)\n2026-12-02 INFO next\n');
+    await r.pollOnce();
+    assert.deepEqual(bodies(), ['2026-12-02 ERROR boom\n  at f (a.js:1)\n  at g (b.js:2)']);
+    now += 1000;
+    await r.pollOnce();
+    await r.pollOnce();
+    assert.deepEqual(bodies(), ['2026-12-02 ERROR boom\n  at f (a.js:1)\n  at g (b.js:2)', '2026-12-02 INFO next']);
+  });
+
+  it('max_concurrent_files: files beyond it wait their turn (counted); on_error drop is counted', async () => {
+    for (const f of ['a.log', 'b.log', 'c.log']) writeFileSync(path.join(dir, f), `${f} not json\n{"ok":1}\n`);
+    const config = filelogConfigSchema.parse({
+      include: ['*.log'], start_at: 'beginning', poll_interval: '1h', max_concurrent_files: 2, operators: [{ type: 'json_parser', on_error: 'drop' }],
+    });
+    const r = new FilelogReceiver('filelog', config, sink, { baseDir: dir });
+    receivers.push(r);
+    await r.start(host);
+    await r.pollOnce();
+    assert.deepEqual(bodies(), ['{"ok":1}', '{"ok":1}'], 'two files per poll');
+    await r.pollOnce();
+    assert.deepEqual(bodies(), ['{"ok":1}', '{"ok":1}', '{"ok":1}'], 'the window moves on: the third file gets its turn');
+    // One file left out per poll.
+    assert.ok(await counterValue(host, 'lookout_filelog_files_skipped', {}) >= 2);
+    assert.equal(await counterValue(host, 'lookout_filelog_records_dropped', { reason: 'on_error' }), 3);
+    assert.equal(await counterValue(host, 'lookout_filelog_parse_errors', { stage: 'parse' }), 3);
+  });
+
+  it('a permanently refused batch is dropped and counted, never retried', async () => {
+    const r = await start({ include: ['app.log'], start_at: 'beginning' });
+    sink.behaviour = () => { throw new PermanentError('never'); };
+    write('app.log', 0, 2);
+    await r.pollOnce();
+    assert.equal(await counterValue(host, 'lookout_filelog_records_dropped', { reason: 'permanent' }), 2);
+    sink.behaviour = undefined;
+    write('app.log', 2, 3);
+    await r.pollOnce();
+    assert.deepEqual(bodies(), ['line 2']);
   });
 
   it('max_log_size splits an overlong line and counts it', async () => {

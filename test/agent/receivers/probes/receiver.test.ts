@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '../../../../agent/store';
@@ -12,6 +14,7 @@ import { ProbesReceiver } from '../../../../agent/receivers/probes';
 import { probesConfigSchema } from '../../../../agent/receivers/probes/config';
 import { freePort } from '../../../helpers/agent-process';
 import { counterValue, testHost, type TestHost } from '../../../helpers/test-host';
+import { makePki } from '../../admin/fixtures';
 
 /** The latest value of each series of `name` matching `labels`. */
 function values(store: MemoryStore, name: string, labels: Record<string, string> = {}): number[] {
@@ -38,6 +41,7 @@ describe('probes receiver', () => {
       else if (req.url === '/degraded') res.writeHead(200).end('{"status":"degraded"}');
       else if (req.url === '/broken') res.writeHead(503).end('down');
       else if (req.url === '/slow') hold.push(res);
+      else if (req.url === '/big') res.writeHead(200).end('x'.repeat(100_000));
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -121,6 +125,34 @@ describe('probes receiver', () => {
     assert.equal(one(store, 'probe_failed_due_to_regex', { instance: `${base}/degraded` }), 1);
     assert.equal(one(store, 'probe_success', { instance: `${base}/health` }), 0);
     assert.equal(one(store, 'probe_failed_due_to_regex', { instance: `${base}/health` }), 1);
+  });
+
+  it('body_size_limit: a longer body fails the probe', async () => {
+    await probe([{ target: `${base}/big`, http: { body_size_limit: '64KiB' } }, { target: `${base}/big`, labels: { limit: 'default' } }]);
+    assert.equal(one(store, 'probe_success', { instance: `${base}/big`, limit: '' }), 0);
+    assert.equal(one(store, 'probe_success', { instance: `${base}/big`, limit: 'default' }), 1);
+    assert.equal(one(store, 'probe_http_uncompressed_body_length', { instance: `${base}/big`, limit: 'default' }), 100_000);
+  });
+
+  it('HTTPS: tls phase, probe_http_ssl and the certificate expiry; an untrusted certificate fails unless insecure_skip_verify', async function () {
+    this.timeout(20_000);
+    const pki = makePki();
+    const tlsServer = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (_req, res) => res.writeHead(200).end('ok'));
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}/`;
+    try {
+      await probe([{ target: url, http: { insecure_skip_verify: true } }, { target: url, labels: { verify: 'yes' } }]);
+      const l = { instance: url, verify: '' };
+      assert.equal(one(store, 'probe_success', l), 1);
+      assert.equal(one(store, 'probe_http_ssl', l), 1);
+      assert.ok(one(store, 'probe_http_duration_seconds', { ...l, phase: 'tls' }) > 0);
+      const expiry = one(store, 'probe_ssl_earliest_cert_expiry', l);
+      assert.ok(Math.abs(expiry - (Date.now() / 1000 + 86_400)) < 3600, `expiry ${expiry}`);
+      assert.equal(one(store, 'probe_success', { instance: url, verify: 'yes' }), 0);
+    } finally {
+      tlsServer.closeAllConnections();
+      tlsServer.close();
+    }
   });
 
   it('TCP: an open port succeeds, a closed one fails', async () => {

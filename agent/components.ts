@@ -11,10 +11,12 @@ import { storeExporterFactory } from './translate/prometheus/store-exporter';
 import { spanmetricsConnectorFactory } from './connectors/spanmetrics/factory';
 import { logmetricsConnectorFactory } from './connectors/logmetrics/factory';
 import { processorFactories } from './processors';
+import { filelogReceiverFactory } from './receivers/filelog/factory';
 
 export function builtinComponents(): Registry {
   const registry = new Registry()
     .register(otlpReceiverFactory)
+    .register(filelogReceiverFactory)
     .register(batchProcessorFactory)
     .register(memoryLimiterProcessorFactory)
     .register(otlpExporterFactory)

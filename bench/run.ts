@@ -20,6 +20,8 @@ import { run as processors } from './processors/processors.bench';
 import { run as evalCost } from './alerting/eval-cost.bench';
 import { run as timeToAlert } from './alerting/time-to-alert.bench';
 import { run as batchProcessor } from './processors/batch.bench';
+import { run as filelog } from './receivers/filelog.bench';
+import { run as probes } from './receivers/probes.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
   await timeToAlert();
   console.log('\n== batch processor, fan-out copies ==');
   await batchProcessor(seconds);
+  console.log('\n== filelog receiver (lines/s) ==');
+  await filelog(seconds / 3);
+  console.log('\n== probes overhead ==');
+  await probes();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -8,12 +8,14 @@ import { validateRulesConfig } from '../rules';
 import { validateUserinfo } from './userinfo';
 import { loadAdminSecurity, AdminSecurityError } from '../admin/security';
 import { validateTemplateFiles } from '../templates/notification';
+import { probesPackFiles } from '../receivers/probes/rules';
 
 export type ReferencedValidator = (loaded: LoadedConfig) => ConfigProblem[];
 
 /** Rule files: each problem already names file, group, rule and key. */
 const rules: ReferencedValidator = ({ config, baseDir }) =>
-  validateRulesConfig(config.rules, baseDir).map((message) => ({ path: 'rules.files', message }));
+  // filelog-probes wiring: TargetDown is part of the pack when receivers.probes is set.
+  validateRulesConfig(config.rules, baseDir, probesPackFiles(config.receivers.probes !== undefined)).map((message) => ({ path: 'rules.files', message }));
 
 /** The admin port's web config file and token file. */
 const admin: ReferencedValidator = ({ config, baseDir }) => {

@@ -36,6 +36,7 @@ function componentSection<F extends z.ZodRawShape>(kind: ComponentKind, fixed: F
   // Typed as the fixed keys: other types' and `type/name` instances are read through the pipelines' graph.
   return typed.extend(shape).catchall(z.unknown()) as unknown as z.ZodType<z.output<typeof typed>, z.input<typeof typed>>;
 }
+import { probesConfigSchema } from '../receivers/probes/config';
 
 export const configSchema = z.strictObject({
   receivers: componentSection('receiver', {
@@ -43,6 +44,8 @@ export const configSchema = z.strictObject({
     otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
     /** Absent: no scraping. Wired by the service (samples go to the store directly), not through pipelines. */
     prometheus: prometheusReceiverConfigSchema.optional(),
+    /** Absent: no probes. Wired by the service (samples go to the store directly), not through pipelines. */
+    probes: probesConfigSchema.optional(),
   }).prefault({}),
   processors: componentSection('processor', {}).prefault({}),
   exporters: componentSection('exporter', {

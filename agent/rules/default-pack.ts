@@ -12,6 +12,8 @@ import { checkPromQLSyntax } from './promql-check';
 import type { RuleGroupSpec, RuleSpec } from './rulefmt';
 
 export const DEFAULT_PACK_FILE = 'lookout-default.rules.yaml';
+/** The probes' part of the default pack (TargetDown), loaded when receivers.probes is configured. */
+export const PROBES_PACK_FILE = 'lookout-probes.rules.yaml';
 
 /**
  * Finds deploy/rules/lookout-default.rules.yaml above this module, which

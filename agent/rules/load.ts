@@ -22,6 +22,8 @@ export interface LoadRulesOptions {
   baseDir: string;
   /** Override the default pack's location (tests). */
   defaultPackPath?: string;
+  /** More files of the default pack, loaded with it (e.g. the probes pack when receivers.probes is set). */
+  extraPackFiles?: string[];
 }
 
 export function readRuleFile(file: string): { groups: RuleGroupSpec[]; problems: string[] } {
@@ -58,6 +60,11 @@ export function loadRules(opts: LoadRulesOptions): LoadedRules {
     }
     const pack = readRuleFile(packPath);
     out.problems.push(...pack.problems);
+    for (const extra of opts.extraPackFiles ?? []) {
+      const more = readRuleFile(extra);
+      out.problems.push(...more.problems);
+      pack.groups.push(...more.groups);
+    }
     const applied = applyDefaultPackConfig(pack.groups, config.default_pack);
     out.problems.push(...applied.problems);
     out.groups.push(...applied.groups);
@@ -69,6 +76,6 @@ export function loadRules(opts: LoadRulesOptions): LoadedRules {
 }
 
 /** Problems in the rules section (missing files, invalid rules), as "key: message" lines. */
-export function validateRulesConfig(config: RulesConfig, baseDir: string): string[] {
-  return loadRules({ config, baseDir }).problems;
+export function validateRulesConfig(config: RulesConfig, baseDir: string, extraPackFiles: string[] = []): string[] {
+  return loadRules({ config, baseDir, extraPackFiles }).problems;
 }

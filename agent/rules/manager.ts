@@ -63,6 +63,8 @@ export interface RuleManagerOptions {
   clock?: Clock;
   /** Default pack location override (tests). */
   defaultPackPath?: string;
+  /** More default-pack files (loaded and configured with the pack), e.g. the probes pack. */
+  extraPackFiles?: string[];
 }
 
 export class RuleManager implements Component {
@@ -100,7 +102,7 @@ export class RuleManager implements Component {
     this.logger = host.logger.child({ component: 'rules' });
     const { config } = this.opts;
 
-    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath });
+    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath, extraPackFiles: this.opts.extraPackFiles });
     for (const w of loaded.warnings) this.logger.warn(w);
     if (loaded.problems.length > 0) {
       throw new Error(`rules: invalid rule configuration:\n  ${loaded.problems.join('\n  ')}`);
@@ -138,7 +140,7 @@ export class RuleManager implements Component {
    * neither re-pages nor resets `for`.
    */
   applyConfig(config: RulesConfig): void {
-    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath });
+    const loaded = loadRules({ config, baseDir: this.opts.baseDir, defaultPackPath: this.opts.defaultPackPath, extraPackFiles: this.opts.extraPackFiles });
     if (loaded.problems.length > 0) throw new Error(`rules: invalid rule configuration:\n  ${loaded.problems.join('\n  ')}`);
     for (const w of loaded.warnings) this.logger?.warn(w);
     const next = this.buildGroups(loaded.groups, config);

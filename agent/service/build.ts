@@ -39,6 +39,8 @@ import { targetsApiRouter } from '../api/prometheus/targets';
 import { PrometheusRemoteWriteExporter } from '../exporters/prometheusremotewrite';
 import { RedactionProcessor, redactingAlertSink, redactingAppender } from '../processors/redaction';
 import { redactionConfigSchema, type RedactionConfig } from '../processors/redaction/config';
+import { ProbesReceiver } from '../receivers/probes';
+import { probesPackFiles } from '../receivers/probes/rules';
 
 /** The job label of the agent's own metrics (its resource's service.name). */
 const SELF_JOB = 'lookout';
@@ -121,6 +123,8 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     sink: alertRedaction ? redactingAlertSink(notifier, alertRedaction) : notifier,
     // Alert transitions go upstream as log records, never into the local log counts.
     onTransition: exporter && (alertRedaction ? alertRedaction.before(exporter) : exporter),
+    // TargetDown joins the default pack when probes are configured.
+    extraPackFiles: probesPackFiles(config.receivers.probes !== undefined),
   }));
 
   // Wired around the pipelines (agent/service/pipelines/plan.ts SERVICE_WIRED): they read or
@@ -138,10 +142,15 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
     scrape = new PrometheusReceiver('prometheus', config.receivers.prometheus, { appender, baseDir, upstream: exporter });
   }
   components.push(new MountedRouter('api/targets', () => targetsApiRouter(() => scrape)));
+  // Probes write blackbox-style samples to the store, like a scrape.
+  const probes = config.receivers.probes ? new ProbesReceiver('probes', config.receivers.probes, {
+    appender: store.budgetedAppender('probes', { maxNewSeriesPerRequest: config.store.max_new_series_per_request }),
+  }) : undefined;
 
   // Last in start order: nothing is accepted before everything downstream runs.
   components.push(...graph.receivers);
   if (scrape) components.push(scrape);
+  if (probes) components.push(probes);
   return { components, graph, store, engine, selfMetricsTarget: new MetricsToStore(store) };
 }
 

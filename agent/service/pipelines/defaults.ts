@@ -25,10 +25,12 @@ export function defaultPipelines(config: LookoutConfig, registry: Registry, proc
   // Skipped explicitly, not an error: the default must build in every build of the agent.
   const steps = processors.filter((type) => registry.has('processor', type));
   const upstream = config.exporters.otlp ? ['otlp'] : [];
+  // A configured filelog receiver feeds the logs pipeline, as the OTLP receiver does.
+  const logReceivers = (config.receivers as Record<string, unknown>).filelog !== undefined ? ['otlp', 'filelog'] : ['otlp'];
   const candidates: PipelinesConfig = {
     traces: { receivers: ['otlp'], processors: steps, exporters: [...upstream, ...(config.connectors.spanmetrics.enabled ? ['spanmetrics'] : [])] },
     metrics: { receivers: ['otlp'], processors: steps, exporters: [...upstream, 'store'] },
-    logs: { receivers: ['otlp'], processors: steps, exporters: [...upstream, ...(config.connectors.logmetrics.enabled ? ['logmetrics'] : [])] },
+    logs: { receivers: logReceivers, processors: steps, exporters: [...upstream, ...(config.connectors.logmetrics.enabled ? ['logmetrics'] : [])] },
   };
   const out: PipelinesConfig = {};
   for (const [name, p] of Object.entries(candidates)) {

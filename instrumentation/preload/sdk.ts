@@ -9,7 +9,7 @@
  * The OTLP exporters already default to the sidecar: http/protobuf to
  * http://localhost:4318.
  */
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { selectResourceDetectors } from './resource';
@@ -26,14 +26,14 @@ export interface RunningSdk {
   shutdown(): Promise<void>;
 }
 
-export function createSdk(distro: { name: string; version: string }): { sdk: NodeSDK; running: RunningSdk } {
+export function createSdk(distro: { name: string; version: string }, instrumentations: Instrumentation[]): { sdk: NodeSDK; running: RunningSdk } {
   const sdk = new NodeSDK({
     resource: defaultResource().merge(resourceFromAttributes({
       'telemetry.distro.name': distro.name,
       'telemetry.distro.version': distro.version,
     })),
     resourceDetectors: selectResourceDetectors(),
-    instrumentations: [getNodeAutoInstrumentations()],
+    instrumentations,
   });
   // NodeSDK offers shutdown() but no forceFlush(); a signal the app handles
   // itself needs a flush that leaves the SDK running. The providers are

@@ -1,0 +1,167 @@
+/**
+ * The app's cost of its telemetry: an Express app (one JSON route, one pino
+ * line per request) under autocannon load (50 connections), run bare, with the
+ * stock `@opentelemetry/auto-instrumentations-node/register` and with
+ * Lookout's preload (built from the current sources). Variants are
+ * interleaved round by round; medians of the app's req/s and peak RSS
+ * (VmHWM of the app process). Every run exports to an OTLP sink, which
+ * counts what arrived, so "cheaper" never means "sends less than promised".
+ *
+ * Targets (issue 13, item 4): preload req/s >= 1.1x stock, RSS <= stock.
+ *
+ *   npx tsx bench/instrumentation/preload.bench.ts        (also part of npm run bench)
+ *   BENCH_SECONDS=8 BENCH_PRELOAD_ROUNDS=5               longer, steadier runs
+ *   BENCH_PRELOAD_CPU_PROF=/tmp/prof                     node --cpu-prof of the preload variant's app
+ */
+import autocannon from 'autocannon';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, cpSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OtlpSink } from '../../test/helpers/otlp-sink';
+import { waitFor } from '../../test/helpers/wait';
+import { countSignals, type SignalCounts } from './signal-counts';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const STOCK_REGISTER = require.resolve('@opentelemetry/auto-instrumentations-node/register');
+const ROUTE = '/hello/:name';
+
+type Variant = 'bare' | 'stock' | 'lookout';
+const VARIANTS: Variant[] = ['bare', 'stock', 'lookout'];
+
+interface RunResult {
+  reqPerSec: number;
+  peakRssMiB: number;
+  requests: number;
+  signals: SignalCounts;
+}
+
+function makeAppDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-app-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  for (const dep of ['express', 'pino']) symlinkSync(path.join(repoRoot, 'node_modules', dep), path.join(dir, 'node_modules', dep), 'dir');
+  cpSync(path.join(__dirname, 'fixtures/express-json-app.js'), path.join(dir, 'app.js'));
+  return dir;
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function startApp(variant: Variant, appDir: string, preloadDir: string, sinkUrl: string, profDir?: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  for (const k of Object.keys(env)) if (k.startsWith('OTEL_') || k.startsWith('LOOKOUT_')) delete env[k];
+  env.OTEL_SERVICE_NAME = 'bench-app';
+  env.OTEL_EXPORTER_OTLP_ENDPOINT = sinkUrl;
+  if (variant === 'stock') env.NODE_OPTIONS = `--require ${STOCK_REGISTER}`;
+  if (variant === 'lookout') env.NODE_OPTIONS = `--require ${path.join(preloadDir, 'register.js')}`;
+  const flags = profDir && variant === 'lookout' ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const child = spawn(process.execPath, [...flags, 'app.js'], { cwd: appDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const port = await waitFor(() => {
+    if (hasExited) throw new Error(`${variant} app exited: ${err}`);
+    return /LISTENING (\d+)/.exec(err)?.[1];
+  }, { timeoutMs: 30000, what: `${variant} app to listen` }).catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
+  return { child, exited, url: `http://127.0.0.1:${port}`, isExited: () => hasExited };
+}
+
+/** SIGTERM (both SDKs flush on it), wait until the sink is quiet, then make sure the app is gone. */
+async function stopApp(app: { child: ChildProcess; exited: Promise<void>; isExited: () => boolean }, sink: OtlpSink): Promise<void> {
+  app.child.kill('SIGTERM');
+  let last = -1;
+  let quietSince = Date.now();
+  await waitFor(() => {
+    if (sink.requestCount !== last) {
+      last = sink.requestCount;
+      quietSince = Date.now();
+    }
+    return app.isExited() || Date.now() - quietSince > 1000;
+  }, { timeoutMs: 8000, intervalMs: 50, what: 'the app to flush' }).catch(() => undefined);
+  // The stock register keeps the process alive after its SIGTERM flush.
+  if (!app.isExited()) app.child.kill('SIGKILL');
+  await app.exited;
+}
+
+async function load(url: string, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url: `${url}/hello/bench`, connections: 50, duration: seconds });
+}
+
+async function runOnce(variant: Variant, appDir: string, preloadDir: string, seconds: number, profDir?: string): Promise<RunResult> {
+  const sink = await new OtlpSink().start();
+  const app = await startApp(variant, appDir, preloadDir, sink.url, profDir);
+  try {
+    await load(app.url, 1); // JIT warm-up; not measured
+    const result = await load(app.url, seconds);
+    const peak = peakRssMiB(app.child.pid!);
+    await stopApp(app, sink);
+    const requests = result.requests.total;
+    return { reqPerSec: requests / seconds, peakRssMiB: peak, requests, signals: countSignals(sink, ROUTE) };
+  } finally {
+    if (!app.isExited()) app.child.kill('SIGKILL');
+    await sink.stop();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function run(seconds: number): Promise<void> {
+  const rounds = Number(process.env.BENCH_PRELOAD_ROUNDS ?? 3);
+  const runSeconds = Math.max(3, Math.round(seconds));
+  const profDir = process.env.BENCH_PRELOAD_CPU_PROF;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-preload-'));
+  const appDir = makeAppDir();
+  try {
+    const preloadDir = path.join(work, 'preload');
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build-preload.mjs'), preloadDir], { cwd: repoRoot, stdio: 'ignore' });
+    const results: Record<Variant, RunResult[]> = { bare: [], stock: [], lookout: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const v of VARIANTS) results[v].push(await runOnce(v, appDir, preloadDir, runSeconds, profDir));
+    }
+    const med = (v: Variant, f: (x: RunResult) => number) => median(results[v].map(f));
+    const bareRps = med('bare', (x) => x.reqPerSec);
+    const stockRps = med('stock', (x) => x.reqPerSec);
+    const stockRss = med('stock', (x) => x.peakRssMiB);
+    console.log(`Express app, 1 JSON route + 1 pino line/request, autocannon 50 connections, ${runSeconds} s x ${rounds} interleaved rounds (medians)`);
+    console.log('variant   req/s     x bare  x stock  peak RSS MiB  x stock  spans/req  route spans  http metric  runtime metrics  logs w/ trace id');
+    for (const v of VARIANTS) {
+      const rps = med(v, (x) => x.reqPerSec);
+      const rss = med(v, (x) => x.peakRssMiB);
+      const last = results[v][results[v].length - 1];
+      const s = last.signals;
+      console.log(
+        `${v.padEnd(9)} ${rps.toFixed(0).padStart(7)}  ${(rps / bareRps).toFixed(2).padStart(6)}  ${(rps / stockRps).toFixed(2).padStart(7)}` +
+          `  ${rss.toFixed(0).padStart(12)}  ${(rss / stockRss).toFixed(2).padStart(7)}  ${(s.spans / last.requests).toFixed(2).padStart(9)}` +
+          `  ${String(s.routeServerSpans).padStart(11)}  ${String(s.httpServerMetric).padStart(11)}  ${String(s.runtimeMetrics).padStart(15)}  ${String(s.logsWithTraceId).padStart(16)}`,
+      );
+    }
+    const rpsRatio = med('lookout', (x) => x.reqPerSec) / stockRps;
+    const rssRatio = med('lookout', (x) => x.peakRssMiB) / stockRss;
+    console.log(`target: preload req/s >= 1.10x stock: ${rpsRatio.toFixed(2)}x ${rpsRatio >= 1.1 ? 'MET' : 'NOT MET'}; preload RSS <= 1.00x stock: ${rssRatio.toFixed(2)}x ${rssRatio <= 1 ? 'MET' : 'NOT MET'}`);
+    console.log('(signals: last round; "route spans" = SERVER spans with http.route; a span per request is kept only up to the export queue, the rest is dropped by design)');
+    if (profDir) console.log(`CPU profiles of the preload variant's app: ${profDir}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(appDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  run(Number(process.env.BENCH_SECONDS ?? 5)).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -12,14 +12,15 @@
  *   npx tsx bench/instrumentation/preload.bench.ts        (also part of npm run bench)
  *   BENCH_SECONDS=8 BENCH_PRELOAD_ROUNDS=5               longer, steadier runs
  *   BENCH_PRELOAD_CPU_PROF=/tmp/prof                     node --cpu-prof of the preload variant's app
+ *   BENCH_PRELOAD_ENV='{"OTEL_LOGS_EXPORTER":"none"}'     extra env for the preload variant: what does X cost?
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OtlpSink } from '../../test/helpers/otlp-sink';
 import { waitFor } from '../../test/helpers/wait';
+import { RawSink } from './raw-sink';
 import { countSignals, type SignalCounts } from './signal-counts';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -31,6 +32,8 @@ const VARIANTS: Variant[] = ['bare', 'stock', 'lookout'];
 
 interface RunResult {
   reqPerSec: number;
+  /** App CPU time per request: steadier than req/s on a busy machine. */
+  cpuMsPerRequest: number;
   peakRssMiB: number;
   requests: number;
   signals: SignalCounts;
@@ -44,21 +47,33 @@ function makeAppDir(): string {
   return dir;
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
 function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
 
-async function startApp(variant: Variant, appDir: string, preloadDir: string, sinkUrl: string, profDir?: string) {
+async function startApp(variant: Variant, appDir: string, preloadDir: string, sinkUrl: string, seconds: number, profDir?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_OPTIONS;
   for (const k of Object.keys(env)) if (k.startsWith('OTEL_') || k.startsWith('LOOKOUT_')) delete env[k];
   env.OTEL_SERVICE_NAME = 'bench-app';
   env.OTEL_EXPORTER_OTLP_ENDPOINT = sinkUrl;
   if (variant === 'stock') env.NODE_OPTIONS = `--require ${STOCK_REGISTER}`;
-  if (variant === 'lookout') env.NODE_OPTIONS = `--require ${path.join(preloadDir, 'register.js')}`;
+  if (variant === 'lookout') {
+    env.NODE_OPTIONS = `--require ${path.join(preloadDir, 'register.js')}`;
+    Object.assign(env, JSON.parse(process.env.BENCH_PRELOAD_ENV ?? '{}') as Record<string, string>);
+  }
   const flags = profDir && variant === 'lookout' ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  // --cpu-prof writes its profile on a normal exit only: the app exits by itself after the load.
+  if (flags.length > 0) env.BENCH_EXIT_AFTER_MS = String((seconds + 3) * 1000);
   const child = spawn(process.execPath, [...flags, 'app.js'], { cwd: appDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -76,7 +91,7 @@ async function startApp(variant: Variant, appDir: string, preloadDir: string, si
 }
 
 /** SIGTERM (both SDKs flush on it), wait until the sink is quiet, then make sure the app is gone. */
-async function stopApp(app: { child: ChildProcess; exited: Promise<void>; isExited: () => boolean }, sink: OtlpSink): Promise<void> {
+async function stopApp(app: { child: ChildProcess; exited: Promise<void>; isExited: () => boolean }, sink: RawSink): Promise<void> {
   app.child.kill('SIGTERM');
   let last = -1;
   let quietSince = Date.now();
@@ -97,15 +112,18 @@ async function load(url: string, seconds: number): Promise<autocannon.Result> {
 }
 
 async function runOnce(variant: Variant, appDir: string, preloadDir: string, seconds: number, profDir?: string): Promise<RunResult> {
-  const sink = await new OtlpSink().start();
-  const app = await startApp(variant, appDir, preloadDir, sink.url, profDir);
+  const sink = await new RawSink().start();
+  const app = await startApp(variant, appDir, preloadDir, sink.url, seconds, profDir);
   try {
-    await load(app.url, 1); // JIT warm-up; not measured
+    const warmup = await load(app.url, 1); // JIT warm-up; not measured
+    const cpuBefore = cpuSeconds(app.child.pid!);
     const result = await load(app.url, seconds);
+    const cpuMsPerRequest = ((cpuSeconds(app.child.pid!) - cpuBefore) * 1000) / result.requests.total;
     const peak = peakRssMiB(app.child.pid!);
+    if (profDir && variant === 'lookout') await waitFor(() => app.isExited(), { timeoutMs: 10000, what: 'the profiled app to exit' });
     await stopApp(app, sink);
-    const requests = result.requests.total;
-    return { reqPerSec: requests / seconds, peakRssMiB: peak, requests, signals: countSignals(sink, ROUTE) };
+    const requests = warmup.requests.total + result.requests.total; // every request sent, for signals per request
+    return { reqPerSec: result.requests.total / seconds, cpuMsPerRequest, peakRssMiB: peak, requests, signals: countSignals(sink.decoded(), ROUTE) };
   } finally {
     if (!app.isExited()) app.child.kill('SIGKILL');
     await sink.stop();
@@ -135,15 +153,18 @@ export async function run(seconds: number): Promise<void> {
     const bareRps = med('bare', (x) => x.reqPerSec);
     const stockRps = med('stock', (x) => x.reqPerSec);
     const stockRss = med('stock', (x) => x.peakRssMiB);
+    const stockCpu = med('stock', (x) => x.cpuMsPerRequest);
     console.log(`Express app, 1 JSON route + 1 pino line/request, autocannon 50 connections, ${runSeconds} s x ${rounds} interleaved rounds (medians)`);
-    console.log('variant   req/s     x bare  x stock  peak RSS MiB  x stock  spans/req  route spans  http metric  runtime metrics  logs w/ trace id');
+    console.log('variant   req/s     x bare  x stock  CPU ms/req  x stock  peak RSS MiB  x stock  spans/req  route spans  http metric  runtime metrics  logs w/ trace id');
     for (const v of VARIANTS) {
       const rps = med(v, (x) => x.reqPerSec);
       const rss = med(v, (x) => x.peakRssMiB);
+      const cpu = med(v, (x) => x.cpuMsPerRequest);
       const last = results[v][results[v].length - 1];
       const s = last.signals;
       console.log(
         `${v.padEnd(9)} ${rps.toFixed(0).padStart(7)}  ${(rps / bareRps).toFixed(2).padStart(6)}  ${(rps / stockRps).toFixed(2).padStart(7)}` +
+          `  ${cpu.toFixed(3).padStart(10)}  ${(cpu / stockCpu).toFixed(2).padStart(7)}` +
           `  ${rss.toFixed(0).padStart(12)}  ${(rss / stockRss).toFixed(2).padStart(7)}  ${(s.spans / last.requests).toFixed(2).padStart(9)}` +
           `  ${String(s.routeServerSpans).padStart(11)}  ${String(s.httpServerMetric).padStart(11)}  ${String(s.runtimeMetrics).padStart(15)}  ${String(s.logsWithTraceId).padStart(16)}`,
       );

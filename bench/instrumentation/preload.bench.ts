@@ -11,12 +11,13 @@
  *
  *   npx tsx bench/instrumentation/preload.bench.ts        (also part of npm run bench)
  *   BENCH_SECONDS=8 BENCH_PRELOAD_ROUNDS=5               longer, steadier runs
+ *   BENCH_PRELOAD_RATE=500                               the fixed offered rate of the like-for-like phase
  *   BENCH_PRELOAD_CPU_PROF=/tmp/prof                     node --cpu-prof of the preload variant's app
  *   BENCH_PRELOAD_ENV='{"OTEL_LOGS_EXPORTER":"none"}'     extra env for the preload variant: what does X cost?
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '../../test/helpers/wait';
@@ -35,6 +36,8 @@ interface RunResult {
   /** App CPU time per request: steadier than req/s on a busy machine. */
   cpuMsPerRequest: number;
   peakRssMiB: number;
+  /** The same three at the fixed offered rate. */
+  atRate: { reqPerSec: number; cpuMsPerRequest: number; peakRssMiB: number };
   requests: number;
   signals: SignalCounts;
 }
@@ -107,23 +110,43 @@ async function stopApp(app: { child: ChildProcess; exited: Promise<void>; isExit
   await app.exited;
 }
 
-async function load(url: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url: `${url}/hello/bench`, connections: 50, duration: seconds });
+/** autocannon, 50 connections; at most `rate` requests/s in total when given. */
+async function load(url: string, seconds: number, rate?: number): Promise<autocannon.Result> {
+  return autocannon({ url: `${url}/hello/bench`, connections: 50, duration: seconds, ...(rate ? { overallRate: rate } : {}) });
 }
 
-async function runOnce(variant: Variant, appDir: string, preloadDir: string, seconds: number, profDir?: string): Promise<RunResult> {
+/** Resets VmHWM to the current RSS (Linux clear_refs "5"), so the next phase has its own peak. */
+function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/**
+ * One app process: warm-up, then a phase at a fixed offered rate (the same
+ * work for every variant: memory and CPU per request compare like for like),
+ * then the phase at full load (throughput, and memory at that throughput).
+ */
+async function runOnce(variant: Variant, appDir: string, preloadDir: string, seconds: number, rate: number, profDir?: string): Promise<RunResult> {
   const sink = await new RawSink().start();
-  const app = await startApp(variant, appDir, preloadDir, sink.url, seconds, profDir);
+  const app = await startApp(variant, appDir, preloadDir, sink.url, 2 * seconds, profDir);
+  const pid = app.child.pid!;
   try {
-    const warmup = await load(app.url, 1); // JIT warm-up; not measured
-    const cpuBefore = cpuSeconds(app.child.pid!);
+    const warmup = await load(app.url, 1, rate); // JIT warm-up; not measured
+    let cpuBefore = cpuSeconds(pid);
+    const fixed = await load(app.url, seconds, rate);
+    const atRate = {
+      reqPerSec: fixed.requests.total / seconds,
+      cpuMsPerRequest: ((cpuSeconds(pid) - cpuBefore) * 1000) / fixed.requests.total,
+      peakRssMiB: peakRssMiB(pid),
+    };
+    resetPeakRss(pid);
+    cpuBefore = cpuSeconds(pid);
     const result = await load(app.url, seconds);
-    const cpuMsPerRequest = ((cpuSeconds(app.child.pid!) - cpuBefore) * 1000) / result.requests.total;
-    const peak = peakRssMiB(app.child.pid!);
+    const cpuMsPerRequest = ((cpuSeconds(pid) - cpuBefore) * 1000) / result.requests.total;
+    const peak = peakRssMiB(pid);
     if (profDir && variant === 'lookout') await waitFor(() => app.isExited(), { timeoutMs: 10000, what: 'the profiled app to exit' });
     await stopApp(app, sink);
-    const requests = warmup.requests.total + result.requests.total; // every request sent, for signals per request
-    return { reqPerSec: result.requests.total / seconds, cpuMsPerRequest, peakRssMiB: peak, requests, signals: countSignals(sink.decoded(), ROUTE) };
+    const requests = warmup.requests.total + fixed.requests.total + result.requests.total; // every request sent, for signals per request
+    return { reqPerSec: result.requests.total / seconds, cpuMsPerRequest, peakRssMiB: peak, atRate, requests, signals: countSignals(sink.decoded(), ROUTE) };
   } finally {
     if (!app.isExited()) app.child.kill('SIGKILL');
     await sink.stop();
@@ -139,6 +162,7 @@ function median(xs: number[]): number {
 export async function run(seconds: number): Promise<void> {
   const rounds = Number(process.env.BENCH_PRELOAD_ROUNDS ?? 3);
   const runSeconds = Math.max(3, Math.round(seconds));
+  const rate = Number(process.env.BENCH_PRELOAD_RATE ?? 500);
   const profDir = process.env.BENCH_PRELOAD_CPU_PROF;
   const work = mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-preload-'));
   const appDir = makeAppDir();
@@ -147,32 +171,46 @@ export async function run(seconds: number): Promise<void> {
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build-preload.mjs'), preloadDir], { cwd: repoRoot, stdio: 'ignore' });
     const results: Record<Variant, RunResult[]> = { bare: [], stock: [], lookout: [] };
     for (let r = 0; r < rounds; r++) {
-      for (const v of VARIANTS) results[v].push(await runOnce(v, appDir, preloadDir, runSeconds, profDir));
+      for (const v of VARIANTS) results[v].push(await runOnce(v, appDir, preloadDir, runSeconds, rate, profDir));
     }
     const med = (v: Variant, f: (x: RunResult) => number) => median(results[v].map(f));
-    const bareRps = med('bare', (x) => x.reqPerSec);
-    const stockRps = med('stock', (x) => x.reqPerSec);
-    const stockRss = med('stock', (x) => x.peakRssMiB);
-    const stockCpu = med('stock', (x) => x.cpuMsPerRequest);
-    console.log(`Express app, 1 JSON route + 1 pino line/request, autocannon 50 connections, ${runSeconds} s x ${rounds} interleaved rounds (medians)`);
-    console.log('variant   req/s     x bare  x stock  CPU ms/req  x stock  peak RSS MiB  x stock  spans/req  route spans  http metric  runtime metrics  logs w/ trace id');
+    const ratio = (v: Variant, f: (x: RunResult) => number, base: Variant) => med(v, f) / med(base, f);
+    const col = (x: number, digits: number, width: number) => x.toFixed(digits).padStart(width);
+    const rps = (x: RunResult) => x.reqPerSec;
+    const cpu = (x: RunResult) => x.cpuMsPerRequest;
+    const rss = (x: RunResult) => x.peakRssMiB;
+    const rateRps = (x: RunResult) => x.atRate.reqPerSec;
+    const rateCpu = (x: RunResult) => x.atRate.cpuMsPerRequest;
+    const rateRss = (x: RunResult) => x.atRate.peakRssMiB;
+    console.log(`Express 5 app, 1 JSON route + 1 pino line/request, autocannon 50 connections; per run ${runSeconds} s at ${rate} req/s offered, then ${runSeconds} s full load; ${rounds} interleaved rounds, medians`);
+    console.log('          |           full load: throughput                          | same work: ' + `${rate} req/s offered`.padEnd(28) + '|');
+    console.log('variant   |   req/s  x bare  x stock  CPU ms/req  x stock  RSS MiB  x stock |   req/s  CPU ms/req  x stock  RSS MiB  x stock');
     for (const v of VARIANTS) {
-      const rps = med(v, (x) => x.reqPerSec);
-      const rss = med(v, (x) => x.peakRssMiB);
-      const cpu = med(v, (x) => x.cpuMsPerRequest);
-      const last = results[v][results[v].length - 1];
-      const s = last.signals;
       console.log(
-        `${v.padEnd(9)} ${rps.toFixed(0).padStart(7)}  ${(rps / bareRps).toFixed(2).padStart(6)}  ${(rps / stockRps).toFixed(2).padStart(7)}` +
-          `  ${cpu.toFixed(3).padStart(10)}  ${(cpu / stockCpu).toFixed(2).padStart(7)}` +
-          `  ${rss.toFixed(0).padStart(12)}  ${(rss / stockRss).toFixed(2).padStart(7)}  ${(s.spans / last.requests).toFixed(2).padStart(9)}` +
-          `  ${String(s.routeServerSpans).padStart(11)}  ${String(s.httpServerMetric).padStart(11)}  ${String(s.runtimeMetrics).padStart(15)}  ${String(s.logsWithTraceId).padStart(16)}`,
+        `${v.padEnd(9)} | ${col(med(v, rps), 0, 7)}  ${col(ratio(v, rps, 'bare'), 2, 6)}  ${col(ratio(v, rps, 'stock'), 2, 7)}` +
+          `  ${col(med(v, cpu), 3, 10)}  ${col(ratio(v, cpu, 'stock'), 2, 7)}  ${col(med(v, rss), 0, 7)}  ${col(ratio(v, rss, 'stock'), 2, 7)} |` +
+          ` ${col(med(v, rateRps), 0, 7)}  ${col(med(v, rateCpu), 3, 10)}  ${col(ratio(v, rateCpu, 'stock'), 2, 7)}  ${col(med(v, rateRss), 0, 7)}  ${col(ratio(v, rateRss, 'stock'), 2, 7)}`,
       );
     }
-    const rpsRatio = med('lookout', (x) => x.reqPerSec) / stockRps;
-    const rssRatio = med('lookout', (x) => x.peakRssMiB) / stockRss;
-    console.log(`target: preload req/s >= 1.10x stock: ${rpsRatio.toFixed(2)}x ${rpsRatio >= 1.1 ? 'MET' : 'NOT MET'}; preload RSS <= 1.00x stock: ${rssRatio.toFixed(2)}x ${rssRatio <= 1 ? 'MET' : 'NOT MET'}`);
-    console.log('(signals: last round; "route spans" = SERVER spans with http.route; a span per request is kept only up to the export queue, the rest is dropped by design)');
+    console.log('signals at the sink (last round):');
+    console.log('variant   | spans/request  SERVER spans with http.route  http.server.request.duration count  runtime metric names  logs  logs with trace id');
+    for (const v of VARIANTS) {
+      const last = results[v][results[v].length - 1];
+      const sig = last.signals;
+      console.log(
+        `${v.padEnd(9)} | ${col(sig.spans / last.requests, 2, 13)}  ${String(sig.routeServerSpans).padStart(28)}  ${String(sig.httpServerMetric).padStart(35)}` +
+          `  ${String(sig.runtimeMetrics).padStart(20)}  ${String(sig.logs).padStart(4)}  ${String(sig.logsWithTraceId).padStart(18)}`,
+      );
+    }
+    const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    const rpsRatio = ratio('lookout', rps, 'stock');
+    const rssRatio = ratio('lookout', rss, 'stock');
+    const rateRssRatio = ratio('lookout', rateRss, 'stock');
+    console.log(
+      `target: preload req/s >= 1.10x stock: ${rpsRatio.toFixed(2)}x ${verdict(rpsRatio >= 1.1)}; ` +
+        `preload RSS <= 1.00x stock: full load ${rssRatio.toFixed(2)}x ${verdict(rssRatio <= 1)} (serving ${rpsRatio.toFixed(2)}x the requests), ` +
+        `same work ${rateRssRatio.toFixed(2)}x ${verdict(rateRssRatio <= 1)}`,
+    );
     if (profDir) console.log(`CPU profiles of the preload variant's app: ${profDir}`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { run as isolation } from './promql/isolation.bench';
 import { run as attacks } from './limits/attacks.bench';
 import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
+import { run as preload } from './instrumentation/preload.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   await diskQueue(seconds);
   console.log('\n== store WAL: restart at 100 000 series ==');
   await storeRestart();
+  console.log('\n== app cost of the preload: bare vs stock auto-instrumentations-node/register vs Lookout ==');
+  await preload(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

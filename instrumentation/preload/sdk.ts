@@ -11,7 +11,12 @@
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+// The NodeSDK class itself, not the package index: the index also loads
+// startNodeSDK's declarative-config support (@opentelemetry/configuration with
+// a 400 KB generated validator, and yaml), which the preload never uses but
+// would evaluate at startup and hold in the app's heap. A version that moves
+// this file fails the build, not the app.
+import { NodeSDK } from '@opentelemetry/sdk-node/build/src/sdk';
 import { selectResourceDetectors } from './resource';
 
 export interface Flushable {

@@ -22,6 +22,7 @@ import { run as timeToAlert } from './alerting/time-to-alert.bench';
 import { run as batchProcessor } from './processors/batch.bench';
 import { run as filelog } from './receivers/filelog.bench';
 import { run as probes } from './receivers/probes.bench';
+import { run as preload } from './instrumentation/preload.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   await filelog(seconds / 3);
   console.log('\n== probes overhead ==');
   await probes();
+  console.log('\n== app cost of the preload: bare vs stock auto-instrumentations-node/register vs Lookout ==');
+  await preload(seconds);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

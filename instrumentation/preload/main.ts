@@ -21,6 +21,7 @@ import { recordFatal } from './fatal';
 import { installLifecycleHooks } from './lifecycle';
 import { readPreloadOptions } from './options';
 import { hostMetricsEnabled, registerProcessMetrics } from './process-metrics';
+import { createInstrumentations } from './instrumentations';
 import { createSdk } from './sdk';
 
 declare const __LOOKOUT_VERSION__: string | undefined;
@@ -58,7 +59,8 @@ function start(env: NodeJS.ProcessEnv, beforeInstrumentations?: () => void): voi
     // constructed, so the ESM loader channel must exist before that.
     beforeInstrumentations?.();
     diagnostics.yieldToSdk();
-    const { sdk, running } = createSdk(DISTRO);
+    const warn = (m: string) => writeStderr(`[warn] ${m}`);
+    const { sdk, running } = createSdk(DISTRO, createInstrumentations(env, warn));
     diagnostics.installDiagLogger();
     sdk.start();
     if (!hostMetricsEnabled(env)) registerProcessMetrics(SCOPE, DISTRO.version);

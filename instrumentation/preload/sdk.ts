@@ -9,9 +9,14 @@
  * The OTLP exporters already default to the sidecar: http/protobuf to
  * http://localhost:4318.
  */
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+// The NodeSDK class itself, not the package index: the index also loads
+// startNodeSDK's declarative-config support (@opentelemetry/configuration with
+// a 400 KB generated validator, and yaml), which the preload never uses but
+// would evaluate at startup and hold in the app's heap. A version that moves
+// this file fails the build, not the app.
+import { NodeSDK } from '@opentelemetry/sdk-node/build/src/sdk';
 import { selectResourceDetectors } from './resource';
 
 export interface Flushable {
@@ -26,14 +31,14 @@ export interface RunningSdk {
   shutdown(): Promise<void>;
 }
 
-export function createSdk(distro: { name: string; version: string }): { sdk: NodeSDK; running: RunningSdk } {
+export function createSdk(distro: { name: string; version: string }, instrumentations: Instrumentation[]): { sdk: NodeSDK; running: RunningSdk } {
   const sdk = new NodeSDK({
     resource: defaultResource().merge(resourceFromAttributes({
       'telemetry.distro.name': distro.name,
       'telemetry.distro.version': distro.version,
     })),
     resourceDetectors: selectResourceDetectors(),
-    instrumentations: [getNodeAutoInstrumentations()],
+    instrumentations,
   });
   // NodeSDK offers shutdown() but no forceFlush(); a signal the app handles
   // itself needs a flush that leaves the SDK running. The providers are

@@ -37,6 +37,7 @@ function componentSection<F extends z.ZodRawShape>(kind: ComponentKind, fixed: F
   return typed.extend(shape).catchall(z.unknown()) as unknown as z.ZodType<z.output<typeof typed>, z.input<typeof typed>>;
 }
 import { probesConfigSchema } from '../receivers/probes/config';
+import { filelogConfigSchema } from '../receivers/filelog/config';
 
 export const configSchema = z.strictObject({
   receivers: componentSection('receiver', {
@@ -44,6 +45,8 @@ export const configSchema = z.strictObject({
     otlp: otlpReceiverConfigSchema.prefault({ http: {}, grpc: {} }),
     /** Absent: no scraping. Wired by the service (samples go to the store directly), not through pipelines. */
     prometheus: prometheusReceiverConfigSchema.optional(),
+    /** Absent: no log files tailed. A registered receiver type; a fixed key so typos get "did you mean". */
+    filelog: filelogConfigSchema.optional(),
     /** Absent: no probes. Wired by the service (samples go to the store directly), not through pipelines. */
     probes: probesConfigSchema.optional(),
   }).prefault({}),

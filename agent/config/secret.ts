@@ -76,13 +76,17 @@ function walk(schema: unknown, value: unknown, visit: (isSecret: boolean, v: unk
     return value.map((v) => walk(el, v, visit));
   }
   if (typeof value === 'object') {
+    // A union of shapes (a registered component type: undefined or its config): walk the object option.
+    if (d?.type === 'union') {
+      const option = d.options?.find((o) => defOf(unwrap(o).schema)?.type === 'object');
+      if (option) return walk(option, value, visit);
+    }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       let child: unknown;
       // A `type/name` component instance is shaped as its type's section (exporters.otlp/2 as exporters.otlp).
       if (d?.type === 'object') child = d.shape?.[k] ?? d.shape?.[k.split('/')[0]];
       else if (d?.type === 'record') child = d.valueType;
-      else if (d?.type === 'union') child = d.options?.find((o) => defOf(unwrap(o).schema)?.type === 'object');
       out[k] = walk(child, v, visit);
     }
     return out;

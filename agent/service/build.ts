@@ -114,6 +114,8 @@ export function buildComponents(loaded: LoadedConfig, logger: Logger, opts: Buil
   // processor's config and counters (instances of one id share their counts).
   const redaction = new RedactionProcessor('redaction', alertPathRedactionConfig(config.processors, plan), { consume: async () => undefined }, logger);
   const alertRedaction = redaction.config.enabled && redaction.config.alerts ? redaction : undefined;
+  // Started (its counts join the pipelines' instances in lookout_redaction_redacted_total); it consumes nothing.
+  if (alertRedaction) components.push(redaction);
   components.push(new RuleManager({
     config: config.rules,
     baseDir,

@@ -81,9 +81,9 @@ describe('e2e: Collector-style pipelines', function () {
     assert.equal(r.code, 0, r.out);
     const printed = r.out.slice(r.out.indexOf('# default pipelines'));
     assert.deepEqual(parseConfigText(printed, 'printed', {}).service.pipelines, {
-      traces: { receivers: ['otlp'], processors: [], exporters: ['otlp', 'spanmetrics'] },
-      metrics: { receivers: ['otlp'], processors: [], exporters: ['otlp', 'store'] },
-      logs: { receivers: ['otlp'], processors: [], exporters: ['otlp', 'logmetrics'] },
+      traces: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp', 'spanmetrics'] },
+      metrics: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp', 'store'] },
+      logs: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp', 'logmetrics'] },
     });
     const bad = path.join(tmp, 'bad.yaml');
     writeFileSync(bad, `storage: { dir: ${JSON.stringify(path.join(tmp, 'data'))} }\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [batch, redactoin]\n      exporters: [store]\n`);

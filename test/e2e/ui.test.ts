@@ -226,7 +226,8 @@ describe('e2e: web UI in headless Chromium', function () {
     await page.locator('.chart canvas').waitFor({ timeout: 15_000 });
     assert.ok(Number(await page.getAttribute('.chart', 'data-series')) > 0, 'at least one series');
     // Non-empty canvas: pixels in the series colours (axes and grid are grey), i.e. lines were drawn.
-    const painted = await page.evaluate<number>(`(() => {
+    // The line grows as rate() gets points; the page redraws on each refresh, so wait for it.
+    const paintedNow = () => page.evaluate<number>(`(() => {
       const palette = ['#3b82f6', '#ef4444', '#10b981', '#f59e0b', '#8b5cf6'].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
       const c = document.querySelector('.chart canvas');
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -236,6 +237,9 @@ describe('e2e: web UI in headless Chromium', function () {
       }
       return n;
     })()`);
+    let painted = 0;
+    await waitFor(async () => (painted = await paintedNow()) > 200, { timeoutMs: 30_000, intervalMs: 500, what: 'series lines drawn on the canvas' })
+      .catch(() => undefined);
     assert.ok(painted > 200, `pixels in series colours: ${painted}`);
     await shot(page, 'query-graph');
     // The URL alone reproduces the view (shareable).

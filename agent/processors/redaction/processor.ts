@@ -18,26 +18,19 @@ export const REDACTION_SLICE_MS = 10;
 /** Where a redaction was counted: a signal, or the alert path. */
 export type RedactionSite = Signal | 'alerts';
 
-const SHARED_COUNTS = new Map<string, Map<string, number>>();
-const OBSERVED = new WeakMap<object, Set<string>>();
+/** Started instances per meter and id (their counts are summed into one counter). */
+const STARTED = new WeakMap<object, Map<string, Set<RedactionProcessor>>>();
 
 export class RedactionProcessor implements Component, Consumer {
   readonly redactor: Redactor;
-  /**
-   * Replacements per `${site}\u0000${pattern}`, shared by every instance with this id: the
-   * service builds one instance per pipeline (and one for the alert path), and the counter
-   * must report their sum, not whichever instance observed last.
-   */
-  readonly counts: Map<string, number>;
+  /** Replacements per `${site}\u0000${pattern}`. */
+  readonly counts = new Map<string, number>();
   private site: RedactionSite = 'traces';
   private logger?: Logger;
   private readonly log = new RateLimitedLog(() => this.logger);
 
   constructor(readonly id: string, readonly config: RedactionConfig, private readonly next: Consumer, logger?: Logger) {
     this.logger = logger;
-    let counts = SHARED_COUNTS.get(id);
-    if (!counts) SHARED_COUNTS.set(id, (counts = new Map()));
-    this.counts = counts;
     this.redactor = new Redactor(config);
     this.redactor.onRedact = ({ pattern, key }) => {
       const k = `${this.site}\u0000${pattern}`;
@@ -48,24 +41,31 @@ export class RedactionProcessor implements Component, Consumer {
 
   async start(host: Host): Promise<void> {
     this.logger = host.logger.child({ component: this.id });
-    // One callback per id and meter: the instances of one id share their counts.
-    let ids = OBSERVED.get(host.meter);
-    if (!ids) OBSERVED.set(host.meter, (ids = new Set()));
-    if (ids.has(this.id)) return;
-    ids.add(this.id);
-    const counter = host.meter.createObservableCounter('lookout_redaction_redacted_total', {
-      description: 'Secrets replaced by the redaction processor, by pattern (blocked_key: a value replaced because of its key) and signal (alerts: alert labels and annotations).',
-    });
-    counter.addCallback((obs) => {
-      for (const [k, n] of this.counts) {
-        const [signal, pattern] = k.split('\u0000');
-        obs.observe(n, { processor: this.id, signal, pattern });
-      }
-    });
+    // The service builds one instance per pipeline (and one for the alert path): one callback
+    // per id and meter reports the sum of their counts.
+    let byId = STARTED.get(host.meter);
+    if (!byId) STARTED.set(host.meter, (byId = new Map()));
+    let peers = byId.get(this.id);
+    const first = !peers;
+    if (!peers) byId.set(this.id, (peers = new Set()));
+    peers.add(this);
     // Every configured pattern shows up at 0, so a dashboard can tell "nothing leaked" from "not running".
     for (const site of ['traces', 'metrics', 'logs', 'alerts'] as const) {
       for (const p of this.redactor.patternNames()) if (!this.counts.has(`${site}\u0000${p}`)) this.counts.set(`${site}\u0000${p}`, 0);
     }
+    if (!first) return;
+    const instances = peers;
+    const counter = host.meter.createObservableCounter('lookout_redaction_redacted_total', {
+      description: 'Secrets replaced by the redaction processor, by pattern (blocked_key: a value replaced because of its key) and signal (alerts: alert labels and annotations).',
+    });
+    counter.addCallback((obs) => {
+      const sum = new Map<string, number>();
+      for (const inst of instances) for (const [k, n] of inst.counts) sum.set(k, (sum.get(k) ?? 0) + n);
+      for (const [k, n] of sum) {
+        const [signal, pattern] = k.split('\u0000');
+        obs.observe(n, { processor: this.id, signal, pattern });
+      }
+    });
   }
 
   async shutdown(): Promise<void> {}

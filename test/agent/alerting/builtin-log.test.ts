@@ -34,7 +34,7 @@ describe('alerting defaults: the built-in log receiver', () => {
     const warns = () => lines.filter((l) => l.component === 'alerting/log');
     assert.equal(warns().length, 1, JSON.stringify(lines));
     assert.equal(warns()[0].level, 40, 'warn');
-    assert.equal(warns()[0].msg, '[FIRING:2] HighErrorRate (critical): shop: 9% of requests fail; cart: 7% of requests fail');
+    assert.equal(warns()[0].msg, '[FIRING:2] HighErrorRate (critical): cart: 7% of requests fail; shop: 9% of requests fail'); // Alertmanager's alert order (by labels)
     // Resolved: endsAt in the past.
     const now = new Date(h.clock.t).toISOString();
     h.notifier.send([{ ...a, endsAt: now }, { ...b, endsAt: now }]);

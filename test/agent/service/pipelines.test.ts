@@ -28,7 +28,7 @@ const problemsOf = (yaml: string, registry = testRegistry()) =>
 describe('pipelines: old-style configs', () => {
   const print = (doc: Record<string, unknown>) => printPipelines({ config: validateConfig(doc, 't', {}), baseDir: '.', source: 't' });
 
-  it('the embedded default expands to the fixed graph of before (snapshot)', () => {
+  it('the embedded default expands to the fixed graph of before, redaction first (snapshot)', () => {
     assert.equal(print({}), [
       '# default pipelines (no service.pipelines in the config)',
       'service:',
@@ -36,19 +36,22 @@ describe('pipelines: old-style configs', () => {
       '    traces:',
       '      receivers:',
       '        - otlp',
-      '      processors: []',
+      '      processors:',
+      '        - redaction',
       '      exporters:',
       '        - spanmetrics',
       '    metrics:',
       '      receivers:',
       '        - otlp',
-      '      processors: []',
+      '      processors:',
+      '        - redaction',
       '      exporters:',
       '        - store',
       '    logs:',
       '      receivers:',
       '        - otlp',
-      '      processors: []',
+      '      processors:',
+      '        - redaction',
       '      exporters:',
       '        - logmetrics',
       '',
@@ -58,9 +61,9 @@ describe('pipelines: old-style configs', () => {
   it('with an upstream and a connector disabled: the exporter leads every pipeline, the disabled connector is gone (snapshot)', () => {
     const out = print({ exporters: { otlp: { endpoint: 'http://127.0.0.1:4318' } }, connectors: { logmetrics: { enabled: false } } });
     assert.deepEqual(parseConfigText(out.split('\n').slice(1).join('\n'), 'printed', {}).service.pipelines, {
-      traces: { receivers: ['otlp'], processors: [], exporters: ['otlp', 'spanmetrics'] },
-      metrics: { receivers: ['otlp'], processors: [], exporters: ['otlp', 'store'] },
-      logs: { receivers: ['otlp'], processors: [], exporters: ['otlp'] },
+      traces: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp', 'spanmetrics'] },
+      metrics: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp', 'store'] },
+      logs: { receivers: ['otlp'], processors: ['redaction'], exporters: ['otlp'] },
     });
   });
 
@@ -77,7 +80,7 @@ describe('pipelines: old-style configs', () => {
     if (!builtinComponents().has('processor', 'redaction')) {
       for (const p of Object.values(without)) assert.deepEqual(p.processors, [], 'skipped: not registered in this build');
     }
-    const reg = builtinComponents().register(fakeRedaction);
+    const reg = builtinComponents().has('processor', 'redaction') ? builtinComponents() : builtinComponents().register(fakeRedaction);
     for (const p of Object.values(defaultPipelines(config, reg))) assert.deepEqual(p.processors, ['redaction']);
     const { plan, problems } = planGraph(config, reg);
     assert.deepEqual(problems, []);
@@ -96,8 +99,9 @@ describe('pipelines: old-style configs', () => {
       const ids = (s as unknown as { pipeline: { components: { id: string }[] } }).pipeline.components.map((c) => c.id);
       assert.deepEqual(ids, [
         'store', 'exposition/store', 'api/prometheus',
-        'otlp', 'spanmetrics', 'translate/prometheus', 'logmetrics',
-        'alerting', 'api/alerting', 'rules',
+        // Each pipeline's redaction before its fan-out; one more for the alert path.
+        'otlp', 'spanmetrics', 'redaction', 'translate/prometheus', 'redaction', 'logmetrics', 'redaction',
+        'alerting', 'api/alerting', 'redaction', 'rules', 'api/targets',
         'otlp',
       ]);
       assert.ok(s.pipelineComponent('receiver', 'otlp'), 'the receiver is found by kind and id');
@@ -147,7 +151,7 @@ service:
       processors: [nope]
       exporters: [debug/x]
 `);
-    assert.ok(problems.includes('service.pipelines.traces.processors[0]: unknown processor type "nope"; known: batch, drop_named, memory_limiter, rename'), problems.join('\n'));
+    assert.ok(problems.includes('service.pipelines.traces.processors[0]: unknown processor type "nope"; known: attributes, batch, drop_named, filter, memory_limiter, redaction, rename, resource'), problems.join('\n'));
     assert.ok(problems.some((p) => p.startsWith('service.pipelines.traces.exporters[0]: unknown exporter or connector type "debug"')), problems.join('\n'));
   });
 

@@ -15,7 +15,7 @@ import { aggregate } from './aggregate';
 import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binary';
 import { FUNCTIONS, TIME_DEPENDENT_FUNCTIONS } from './function-defs';
 import { civil, DATE_FUNCTIONS } from './functions/date';
-import { histogramQuantile } from './functions/histogram';
+import { histogramQuantile, type BucketInfo } from './functions/histogram';
 import { labelJoiner, labelReplacer } from './functions/label-functions';
 import { clamp, roundTo, SIMPLE_MATH } from './functions/math';
 import * as overTime from './functions/over-time';
@@ -149,6 +149,8 @@ export class Evaluator {
   private readonly selectionNamesVary = new Map<VectorSelector, boolean>();
   /** Per aggregation: group key by input label object, stable across steps. */
   private readonly groupKeys = new Map<AggregateExpr, Map<Labels, string>>();
+  /** Per histogram_quantile call: bucket bounds and groups by label object. */
+  private readonly bucketCaches = new Map<Call, { buckets: Map<Labels, BucketInfo>; metrics: Map<string, Labels> }>();
   /** Per aggregation straight over a selector: its series' groups, worked out once per query. */
   private readonly accumulators = new Map<AggregateExpr, GroupedAccumulator>();
 
@@ -559,7 +561,9 @@ export class Evaluator {
           const q = yield* this.scalar(e.args[0], ts);
           const v = yield* this.vector(e.args[1], ts);
           checkDuplicates = namesVary(metricsOf(v));
-          out = histogramQuantile(q, v);
+          let cache = this.bucketCaches.get(e);
+          if (!cache) this.bucketCaches.set(e, (cache = { buckets: new Map(), metrics: new Map() }));
+          out = histogramQuantile(q, v, cache);
           break;
         }
         case 'histogram_count': case 'histogram_sum':

@@ -424,9 +424,10 @@ export class Evaluator {
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
-    const bySeries = new Map<string, { metric: Labels; t: number[]; v: number[] }>();
-    // Label objects repeat from step to step: their keys are computed once.
-    const keys = new Map<Labels, string>();
+    type Acc = { metric: Labels; t: number[]; v: number[] };
+    const bySeries = new Map<string, Acc>();
+    // Label objects repeat from step to step: found by identity first, by key otherwise.
+    const byObject = new Map<Labels, Acc>();
     // Only a range query revisits inner steps; an instant query would just hold them twice.
     let cache = this.subqueryCache.get(e);
     if (!cache && this.start !== this.end) this.subqueryCache.set(e, (cache = new Map()));
@@ -448,10 +449,13 @@ export class Evaluator {
       held += inner.length;
       for (const s of inner) {
         if (this.ctx.due()) yield;
-        let key = keys.get(s.metric);
-        if (key === undefined) keys.set(s.metric, (key = labelsKey(s.metric)));
-        let acc = bySeries.get(key);
-        if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
+        let acc = byObject.get(s.metric);
+        if (!acc) {
+          const key = labelsKey(s.metric);
+          acc = bySeries.get(key);
+          if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
+          if (byObject.size < MEMO_LIMIT) byObject.set(s.metric, acc);
+        }
         acc.t.push(t);
         acc.v.push(s.value);
       }

@@ -6,6 +6,7 @@
  * Not part of npm test.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { MemoryStore } from '../../agent/store/memory-store';
 import { findDefaultPackPath } from '../../agent/rules/default-pack';
@@ -68,7 +69,8 @@ async function rulesUnderIngest(store: MemoryStore, labels: ReturnType<typeof se
   const rules = [...defaultPackExpressions(), ...userRules()];
   const rounds = Number(process.env.BENCH_RULE_ROUNDS ?? 3);
   const counters = new Float64Array(labels.length).fill(1e6);
-  let next = 0;
+  // The store holds samples up to clock.t: the first tick moves on to the next scrape time.
+  let next = labels.length;
   let appended = 0;
   // Ingest: every 50 ms, the share of one 15 s scrape of every series that falls into 50 ms.
   const perTick = Math.ceil(labels.length / (interval / 50));
@@ -80,8 +82,7 @@ async function rulesUnderIngest(store: MemoryStore, labels: ReturnType<typeof se
       }
       const i = next++;
       counters[i] += 1 + (i % 7);
-      store.append(labels[i], clock.t, labels[i].__name__.startsWith('app_gauge') ? (i % 100) : counters[i]);
-      appended++;
+      if (store.append(labels[i], clock.t, labels[i].__name__.startsWith('app_gauge') ? (i % 100) : counters[i])) appended++;
     }
   }, 50);
   console.log(`rules: ${rules.length} (default pack ${rules.length - 300} + 300 user rules), every ${interval / 1000}s, ingest ${(labels.length / (interval / 1000)).toFixed(0)} samples/s in 50 ms batches`);
@@ -102,7 +103,8 @@ async function rulesUnderIngest(store: MemoryStore, labels: ReturnType<typeof se
       const cpu = process.cpuUsage(c0);
       const rate = ((appended - a0) / ms) * 1000;
       console.log(`  round ${r + 1}: all rules in ${(ms / 1000).toFixed(2)} s of the ${interval / 1000} s interval (${(ms / interval * 100).toFixed(0)} %), `
-        + `process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s incl. ingest; ingest kept ${rate.toFixed(0)} samples/s${failed ? `; ${failed} rules FAILED` : ''}`);
+        + `process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s incl. ingest; ingest kept ${rate.toFixed(0)} samples/s${failed ? `; ${failed} rules FAILED` : ''}; `
+        + `load average ${os.loadavg()[0].toFixed(1)}`);
     }
   } finally {
     clearInterval(ticker);

@@ -17,6 +17,7 @@
  *   BENCH_PROM_ONLY=<substring of a query name> to time a few.
  * Skipped (with a message) when /usr/bin/prometheus or promtool is missing.
  */
+import os from 'node:os';
 import { MemoryStore } from '../../agent/store/memory-store';
 import { createEngine } from '../../agent/promql/engine';
 import type { QueryValue } from '../../agent/promql/types';
@@ -119,6 +120,7 @@ export async function run(): Promise<Row[]> {
   }
   const worst = rows.reduce((m, r) => Math.max(m, r.ratio), 0);
   const unequal = rows.filter((r) => !r.equal).length;
+  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   console.log(`target <= 1x Prometheus on every query: worst ${worst.toFixed(2)}x${unequal ? `; ${unequal} answers DIFFER` : '; all answers equal'} (medians of ${runs}, interleaved)`);
   return rows;
 }

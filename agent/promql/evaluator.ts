@@ -382,8 +382,18 @@ export class Evaluator {
   private *selectVector(e: VectorSelector, ts: number, forTimestamp: boolean): Steps<Sample[]> {
     let ref = ts - e.offset;
     if (e.at) ref = forTimestamp ? this.atTime(e.at) : this.atTime(e.at) - e.offset;
-    const minT = ref - this.opts.lookbackDeltaMs;
     const out: Sample[] = [];
+    const selected = this.selections.get(e)!;
+    yield* this.eachLatest(e, ref, (i, idx) => {
+      const s = selected[i];
+      out.push({ metric: s.labels, value: s.v[idx], t: s.t[idx] });
+    });
+    return out;
+  }
+
+  /** Calls sink(series, sample index) for each series of the selector with a sample visible at ref (see selectVector). */
+  private *eachLatest(e: VectorSelector, ref: number, sink: (i: number, idx: number) => void): Steps<void> {
+    const minT = ref - this.opts.lookbackDeltaMs;
     const selected = this.selections.get(e)!;
     const cur = this.cursorsFor(e, selected.length);
     cur.begin(minT, ref);
@@ -398,9 +408,8 @@ export class Evaluator {
         const j = upperBound(s.staleT, ref) - 1;
         if (j >= 0 && s.staleT[j] > t) continue;
       }
-      out.push({ metric: s.labels, value: s.v[idx], t });
+      sink(i, idx);
     }
-    return out;
   }
 
   private *range(e: MatrixSelector | SubqueryExpr, ts: number): Steps<RangeValue> {
@@ -664,25 +673,8 @@ export class Evaluator {
   /** Calls sink(i, value) for every series of the source that has a value at ts, in selection order. */
   private *sourceValues(src: SeriesSource, ts: number, scalars: number[], sink: (i: number, value: number) => void): Steps<void> {
     if (src.kind === 'vector') {
-      const e = src.sel;
-      const ref = ts - e.offset;
-      const minT = ref - this.opts.lookbackDeltaMs;
-      const selected = this.selections.get(e)!;
-      const cur = this.cursorsFor(e, selected.length);
-      cur.begin(minT, ref);
-      for (let i = 0; i < selected.length; i++) {
-        if (this.ctx.due()) yield;
-        const s = selected[i];
-        const idx = cur.after(i, s.t, 0) - 1;
-        if (idx < 0) continue;
-        const t = s.t[idx];
-        if (t < minT) continue;
-        if (s.staleT.length > 0) {
-          const j = upperBound(s.staleT, ref) - 1;
-          if (j >= 0 && s.staleT[j] > t) continue;
-        }
-        sink(i, s.v[idx]);
-      }
+      const selected = this.selections.get(src.sel)!;
+      yield* this.eachLatest(src.sel, ts - src.sel.offset, (i, idx) => sink(i, selected[i].v[idx]));
       return;
     }
     const { arg, fn } = src;

@@ -186,12 +186,15 @@ export class Evaluator {
   }
 
   /** Per series of the selection: 1 when its values never decrease (rate() can skip looking for resets). */
-  private monotonicSeries(sel: VectorSelector): Uint8Array {
+  private *monotonicSeries(sel: VectorSelector): Steps<Uint8Array> {
     let m = this.monotonic.get(sel);
     if (!m) {
       const selected = this.selections.get(sel)!;
       m = new Uint8Array(selected.length);
-      for (let i = 0; i < selected.length; i++) m[i] = nonDecreasing(selected[i].v) ? 1 : 0;
+      for (let i = 0; i < selected.length; i++) {
+        if (this.ctx.due()) yield;
+        m[i] = nonDecreasing(selected[i].v) ? 1 : 0;
+      }
       this.monotonic.set(sel, m);
     }
     return m;
@@ -685,7 +688,7 @@ export class Evaluator {
     const cur = this.cursorsFor(arg, selected.length);
     cur.begin(rangeStart, ref);
     const w: Window = { t: NO_POINTS, v: NO_POINTS, lo: 0, hi: 0, rangeStart, rangeEnd: ref, rangeMs: arg.range, evalTs: ts, monotonic: false };
-    const monotonic = src.counter ? this.monotonicSeries(sel) : undefined;
+    const monotonic = src.counter ? yield* this.monotonicSeries(sel) : undefined;
     for (let i = 0; i < selected.length; i++) {
       if (this.ctx.due()) yield;
       const s = selected[i];

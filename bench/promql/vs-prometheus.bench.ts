@@ -10,13 +10,18 @@
  * (rangeQueryAsync/instantQueryAsync, 10 ms slices), without JSON encoding;
  * Prometheus' is its own engine time (`stats=all`: execTotalTime = queue +
  * prepare + eval + result sort), also without JSON encoding. Its HTTP wall
- * time is printed for reference.
+ * time is printed for reference. On a shared machine wall times favour
+ * Prometheus (its engine and GC use both cores, so it gets more of a busy
+ * machine), so CPU time is printed too: Lookout's process CPU around the
+ * query; Prometheus' from /proc (10 ms ticks), which includes its JSON
+ * encoding (large only for the 1 000-series range query).
  *
  * Run: npx tsx bench/promql/vs-prometheus.bench.ts
  *   BENCH_PROM_RUNS (5) runs per query and side; BENCH_PROM_SERIES (10000) counters;
  *   BENCH_PROM_ONLY=<substring of a query name> to time a few.
  * Skipped (with a message) when /usr/bin/prometheus or promtool is missing.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { MemoryStore } from '../../agent/store/memory-store';
 import { createEngine } from '../../agent/promql/engine';
@@ -47,13 +52,21 @@ export const QUERIES: BenchQuery[] = [
   { name: 'range 2h/60s histogram_quantile', expr: 'histogram_quantile(0.9, sum by (le, job) (rate(bench_latency_seconds_bucket[5m])))', range: 60_000 },
 ];
 
+/** CPU seconds (user + system) the process has used so far, from /proc (clock ticks of 10 ms). */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export interface Row { name: string; lookoutMs: number; promMs: number; promWallMs: number; ratio: number; equal: boolean }
+export interface Row { name: string; lookoutMs: number; promMs: number; promWallMs: number; ratio: number; lookoutCpuMs: number; promCpuMs: number; equal: boolean }
 
 export async function run(): Promise<Row[]> {
   const bins = findPrometheus();
@@ -75,22 +88,27 @@ export async function run(): Promise<Row[]> {
   const prom = await PrometheusServer.serve(bins, tsdb, dir, false, ['--query.max-samples=50000000', '--query.timeout=2m']);
   const rows: Row[] = [];
   try {
-    const promQuery = async (q: BenchQuery): Promise<{ res: PromApiResult; engineMs: number; wallMs: number }> => {
+    const pid = prom.pid!;
+    const promQuery = async (q: BenchQuery): Promise<{ res: PromApiResult; engineMs: number; wallMs: number; cpuMs: number }> => {
       const params = q.range
         ? `/api/v1/query_range?query=${encodeURIComponent(q.expr)}&start=${T0 / 1000}&end=${T_END / 1000}&step=${q.range / 1000}&stats=all`
         : `/api/v1/query?query=${encodeURIComponent(q.expr)}&time=${T_END / 1000}&stats=all`;
+      const c = procCpuMs(pid);
       const s = performance.now();
       const res = await prom.get(params);
       const wallMs = performance.now() - s;
+      const cpuMs = procCpuMs(pid) - c;
       const stats = res.status === 'success' ? (res.data as { stats?: { timings?: { execTotalTime?: number } } }).stats : undefined;
-      return { res, wallMs, engineMs: stats?.timings?.execTotalTime !== undefined ? stats.timings.execTotalTime * 1000 : wallMs };
+      return { res, wallMs, cpuMs, engineMs: stats?.timings?.execTotalTime !== undefined ? stats.timings.execTotalTime * 1000 : wallMs };
     };
-    const lookoutQuery = async (q: BenchQuery): Promise<{ res: QueryValue; ms: number }> => {
+    const lookoutQuery = async (q: BenchQuery): Promise<{ res: QueryValue; ms: number; cpuMs: number }> => {
+      const c = process.cpuUsage();
       const s = performance.now();
       const res = q.range ? await engine.rangeQueryAsync(q.expr, T0, T_END, q.range) : await engine.instantQueryAsync(q.expr, T_END);
-      return { res, ms: performance.now() - s };
+      const cpu = process.cpuUsage(c);
+      return { res, ms: performance.now() - s, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
-    console.log(`${'query'.padEnd(34)} ${'Lookout'.padStart(9)} ${'Prometheus'.padStart(10)} ${'ratio'.padStart(6)}  ${'(Prom HTTP)'.padStart(11)}  equal`);
+    console.log(`${'query'.padEnd(34)} ${'Lookout'.padStart(9)} ${'Prometheus'.padStart(10)} ${'ratio'.padStart(6)}  ${'(Prom HTTP)'.padStart(11)}  ${'CPU: Lookout'.padStart(12)} ${'Prom'.padStart(8)} ${'ratio'.padStart(6)}  equal`);
     for (const q of QUERIES) {
       if (only && !q.name.includes(only)) continue;
       // Warm-up and the equality check.
@@ -100,20 +118,26 @@ export async function run(): Promise<Row[]> {
       const lt: number[] = [];
       const pt: number[] = [];
       const pw: number[] = [];
+      const lc: number[] = [];
+      const pc: number[] = [];
       for (let i = 0; i < runs; i++) {
         const order = i % 2 === 0 ? ['l', 'p'] : ['p', 'l'];
         for (const side of order) {
-          if (side === 'l') lt.push((await lookoutQuery(q)).ms);
-          else {
+          if (side === 'l') {
+            const r = await lookoutQuery(q);
+            lt.push(r.ms);
+            lc.push(r.cpuMs);
+          } else {
             const r = await promQuery(q);
             pt.push(r.engineMs);
             pw.push(r.wallMs);
+            pc.push(r.cpuMs);
           }
         }
       }
-      const row: Row = { name: q.name, lookoutMs: median(lt), promMs: median(pt), promWallMs: median(pw), ratio: median(lt) / median(pt), equal: d === undefined };
+      const row: Row = { name: q.name, lookoutMs: median(lt), promMs: median(pt), promWallMs: median(pw), ratio: median(lt) / median(pt), lookoutCpuMs: median(lc), promCpuMs: median(pc), equal: d === undefined };
       rows.push(row);
-      console.log(`${q.name.padEnd(34)} ${fmt(row.lookoutMs).padStart(9)} ${fmt(row.promMs).padStart(10)} ${(row.ratio.toFixed(2) + 'x').padStart(6)}  ${fmt(row.promWallMs).padStart(11)}  ${d === undefined ? 'yes' : `NO: ${d.slice(0, 300)}`}`);
+      console.log(`${q.name.padEnd(34)} ${fmt(row.lookoutMs).padStart(9)} ${fmt(row.promMs).padStart(10)} ${(row.ratio.toFixed(2) + 'x').padStart(6)}  ${fmt(row.promWallMs).padStart(11)}  ${fmt(row.lookoutCpuMs).padStart(12)} ${fmt(row.promCpuMs).padStart(8)} ${(row.lookoutCpuMs / Math.max(row.promCpuMs, 1)).toFixed(2).padStart(5)}x  ${d === undefined ? 'yes' : `NO: ${d.slice(0, 300)}`}`);
     }
   } finally {
     await prom.stop();

@@ -473,7 +473,8 @@ export class Evaluator {
       }
     }
     const series: RangeSlice[] = [];
-    for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: acc.t, v: acc.v, lo: 0, hi: acc.t.length });
+    // As typed arrays, like every selector's samples: range functions then only ever see one array kind (faster element access).
+    for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: Float64Array.from(acc.t), v: Float64Array.from(acc.v), lo: 0, hi: acc.t.length });
     // The caller consumes them at this step and drops them.
     this.ctx.samples -= held;
     return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };

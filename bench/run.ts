@@ -11,6 +11,7 @@ import { run as engine } from './promql/engine.bench';
 import { run as regex } from './regex/matcher.bench';
 import { run as exposition } from './promql/exposition.bench';
 import { run as isolation } from './promql/isolation.bench';
+import { run as vsPrometheus } from './promql/vs-prometheus.bench';
 import { run as attacks } from './limits/attacks.bench';
 import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   await store();
   console.log('\n== PromQL engine ==');
   await engine();
+  console.log('\n== PromQL vs Prometheus 2.42 (same data, answers compared) ==');
+  await vsPrometheus();
   console.log('\n== regex engines (matchers, ReDoS, body search) ==');
   await regex(seconds / 3);
   console.log('\n== /metrics exposition ==');

@@ -54,6 +54,9 @@ class SampleHeap {
   }
 }
 
+/** Most group keys cached per aggregation and query. */
+const KEY_CACHE_LIMIT = 200_000;
+
 const lessByValue = (a: number, b: number): boolean => Number.isNaN(a) || a < b;
 const lessByReverseValue = (a: number, b: number): boolean => Number.isNaN(a) || a > b;
 
@@ -66,8 +69,21 @@ function convertibleToInt64(v: number): boolean {
   return v <= 9223372036854775807 && v >= -9223372036854775808;
 }
 
+/** The labels of the group a metric falls in: `by` keeps the grouping labels, `without` drops them and the name. */
+export function groupLabels(metric: Labels, grouping: readonly string[], groupingSet: ReadonlySet<string>, without: boolean): Labels {
+  const labels: Labels = {};
+  if (without) {
+    for (const n in metric) if (n !== '__name__' && !groupingSet.has(n)) labels[n] = metric[n];
+  } else {
+    for (const n of grouping) if (metric[n] !== undefined) labels[n] = metric[n];
+  }
+  return labels;
+}
+
 export function aggregate(
   op: AggregateOp, groupingIn: string[], without: boolean, param: number | string | undefined, vec: Sample[],
+  /** Group key by label object, kept by the caller across steps (label objects repeat from step to step). */
+  keyCache?: Map<Labels, string>,
 ): Sample[] {
   let grouping = [...new Set(groupingIn)].sort();
   let k = 0;
@@ -92,17 +108,20 @@ export function aggregate(
   for (const s of vec) {
     let metric = s.metric;
     if (op === 'count_values') metric = sortedLabels({ ...metric, [valueLabel]: formatFloatPlain(s.value) });
-    const key = groupKey(metric);
+    let key: string | undefined;
+    if (keyCache && op !== 'count_values') {
+      key = keyCache.get(metric);
+      if (key === undefined) {
+        key = groupKey(metric);
+        // Bounded: labels built anew at every step (after a binary operation) would only fill it.
+        if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(metric, key);
+      }
+    } else {
+      key = groupKey(metric);
+    }
     const group = groups.get(key);
     if (!group) {
-      let labels: Labels = {};
-      if (without) {
-        for (const n in metric) if (n !== '__name__' && !groupingSet.has(n)) labels[n] = metric[n];
-      } else if (grouping.length > 0) {
-        for (const n of grouping) if (metric[n] !== undefined) labels[n] = metric[n];
-      } else {
-        labels = {};
-      }
+      const labels = groupLabels(metric, grouping, groupingSet, without);
       const g: Group = { labels, value: s.value, mean: s.value, count: 1, heap: [], values: [] };
       if (op === 'stddev' || op === 'stdvar') g.value = 0;
       else if (op === 'topk' || op === 'bottomk') g.heap = [{ metric: s.metric, value: s.value }];

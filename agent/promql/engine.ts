@@ -4,7 +4,7 @@
  * of Prometheus' HTTP API (agent/promql/types.ts).
  */
 import type { Querier } from '../store/types';
-import { Evaluator, type EvalOptions } from './evaluator';
+import { Evaluator, MEMO_LIMIT, type EvalOptions } from './evaluator';
 import { labelsKey, sortByLabels } from './labels';
 import { parseExpr, typeOf } from './parse';
 import { QueryError, type Engine, type MatrixSeries, type QueryOptions, type QueryValue } from './types';
@@ -144,13 +144,18 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
     return yield* guarded(expr, (function* () {
       const ev = new Evaluator(querier, ast, start, end, evalOpts, ctx, arena);
       yield* ev.prepare();
-      const series = new Map<string, { metric: Labels; points: { t: number; value: number }[] }>();
-      const keys = new Map<Labels, string>();
+      type Out = { metric: Labels; points: { t: number; value: number }[] };
+      const series = new Map<string, Out>();
+      // Label objects mostly repeat from step to step: found by identity first, by key otherwise.
+      const byObject = new Map<Labels, Out>();
       const add = (metric: Labels, t: number, value: number): void => {
-        let key = keys.get(metric);
-        if (key === undefined) keys.set(metric, (key = labelsKey(metric)));
-        let s = series.get(key);
-        if (!s) series.set(key, (s = { metric, points: [] }));
+        let s = byObject.get(metric);
+        if (!s) {
+          const key = labelsKey(metric);
+          s = series.get(key);
+          if (!s) series.set(key, (s = { metric, points: [] }));
+          if (byObject.size < MEMO_LIMIT) byObject.set(metric, s);
+        }
         s.points.push({ t, value });
       };
       for (let ts = start; ts <= end; ts += step) {

@@ -15,22 +15,32 @@ import { aggregate } from './aggregate';
 import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binary';
 import { FUNCTIONS, TIME_DEPENDENT_FUNCTIONS } from './function-defs';
 import { civil, DATE_FUNCTIONS } from './functions/date';
-import { histogramQuantile } from './functions/histogram';
+import { histogramQuantile, type BucketInfo } from './functions/histogram';
 import { labelJoiner, labelReplacer } from './functions/label-functions';
 import { clamp, roundTo, SIMPLE_MATH } from './functions/math';
 import * as overTime from './functions/over-time';
 import * as rate from './functions/rate';
-import type { Window } from './functions/window';
+import { nonDecreasing, type Window } from './functions/window';
 import { dropMetricName, EMPTY_LABELS, labelsKey, sortByLabels, sortedLabels } from './labels';
 import { QueryError } from './types';
 import type { RangeSlice, RangeValue, Sample, Value } from './values';
 import { QueryContext, type Steps } from './context';
+import { WindowCursors } from './cursors';
+import { FUSABLE_OPS, GroupedAccumulator } from './fused-aggregate';
 
 export interface EvalOptions {
   lookbackDeltaMs: number;
   /** Step of subqueries written without one (`x[1h:]`): Prometheus' global evaluation_interval. */
   defaultSubqueryStepMs: number;
 }
+
+/** Most entries of a per-query memo keyed by label object (~20 MB of keys at most). */
+export const MEMO_LIMIT = 200_000;
+
+const NO_SCALARS: number[] = [];
+const NO_POINTS = new Float64Array(0);
+/** Functions that look for counter resets in every window (see Window.monotonic). */
+const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
 type RangeFn = (w: Window, scalars: number[]) => number | undefined;
 
@@ -56,6 +66,11 @@ const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
   stdvar_over_time: overTime.stdvarOverTime,
   quantile_over_time: (w, s) => overTime.quantileOverTime(w, s[0]),
 };
+
+/** What an aggregation can read per series without intermediate vectors: a selector, or a one-argument range function of one. */
+type SeriesSource =
+  | { kind: 'vector'; sel: VectorSelector }
+  | { kind: 'range'; arg: MatrixSelector; fn: RangeFn; keepName: boolean; counter: boolean };
 
 function unwrapParens(e: Expr): Expr {
   while (e.kind === 'paren') e = e.expr;
@@ -121,8 +136,23 @@ export class Evaluator {
    * series end up with one labelset, even at different steps.
    */
   private readonly negatedOrigins = new Map<Expr, Map<string, string>>();
-  /** For range queries: the same input label set drops to the same output object at every step. */
-  private readonly dropped: Map<Labels, Labels> | undefined;
+  /**
+   * The same input label set drops to the same output object at every step (range queries,
+   * subquery steps), so keys computed per label object downstream are computed once.
+   */
+  private readonly dropped = new Map<Labels, Labels>();
+  /** Per selector expression (vector or matrix): where each series' window was at the last step. */
+  private readonly cursors = new Map<Expr, WindowCursors>();
+  /** Per selector: which series never decrease (see monotonicSeries). */
+  private readonly monotonic = new Map<VectorSelector, Uint8Array>();
+  /** Per selector: whether its series carry more than one metric name (see namesVary). */
+  private readonly selectionNamesVary = new Map<VectorSelector, boolean>();
+  /** Per aggregation: group key by input label object, stable across steps. */
+  private readonly groupKeys = new Map<AggregateExpr, Map<Labels, string>>();
+  /** Per histogram_quantile call: bucket bounds and groups by label object. */
+  private readonly bucketCaches = new Map<Call, { buckets: Map<Labels, BucketInfo>; metrics: Map<string, Labels> }>();
+  /** Per aggregation straight over a selector: its series' groups, worked out once per query. */
+  private readonly accumulators = new Map<AggregateExpr, GroupedAccumulator>();
 
   constructor(
     private readonly querier: Querier,
@@ -136,15 +166,44 @@ export class Evaluator {
     /** Memory for decoded samples, owned by the engine and valid for this evaluation. */
     private readonly scratch?: SampleScratch,
   ) {
-    this.dropped = start !== end ? new Map() : undefined;
     this.markInvariant(root);
   }
 
   private dropName(l: Labels): Labels {
-    if (!this.dropped) return dropMetricName(l);
     let out = this.dropped.get(l);
-    if (!out) this.dropped.set(l, (out = dropMetricName(l)));
+    if (!out) {
+      out = dropMetricName(l);
+      // Inputs built anew at every step (binary operations) would only fill the memo.
+      if (this.dropped.size < MEMO_LIMIT) this.dropped.set(l, out);
+    }
     return out;
+  }
+
+  private cursorsFor(e: Expr, n: number): WindowCursors {
+    let c = this.cursors.get(e);
+    if (!c) this.cursors.set(e, (c = new WindowCursors(n)));
+    return c;
+  }
+
+  /** Per series of the selection: 1 when its values never decrease (rate() can skip looking for resets). */
+  private *monotonicSeries(sel: VectorSelector): Steps<Uint8Array> {
+    let m = this.monotonic.get(sel);
+    if (!m) {
+      const selected = this.selections.get(sel)!;
+      m = new Uint8Array(selected.length);
+      for (let i = 0; i < selected.length; i++) {
+        if (this.ctx.due()) yield;
+        m[i] = nonDecreasing(selected[i].v) ? 1 : 0;
+      }
+      this.monotonic.set(sel, m);
+    }
+    return m;
+  }
+
+  private namesVaryIn(sel: VectorSelector): boolean {
+    let v = this.selectionNamesVary.get(sel);
+    if (v === undefined) this.selectionNamesVary.set(sel, (v = namesVary(this.selections.get(sel)!.map((s) => s.labels))));
+    return v;
   }
 
   /** Evaluates the root at one time; call prepare() first. */
@@ -326,11 +385,25 @@ export class Evaluator {
   private *selectVector(e: VectorSelector, ts: number, forTimestamp: boolean): Steps<Sample[]> {
     let ref = ts - e.offset;
     if (e.at) ref = forTimestamp ? this.atTime(e.at) : this.atTime(e.at) - e.offset;
-    const minT = ref - this.opts.lookbackDeltaMs;
     const out: Sample[] = [];
-    for (const s of this.selections.get(e)!) {
+    const selected = this.selections.get(e)!;
+    yield* this.eachLatest(e, ref, (i, idx) => {
+      const s = selected[i];
+      out.push({ metric: s.labels, value: s.v[idx], t: s.t[idx] });
+    });
+    return out;
+  }
+
+  /** Calls sink(series, sample index) for each series of the selector with a sample visible at ref (see selectVector). */
+  private *eachLatest(e: VectorSelector, ref: number, sink: (i: number, idx: number) => void): Steps<void> {
+    const minT = ref - this.opts.lookbackDeltaMs;
+    const selected = this.selections.get(e)!;
+    const cur = this.cursorsFor(e, selected.length);
+    cur.begin(minT, ref);
+    for (let i = 0; i < selected.length; i++) {
       if (this.ctx.due()) yield;
-      const idx = upperBound(s.t, ref) - 1;
+      const s = selected[i];
+      const idx = cur.after(i, s.t, 0) - 1;
       if (idx < 0) continue;
       const t = s.t[idx];
       if (t < minT) continue;
@@ -338,9 +411,8 @@ export class Evaluator {
         const j = upperBound(s.staleT, ref) - 1;
         if (j >= 0 && s.staleT[j] > t) continue;
       }
-      out.push({ metric: s.labels, value: s.v[idx], t });
+      sink(i, idx);
     }
-    return out;
   }
 
   private *range(e: MatrixSelector | SubqueryExpr, ts: number): Steps<RangeValue> {
@@ -349,10 +421,14 @@ export class Evaluator {
       const ref = (sel.at ? this.atTime(sel.at) : ts) - sel.offset;
       const rangeStart = ref - e.range;
       const series: RangeSlice[] = [];
-      for (const s of this.selections.get(sel)!) {
+      const selected = this.selections.get(sel)!;
+      const cur = this.cursorsFor(e, selected.length);
+      cur.begin(rangeStart, ref);
+      for (let i = 0; i < selected.length; i++) {
         if (this.ctx.due()) yield;
-        const lo = lowerBound(s.t, rangeStart);
-        const hi = upperBound(s.t, ref, lo);
+        const s = selected[i];
+        const lo = cur.first(i, s.t);
+        const hi = cur.after(i, s.t, lo);
         if (hi > lo) series.push({ metric: s.labels, t: s.t, v: s.v, lo, hi });
       }
       return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
@@ -360,9 +436,10 @@ export class Evaluator {
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
-    const bySeries = new Map<string, { metric: Labels; t: number[]; v: number[] }>();
-    // Label objects repeat from step to step: their keys are computed once.
-    const keys = new Map<Labels, string>();
+    type Acc = { metric: Labels; t: number[]; v: number[] };
+    const bySeries = new Map<string, Acc>();
+    // Label objects repeat from step to step: found by identity first, by key otherwise.
+    const byObject = new Map<Labels, Acc>();
     // Only a range query revisits inner steps; an instant query would just hold them twice.
     let cache = this.subqueryCache.get(e);
     if (!cache && this.start !== this.end) this.subqueryCache.set(e, (cache = new Map()));
@@ -384,16 +461,20 @@ export class Evaluator {
       held += inner.length;
       for (const s of inner) {
         if (this.ctx.due()) yield;
-        let key = keys.get(s.metric);
-        if (key === undefined) keys.set(s.metric, (key = labelsKey(s.metric)));
-        let acc = bySeries.get(key);
-        if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
+        let acc = byObject.get(s.metric);
+        if (!acc) {
+          const key = labelsKey(s.metric);
+          acc = bySeries.get(key);
+          if (!acc) bySeries.set(key, (acc = { metric: s.metric, t: [], v: [] }));
+          if (byObject.size < MEMO_LIMIT) byObject.set(s.metric, acc);
+        }
         acc.t.push(t);
         acc.v.push(s.value);
       }
     }
     const series: RangeSlice[] = [];
-    for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: acc.t, v: acc.v, lo: 0, hi: acc.t.length });
+    // As typed arrays, like every selector's samples: range functions then only ever see one array kind (faster element access).
+    for (const acc of bySeries.values()) series.push({ metric: acc.metric, t: Float64Array.from(acc.t), v: Float64Array.from(acc.v), lo: 0, hi: acc.t.length });
     // The caller consumes them at this step and drops them.
     this.ctx.samples -= held;
     return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
@@ -497,7 +578,9 @@ export class Evaluator {
           const q = yield* this.scalar(e.args[0], ts);
           const v = yield* this.vector(e.args[1], ts);
           checkDuplicates = namesVary(metricsOf(v));
-          out = histogramQuantile(q, v);
+          let cache = this.bucketCaches.get(e);
+          if (!cache) this.bucketCaches.set(e, (cache = { buckets: new Map(), metrics: new Map() }));
+          out = histogramQuantile(q, v, cache);
           break;
         }
         case 'histogram_count': case 'histogram_sum':
@@ -534,6 +617,7 @@ export class Evaluator {
       if (i !== matrixArg) scalars.push(yield* this.scalar(e.args[i], ts));
     }
     const arg = unwrapParens(e.args[matrixArg]);
+    if (arg.kind === 'matrix' && e.func !== 'absent_over_time' && !this.invariant.has(arg)) return yield* this.selectorRangeCall(e, arg, ts, scalars);
     const rv = yield* this.eval(arg, ts);
     if (rv.type !== 'matrix') throw new QueryError(`expected range vector in call to function ${JSON.stringify(e.func)}, got ${rv.type}`, 'execution');
     if (e.func === 'absent_over_time') {
@@ -543,7 +627,7 @@ export class Evaluator {
     if (!fn) throw new QueryError(`function ${JSON.stringify(e.func)} is not supported`, 'bad_data');
     const keepName = e.func === 'last_over_time';
     const out: Sample[] = [];
-    const w: Window = { t: [], v: [], lo: 0, hi: 0, rangeStart: rv.rangeStart, rangeEnd: rv.rangeEnd, rangeMs: rv.rangeMs, evalTs: ts };
+    const w: Window = { t: NO_POINTS, v: NO_POINTS, lo: 0, hi: 0, rangeStart: rv.rangeStart, rangeEnd: rv.rangeEnd, rangeMs: rv.rangeMs, evalTs: ts, monotonic: false };
     for (const s of rv.series) {
       if (this.ctx.due()) yield;
       w.t = s.t;
@@ -558,12 +642,101 @@ export class Evaluator {
     return { type: 'vector', samples: out };
   }
 
+  /**
+   * A range function straight over a selector (rate(x[5m]) and the like, the
+   * bulk of all queries): each series' window is found with its cursor and
+   * handed to the function at once, with no intermediate range vector.
+   */
+  private *selectorRangeCall(e: Call, arg: MatrixSelector, ts: number, scalars: number[]): Steps<Value> {
+    const fn = RANGE_FUNCTIONS[e.func];
+    if (!fn) throw new QueryError(`function ${JSON.stringify(e.func)} is not supported`, 'bad_data');
+    const keepName = e.func === 'last_over_time';
+    const selected = this.selections.get(arg.selector)!;
+    const out: Sample[] = [];
+    yield* this.sourceValues({ kind: 'range', arg, fn, keepName, counter: COUNTER_FUNCTIONS.has(e.func) }, ts, scalars, (i, value) => {
+      out.push({ metric: keepName ? selected[i].labels : this.dropName(selected[i].labels), value });
+    });
+    if (!keepName && this.namesVaryIn(arg.selector)) assertNoDuplicateLabelsets(out);
+    return { type: 'vector', samples: out };
+  }
+
+  /** The aggregation's input when it can be read per series (see SeriesSource), else undefined. */
+  private seriesSource(x: Expr): SeriesSource | undefined {
+    x = unwrapParens(x);
+    if (this.invariant.has(x)) return undefined;
+    if (x.kind === 'vector') return x.at ? undefined : { kind: 'vector', sel: x };
+    if (x.kind !== 'call' || x.args.length !== 1 || x.func === 'last_over_time') return undefined;
+    const fn = RANGE_FUNCTIONS[x.func];
+    const arg = unwrapParens(x.args[0]);
+    if (!fn || arg.kind !== 'matrix' || arg.selector.at || this.invariant.has(arg)) return undefined;
+    // Names that vary need the duplicate check on the function's output: the general path does it.
+    if (this.namesVaryIn(arg.selector)) return undefined;
+    return { kind: 'range', arg, fn, keepName: false, counter: COUNTER_FUNCTIONS.has(x.func) };
+  }
+
+  /** Calls sink(i, value) for every series of the source that has a value at ts, in selection order. */
+  private *sourceValues(src: SeriesSource, ts: number, scalars: number[], sink: (i: number, value: number) => void): Steps<void> {
+    if (src.kind === 'vector') {
+      const selected = this.selections.get(src.sel)!;
+      yield* this.eachLatest(src.sel, ts - src.sel.offset, (i, idx) => sink(i, selected[i].v[idx]));
+      return;
+    }
+    const { arg, fn } = src;
+    const sel = arg.selector;
+    const ref = (sel.at ? this.atTime(sel.at) : ts) - sel.offset;
+    const rangeStart = ref - arg.range;
+    const selected = this.selections.get(sel)!;
+    const cur = this.cursorsFor(arg, selected.length);
+    cur.begin(rangeStart, ref);
+    const w: Window = { t: NO_POINTS, v: NO_POINTS, lo: 0, hi: 0, rangeStart, rangeEnd: ref, rangeMs: arg.range, evalTs: ts, monotonic: false };
+    const monotonic = src.counter ? yield* this.monotonicSeries(sel) : undefined;
+    for (let i = 0; i < selected.length; i++) {
+      if (this.ctx.due()) yield;
+      const s = selected[i];
+      const lo = cur.first(i, s.t);
+      const hi = cur.after(i, s.t, lo);
+      if (hi <= lo) continue;
+      w.t = s.t;
+      w.v = s.v;
+      w.lo = lo;
+      w.hi = hi;
+      w.monotonic = monotonic !== undefined && monotonic[i] === 1;
+      let value: number | undefined;
+      try {
+        value = fn(w, scalars);
+      } catch (err) {
+        throw err instanceof QueryError ? err : new QueryError((err as Error).message, 'execution');
+      }
+      if (value !== undefined) sink(i, value);
+    }
+  }
+
+  /** sum/avg/min/max/count/group straight over a selector's series: groups once per query, per step only additions. */
+  private *fusedAggregate(e: AggregateExpr, src: SeriesSource, ts: number): Steps<Value> {
+    let acc = this.accumulators.get(e);
+    if (!acc) {
+      const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+      const metrics = this.selections.get(sel)!.map((s) => (src.kind === 'vector' ? s.labels : this.dropName(s.labels)));
+      this.accumulators.set(e, (acc = new GroupedAccumulator(e.op, e.grouping, e.without, metrics)));
+    }
+    acc.begin();
+    const a = acc;
+    yield* this.sourceValues(src, ts, NO_SCALARS, (i, v) => a.add(i, v));
+    return { type: 'vector', samples: acc.result() };
+  }
+
   private *aggregate(e: AggregateExpr, ts: number): Steps<Value> {
+    if (!e.param && FUSABLE_OPS.has(e.op)) {
+      const src = this.seriesSource(e.expr);
+      if (src) return yield* this.fusedAggregate(e, src, ts);
+    }
     let param: number | string | undefined;
     if (e.param) param = e.op === 'count_values' ? this.stringArg(e.param) : yield* this.scalar(e.param, ts);
     const vec = yield* this.vector(e.expr, ts);
     // Groups are distinct label sets by construction; topk/bottomk keep their (distinct) input labels.
-    const out = this.wrapFunctionError(() => aggregate(e.op, e.grouping, e.without, param, vec));
+    let keys = this.groupKeys.get(e);
+    if (!keys) this.groupKeys.set(e, (keys = new Map()));
+    const out = this.wrapFunctionError(() => aggregate(e.op, e.grouping, e.without, param, vec, keys));
     return { type: 'vector', samples: out };
   }
 

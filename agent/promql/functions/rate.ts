@@ -17,7 +17,7 @@ export function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean)
   const firstT = w.t[w.lo];
   const lastT = w.t[w.hi - 1];
   let result = w.v[w.hi - 1] - first;
-  if (isCounter) {
+  if (isCounter && !w.monotonic) {
     let prev = first;
     for (let i = w.lo + 1; i < w.hi; i++) {
       const cur = w.v[i];

@@ -17,6 +17,14 @@ export interface Window {
   rangeMs: number;
   /** The evaluation step's time (ms); predict_linear extrapolates from it. */
   evalTs: number;
+  /** True when the series never decreases anywhere in t/v (no counter resets to look for). */
+  monotonic?: boolean;
+}
+
+/** Whether v never decreases (NaN compares false, so a NaN counts as a possible reset). */
+export function nonDecreasing(v: ArrayLike<number>): boolean {
+  for (let i = 1; i < v.length; i++) if (!(v[i] >= v[i - 1])) return false;
+  return true;
 }
 
 /** Neumaier-compensated running sum (Prometheus' kahanSumInc): returns [sum, compensation]. */

@@ -47,6 +47,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** `promtool tsdb create-blocks-from openmetrics`: the OpenMetrics file at omFile into TSDB blocks under tsdb. */
+export function createBlocks(bins: PrometheusBinaries, omFile: string, tsdb: string, timeoutMs = 120_000): void {
+  const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', omFile, tsdb], { encoding: 'utf8', timeout: timeoutMs });
+  if (created.status !== 0) {
+    throw new Error(`promtool create-blocks-from openmetrics failed (${created.status ?? created.signal}): ${created.stderr}${created.stdout}`);
+  }
+}
+
 export type PromApiResult =
   | { status: 'success'; data: { resultType: string; result: unknown } }
   | { status: 'error'; errorType: string; error: string };
@@ -55,21 +63,31 @@ export class PrometheusServer {
   private constructor(
     readonly url: string,
     private readonly proc: ChildProcess,
-    private readonly dir: string,
+    private readonly dir: string | undefined,
     private readonly output: () => string,
   ) {}
 
-  /** Turns an OpenMetrics file into blocks and starts Prometheus on them; resolves once it is ready. */
+  /** Turns an OpenMetrics text into blocks and starts Prometheus on them; resolves once it is ready. */
   static async start(bins: PrometheusBinaries, openMetrics: string): Promise<PrometheusServer> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lookout-promcompat-'));
     const omFile = path.join(dir, 'data.om');
     const tsdb = path.join(dir, 'tsdb');
     writeFileSync(omFile, openMetrics);
-    const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', omFile, tsdb], { encoding: 'utf8', timeout: 120_000 });
-    if (created.status !== 0) {
+    try {
+      createBlocks(bins, omFile, tsdb);
+    } catch (err) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`promtool create-blocks-from openmetrics failed (${created.status}): ${created.stderr}${created.stdout}`);
+      throw err;
     }
+    return PrometheusServer.serve(bins, tsdb, dir);
+  }
+
+  /**
+   * Starts Prometheus on blocks made earlier (createBlocks), e.g. a benchmark's
+   * cached data set; `dir` (config, and the tsdb when it lies inside) is
+   * removed by stop() only when `removeOnStop`.
+   */
+  static async serve(bins: PrometheusBinaries, tsdb: string, dir: string, removeOnStop = true, extraFlags: string[] = []): Promise<PrometheusServer> {
     const config = path.join(dir, 'prometheus.yml');
     // No scrape targets: the blocks are the only data. evaluation_interval is the default subquery step.
     writeFileSync(config, 'global:\n  evaluation_interval: 1m\n');
@@ -79,13 +97,13 @@ export class PrometheusServer {
       let out = '';
       const proc = spawn(bins.prometheus, [
         `--config.file=${config}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn', '--query.lookback-delta=5m',
+        '--log.level=warn', '--query.lookback-delta=5m', ...extraFlags,
       ], { stdio: ['ignore', 'pipe', 'pipe'] });
       proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
       proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
       let exited = false;
       proc.once('exit', () => { exited = true; });
-      const server = new PrometheusServer(`http://127.0.0.1:${port}`, proc, dir, () => out);
+      const server = new PrometheusServer(`http://127.0.0.1:${port}`, proc, removeOnStop ? dir : undefined, () => out);
       try {
         await waitFor(async () => {
           if (exited) throw new Error(`prometheus exited: ${out.slice(-2000)}`);
@@ -98,8 +116,13 @@ export class PrometheusServer {
         await server.stopProcess();
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (removeOnStop) rmSync(dir, { recursive: true, force: true });
     throw new Error(`could not start prometheus: ${String(lastError)}`);
+  }
+
+  /** The Prometheus process id (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.proc.pid;
   }
 
   private async stopProcess(): Promise<void> {
@@ -113,14 +136,15 @@ export class PrometheusServer {
 
   async stop(): Promise<void> {
     await this.stopProcess();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   get log(): string {
     return this.output();
   }
 
-  private async get(pathAndQuery: string): Promise<PromApiResult> {
+  /** GET on the API (path with its query string), parsed. */
+  async get(pathAndQuery: string): Promise<PromApiResult> {
     const r = await fetch(this.url + pathAndQuery);
     const body = (await r.json()) as PromApiResult;
     return body;

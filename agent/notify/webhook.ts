@@ -8,15 +8,17 @@
 import type { WebhookConfig } from '../alerting/config';
 import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
-import type { NotificationMessage } from './message';
+import { buildMessage, type NotificationMessage } from './message';
 import { readSecretFile } from './secret';
 
-export function webhookPayload(msg: NotificationMessage, maxAlerts: number) {
-  const truncated = maxAlerts > 0 && msg.alerts.length > maxAlerts ? msg.alerts.length - maxAlerts : 0;
+export function webhookPayload(full: NotificationMessage, maxAlerts: number) {
+  const truncated = maxAlerts > 0 && full.alerts.length > maxAlerts ? full.alerts.length - maxAlerts : 0;
+  // As Alertmanager: status, commonLabels and commonAnnotations describe the alerts that are sent.
+  const msg = truncated ? buildMessage({ ...full, alerts: full.alerts.slice(0, maxAlerts) }) : full;
   return {
     receiver: msg.receiver,
     status: msg.status,
-    alerts: (truncated ? msg.alerts.slice(0, maxAlerts) : msg.alerts).map((a) => ({
+    alerts: msg.alerts.map((a) => ({
       status: a.status,
       labels: a.labels,
       annotations: a.annotations,

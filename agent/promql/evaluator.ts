@@ -8,7 +8,7 @@
  * aligned to absolute multiples of the subquery step.
  */
 import type { Labels, Querier, SampleScratch, SeriesData } from '../store/types';
-import { lowerBound, upperBound } from '../store/mem-series';
+import { upperBound } from '../store/mem-series';
 import type { AggregateExpr, BinaryExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
 import { SET_OPS } from './ast';
 import { aggregate } from './aggregate';
@@ -24,7 +24,7 @@ import { nonDecreasing, type Window } from './functions/window';
 import { dropMetricName, EMPTY_LABELS, labelsKey, sortByLabels, sortedLabels } from './labels';
 import { QueryError } from './types';
 import type { RangeSlice, RangeValue, Sample, Value } from './values';
-import { QueryContext, type Steps } from './context';
+import { type QueryContext, type Steps } from './context';
 import { WindowCursors } from './cursors';
 import { FUSABLE_OPS, GroupedAccumulator } from './fused-aggregate';
 

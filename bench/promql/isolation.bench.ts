@@ -46,14 +46,12 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
       }
     };
     const sender = async (id: number) => {
-      let n = 0;
       // Built once; only the timestamp changes (so the bench spends its time sending, not serialising).
       const points = Array.from({ length: 500 }, (_, i) => ({ attrs: { sender: String(id), k: String(i) }, value: 1 }));
       const template = metricsBody([gauge('bench_load', points, 'TIMESTAMP')], `sender-${id}`);
       while (Date.now() < until) {
         const status = await postMetrics(agent, template.replaceAll('TIMESTAMP', `${Date.now()}000000`)).catch(() => 0);
         otlpStatus[status] = (otlpStatus[status] ?? 0) + 1;
-        n++;
       }
     };
     const poller = async () => {

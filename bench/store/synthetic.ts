@@ -4,7 +4,7 @@
  * series, counters and gauges, plus a few classic histograms.
  */
 import type { Labels } from '../../agent/store/types';
-import { MemoryStore } from '../../agent/store/memory-store';
+import { type MemoryStore } from '../../agent/store/memory-store';
 
 export const FAMILIES = 50;
 export const ROUTES = 200;

@@ -15,7 +15,7 @@
  * its admin port (/metrics, /api/v1/query), alerts from its rule files.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { LookoutError, ServiceUnavailableError, ConfigurationError, StructuredLogger } from '../../instrumentation';
+import { LookoutError, ServiceUnavailableError, ConfigurationError, type StructuredLogger } from '../../instrumentation';
 import type { DemoConfig } from './config';
 import { DependencyClient } from './dependency-client';
 import { inventoryHandler } from './inventory';

@@ -6,7 +6,7 @@
  */
 import {
   ServiceUnavailableError,
-  StructuredLogger,
+  type StructuredLogger,
   callService,
   createCircuitBreaker,
   retry,

@@ -5,7 +5,7 @@
  * plus the user's counters (connectors.logmetrics.counters), each labelled
  * service_name/job/instance and the configured attribute keys.
  */
-import type { ExportLogsServiceRequest, KeyValue, Signal, SignalData } from '../../otlp/model';
+import type { ExportLogsServiceRequest, KeyValue } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
 import { resourceLabels } from '../../translate/prometheus/labels';

@@ -8,7 +8,7 @@
  * "traces.span.metrics") looks after its Prometheus exporter.
  */
 import {
-  SpanKind, StatusCode, type ExportTraceServiceRequest, type Int64, type Signal, type SignalData,
+  SpanKind, StatusCode, type ExportTraceServiceRequest, type Int64,
 } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { countItems, formatItemCount } from '../../otlp/count';
-import type { Signal, SignalData } from '../../otlp/model';
+import type { Signal } from '../../otlp/model';
 import type { OtlpExporterConfig } from './config';
 import { encodePayloads, requestHeaders, type EncodedRequest, type RequestPayload } from './encode';
 import { PermanentSendError, RetriesExhaustedError, ShutdownAbortError } from './errors';

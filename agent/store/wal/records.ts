@@ -10,7 +10,7 @@
  * record each, so a record costs 20 (12) bytes per sample (marker).
  */
 import type { Labels, MetricMetadata } from '../types';
-import { ByteReader, ByteWriter } from './frame';
+import { ByteReader, type ByteWriter } from './frame';
 
 export const enum RecordType { Series = 1, Samples = 2, Stale = 3, Metadata = 4 }
 

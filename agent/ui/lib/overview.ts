@@ -33,7 +33,7 @@ export interface ExporterRow {
 
 /** The queue's oldest-entry gauge, whatever its unit suffix (age in seconds, or a timestamp). */
 function oldestAge(s: readonly Sample[], signal: string, nowMs: number): number | undefined {
-  const age = total(s, 'lookout_exporter_queue_oldest_age_seconds', { signal });
+  const age = total(s, 'lookout_queue_oldest_entry_age_seconds', { signal }) ?? total(s, 'lookout_exporter_queue_oldest_age_seconds', { signal });
   if (age !== undefined) return age;
   const ts = total(s, 'lookout_exporter_queue_oldest_timestamp_seconds', { signal });
   return ts === undefined || ts === 0 ? undefined : Math.max(0, nowMs / 1000 - ts);

@@ -37,8 +37,9 @@ receivers: [{name: hook, webhook_configs: [{url: "${rec.url}/alerts", max_alerts
     assert.equal(b.externalURL, 'http://lookout.example:9464');
     assert.equal(b.groupKey, '{}:{alertname="HighLatency"}');
     assert.deepEqual(b.groupLabels, { alertname: 'HighLatency' });
-    assert.deepEqual(b.commonLabels, { alertname: 'HighLatency', severity: 'warning' });
-    assert.deepEqual(b.commonAnnotations, { summary: 'slow' });
+    // As Alertmanager 0.25: the common labels and annotations of the alerts sent (after max_alerts).
+    assert.deepEqual(b.commonLabels, { alertname: 'HighLatency', severity: 'warning', instance: 'a' });
+    assert.deepEqual(b.commonAnnotations, { summary: 'slow', runbook: 'r1' });
     assert.equal(b.truncatedAlerts, 1, 'max_alerts: 1 keeps one of two');
     assert.equal(b.alerts.length, 1);
     const got = b.alerts[0];

@@ -5,34 +5,13 @@
  *   apt-get update && apt-get install -y prometheus-alertmanager
  * (the package may start a system daemon: these tests never use it).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDaemon, type Daemon } from '../../helpers/daemon';
 
-export interface AlertmanagerBinaries { alertmanager: string; amtool: string }
-
-function works(bin: string): boolean {
-  return spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
-export function findAlertmanager(): AlertmanagerBinaries | undefined {
-  const alertmanager = [process.env.ALERTMANAGER, '/usr/bin/prometheus-alertmanager', 'alertmanager'].find((c): c is string => !!c && works(c));
-  const amtool = [process.env.AMTOOL, '/usr/bin/amtool', 'amtool'].find((c): c is string => !!c && works(c));
-  return alertmanager && amtool ? { alertmanager, amtool } : undefined;
-}
-
-/** Skips the calling suite when Alertmanager is not installed, except in CI (CI set), where that is a failure. */
-export function requireAlertmanager(ctx: Mocha.Context): AlertmanagerBinaries {
-  const bins = findAlertmanager();
-  if (bins) return bins;
-  if (process.env.CI) throw new Error('alertmanager/amtool not found and CI is set: apt-get install -y prometheus-alertmanager');
-  // eslint-disable-next-line no-console
-  console.log('    (skipping: Alertmanager 0.25 not installed; apt-get install -y prometheus-alertmanager to run the differential suite)');
-  ctx.skip();
-  throw new Error('unreachable');
-}
+// Finding the binaries (and skipping without them) is shared with the compatibility suite.
+export { findAlertmanager, requireAlertmanager, type AlertmanagerBinaries } from '../alertmanager/alertmanager-server';
 
 export class AlertmanagerServer {
   private constructor(private readonly daemon: Daemon, private readonly dir: string) {}

@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
-import type { EmailConfig, GlobalConfig } from '../alerting/config';
+import type { EmailConfig, GlobalConfig } from './config';
 import type { Integration } from './integration';
 import type { NotificationMessage } from './message';
 import { secretOrFile } from './secret';

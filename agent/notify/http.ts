@@ -3,7 +3,7 @@
  * (Authorization / basic auth, read at send time so rotated secrets apply
  * without a restart; redirects). Non-2xx answers become HttpError.
  */
-import type { HttpConfig } from '../alerting/config';
+import type { HttpConfig } from './config';
 import { HttpError, parseRetryAfter } from './integration';
 import { secretOrFile } from './secret';
 

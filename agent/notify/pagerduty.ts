@@ -10,7 +10,7 @@
  * num_firing/num_resolved merged under the configured ones, severity "error").
  */
 import { createHash } from 'node:crypto';
-import type { GlobalConfig, PagerdutyConfig } from '../alerting/config';
+import type { GlobalConfig, PagerdutyConfig } from './config';
 import { PAGERDUTY_DEFAULTS } from '../templates/notification-defaults';
 import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { postJson, type FetchFn } from './http';

@@ -12,7 +12,7 @@
  * (links, mentions in `pretext`). Messages are paced per webhook URL
  * (slack-rate.ts).
  */
-import type { GlobalConfig, SlackConfig } from '../alerting/config';
+import type { GlobalConfig, SlackConfig } from './config';
 import { SLACK_DEFAULTS } from '../templates/notification-defaults';
 import type { NotificationTemplates, TemplateHolder } from '../templates/notification';
 import { postJson, type FetchFn } from './http';

@@ -5,7 +5,7 @@
  * max_alerts > 0 truncates the list and reports how many were left out.
  * http_config adds an Authorization header (Bearer or basic auth).
  */
-import type { WebhookConfig } from '../alerting/config';
+import type { WebhookConfig } from './config';
 import { postJson, type FetchFn } from './http';
 import type { Integration } from './integration';
 import { buildMessage, type NotificationMessage } from './message';

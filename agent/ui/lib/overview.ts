@@ -101,3 +101,47 @@ export function verdict(s: readonly Sample[], groupsWithErrors: number): Verdict
   const notes = suppressed > 0 ? [`${suppressed} alert${suppressed === 1 ? '' : 's'} silenced or inhibited`] : [];
   return { level: crit.length ? 'crit' : warn.length ? 'warn' : 'ok', reasons: [...crit, ...warn, ...notes] };
 }
+
+export interface AgentRow {
+  /** Seconds: the largest event-loop delay seen (the gauge), else the histogram's p99. */
+  loopDelay?: number;
+  loopDelayKind?: 'max' | 'p99';
+  /** Resident set size in bytes. */
+  rss?: number;
+}
+
+/** The q-quantile of a cumulative Prometheus histogram's buckets (linear within a bucket, as histogram_quantile). */
+export function bucketQuantile(s: readonly Sample[], name: string, q: number): number | undefined {
+  const buckets = new Map<number, number>();
+  for (const b of select(s, `${name}_bucket`)) {
+    const le = b.labels.le === '+Inf' ? Infinity : Number(b.labels.le);
+    if (!Number.isNaN(le)) buckets.set(le, (buckets.get(le) ?? 0) + b.value);
+  }
+  const sorted = [...buckets].sort(([a], [b]) => a - b);
+  const count = sorted.at(-1)?.[1];
+  if (!count || sorted.at(-1)![0] !== Infinity) return undefined;
+  const rank = q * count;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const [le, c] of sorted) {
+    if (c >= rank) {
+      if (le === Infinity) return prevLe;
+      return prevLe + (le - prevLe) * ((rank - prevCount) / Math.max(c - prevCount, Number.MIN_VALUE));
+    }
+    prevLe = le;
+    prevCount = c;
+  }
+  return undefined;
+}
+
+/** The agent's own event-loop delay and memory, from its /metrics. */
+export function agentRow(s: readonly Sample[]): AgentRow {
+  const max = total(s, 'lookout_event_loop_delay_max_seconds');
+  const p99 = max === undefined ? bucketQuantile(s, 'lookout_event_loop_delay_seconds', 0.99) : undefined;
+  const loopDelay = max ?? p99;
+  return {
+    loopDelay,
+    loopDelayKind: loopDelay === undefined ? undefined : max !== undefined ? 'max' : 'p99',
+    rss: total(s, 'lookout_process_resident_memory_bytes'),
+  };
+}

@@ -1,9 +1,28 @@
 import assert from 'node:assert/strict';
 import { parseMetricsText } from '../../../agent/ui/lib/metrics-text';
-import { exporterRows, notifierRows, receiverRows, verdict } from '../../../agent/ui/lib/overview';
+import { agentRow, bucketQuantile, exporterRows, notifierRows, receiverRows, verdict } from '../../../agent/ui/lib/overview';
 import { alignMatrix } from '../../../agent/ui/lib/series';
 
 describe('ui/overview', () => {
+  it('reads the agent\'s own event-loop delay (the max gauge, else the histogram\'s p99) and resident memory', () => {
+    const hist = `
+lookout_event_loop_delay_seconds_bucket{le="0.005"} 90
+lookout_event_loop_delay_seconds_bucket{le="0.01"} 98
+lookout_event_loop_delay_seconds_bucket{le="0.025"} 100
+lookout_event_loop_delay_seconds_bucket{le="+Inf"} 100
+lookout_process_resident_memory_bytes 73400320
+`;
+    assert.deepEqual(agentRow(parseMetricsText(`${hist}lookout_event_loop_delay_max_seconds 0.2\n`)), { loopDelay: 0.2, loopDelayKind: 'max', rss: 73400320 });
+    const p99 = agentRow(parseMetricsText(hist));
+    assert.equal(p99.loopDelayKind, 'p99');
+    assert.ok(Math.abs(p99.loopDelay! - 0.0175) < 1e-9, String(p99.loopDelay));
+    assert.deepEqual(agentRow(parseMetricsText('lookout_store_series 1')), { loopDelay: undefined, loopDelayKind: undefined, rss: undefined });
+    // All observations beyond the last finite bound: the bound, as histogram_quantile.
+    assert.equal(bucketQuantile(parseMetricsText('h_bucket{le="1"} 0\nh_bucket{le="+Inf"} 5'), 'h', 0.99), 1);
+    assert.equal(bucketQuantile(parseMetricsText('h_bucket{le="1"} 0'), 'h', 0.99), undefined, 'no +Inf bucket');
+  });
+
+
   it('reads receivers, exporter (with queue fill and oldest entry) and notifier rows', () => {
     const s = parseMetricsText(`
 lookout_receiver_accepted_items_total{signal="traces",transport="http"} 10

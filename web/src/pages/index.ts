@@ -1,9 +1,8 @@
 /**
- * The pages, in navigation order. A later receiver adds its page here
- * (Targets for a scrape receiver, Probes for a blackbox-style prober, Log
- * files for a filelog receiver): write pages/<name>.ts with definePage and
- * append it; the navigation shows only what is registered, so there is no
- * empty page until the receiver exists.
+ * The pages, in navigation order: write pages/<name>.ts with definePage and
+ * add it here; the navigation shows only what is registered. Targets holds
+ * the scrape receiver's targets, the prober's probes and the filelog
+ * receiver's files.
  */
 import type { AnyPage } from '../page';
 import { alertsPage } from './alerts';
@@ -11,5 +10,6 @@ import { configPage } from './config';
 import { overviewPage } from './overview';
 import { queryPage } from './query';
 import { rulesPage } from './rules';
+import { targetsPage } from './targets';
 
-export const PAGES: AnyPage[] = [overviewPage, alertsPage, rulesPage, queryPage, configPage];
+export const PAGES: AnyPage[] = [overviewPage, alertsPage, rulesPage, targetsPage, queryPage, configPage];

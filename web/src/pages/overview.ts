@@ -9,7 +9,7 @@ import { getText, promApi } from '../api';
 import { definePage } from '../page';
 import { ago, bar, badge, card, empty, num, stat, table } from '../widgets';
 import { parseMetricsText, select, sumBy, total, type Sample } from '../../../agent/ui/lib/metrics-text';
-import { exporterRows, notifierRows, receiverRows, verdict } from '../../../agent/ui/lib/overview';
+import { agentRow, exporterRows, notifierRows, receiverRows, verdict } from '../../../agent/ui/lib/overview';
 import { formatBytes, formatDuration } from '../../../agent/ui/lib/format';
 import type { VectorSample } from '../../../agent/ui/lib/series';
 import { queryLink } from '../../../agent/ui/lib/url-state';
@@ -121,6 +121,16 @@ export const overviewPage = definePage<OverviewData>({
       refusedBy.size ? table(['refused samples', 'count'], [...refusedBy].map(([reason, n]) => [reason, num(`store-refused-${reason}`, n, n ? 'warn' : '')])) : null,
     ], { 'data-card': 'store' });
 
+    const self = agentRow(s);
+    const agent = card('Agent', [
+      h('div', { class: 'stats small' },
+        stat('agent-loop-delay', self.loopDelayKind === 'p99' ? 'event-loop delay p99' : 'event-loop delay (max, 15-30 s)', self.loopDelay, {
+          text: self.loopDelay === undefined ? '–' : formatDuration(self.loopDelay),
+          level: self.loopDelay === undefined ? '' : self.loopDelay > 0.5 ? 'crit' : self.loopDelay > 0.1 ? 'warn' : 'ok',
+        }),
+        stat('agent-rss', 'resident memory', self.rss, { text: self.rss === undefined ? '–' : formatBytes(self.rss) })),
+    ], { 'data-card': 'agent' });
+
     const failures = sumBy(s, 'lookout_rule_evaluation_failures_total', 'rule_group');
     const rules = card(h('a', { href: '#/rules' }, 'Rule groups'), [groups.length === 0 ? empty('No rule groups loaded.') :
       table(['group', 'rules', 'last evaluation', 'took', 'failures', 'health'], groups.map((g) => {
@@ -148,7 +158,7 @@ export const overviewPage = definePage<OverviewData>({
 
     return [
       headline, stats,
-      h('div', { class: 'grid' }, receivers, exporter, store, rules, notifier, admin),
+      h('div', { class: 'grid' }, receivers, exporter, store, agent, rules, notifier, admin),
       h('p', { class: 'muted small' }, 'Numbers from this agent\'s ', h('a', { href: '/metrics' }, '/metrics'),
         '; per-service rows from the local store (', h('a', { href: queryLink(QUERIES.lastSeen, 'table') }, 'query'), ').'),
     ];

@@ -5,6 +5,8 @@
  * /metrics, the firing alert, create a silence that really silences it in
  * /api/v2/alerts, draw a graph, and show rule health. Screenshots go to
  * .scratch/ui-screenshots (docs/ui-*.png are copies of two of them).
+ * A prom-client registry served locally is scraped (receivers.prometheus), so
+ * the Targets page has a real target to show.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,10 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcrypt';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Counter, Registry } from 'prom-client';
 import { freePort, startAgent, type AgentProcess } from '../helpers/agent-process';
 import { repoRoot } from '../helpers/repo';
 import { OtlpSink } from '../helpers/otlp-sink';
 import { waitFor } from '../helpers/wait';
+import { serveRegistry, type Served } from './scrape-harness';
 import { builtPreload, fastExportEnv, jsonLines, startApp, stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -56,6 +60,7 @@ describe('e2e: web UI in headless Chromium', function () {
   let agent: AgentProcess;
   let demo: AppProcess;
   let sink: OtlpSink;
+  let scraped: Served;
   let browser: Browser;
   let page: Page;
   let driving = true;
@@ -64,14 +69,22 @@ describe('e2e: web UI in headless Chromium', function () {
   before(async () => {
     requirePrerequisites();
     sink = await new OtlpSink().start();
+    const registry = new Registry();
+    new Counter({ name: 'ui_test_requests_total', help: 'Requests.', registers: [registry] }).inc(3);
+    scraped = await serveRegistry(registry);
+    const otlpPort = await freePort();
     agent = await startAgent({
+      receivers: {
+        otlp: { http: { endpoint: `127.0.0.1:${otlpPort}` } },
+        prometheus: { config: { scrape_configs: [{ job_name: 'ui-test-app', scrape_interval: '1s', static_configs: [{ targets: [scraped.address] }] }] } },
+      },
       exporters: { otlp: { endpoint: sink.url, batch: { timeout: '50ms' } } },
       rules: { files: [path.join(repoRoot, 'test/e2e/testdata/demo-errors.rules.yaml')], evaluation_interval: '1s', default_pack: { enabled: false } },
       alerting: {
         route: { receiver: 'oncall', group_by: ['alertname', 'service_name'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
         receivers: [{ name: 'oncall' }],
       },
-    });
+    }, { otlpPort });
     demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
       preload: 'require',
       preloadDir: await builtPreload(),
@@ -97,6 +110,7 @@ describe('e2e: web UI in headless Chromium', function () {
     await stopAllApps();
     await agent?.stop();
     await sink?.stop();
+    await scraped?.close();
   });
 
   const open = async (hash: string) => {
@@ -282,6 +296,30 @@ describe('e2e: web UI in headless Chromium', function () {
     const hash = new URL(page.url()).hash;
     assert.match(hash, /^#\/query\?/);
     assert.match(new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('expr') ?? '', /^sum by \(service_name\) \(rate\(traces_span_metrics_calls_total/);
+  });
+
+  it('the targets page shows the scrape target up, and empty sections name their config key', async () => {
+    await open('targets');
+    const row = page.locator(`[data-target="${scraped.url}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await row.getAttribute('data-health')) === 'up', { timeoutMs: 10_000, what: 'the target up on the page' });
+    const pool = page.locator('[data-pool="ui-test-app"]');
+    assert.match(await pool.innerText(), /1\/1 up/i);
+    assert.match(await pool.innerText(), /job=ui-test-app/);
+    assert.match(await page.locator('[data-card="probes"]').innerText(), /receivers\.probes/);
+    assert.match(await page.locator('[data-card="filelog"]').innerText(), /receivers\.filelog/);
+    await shot(page, 'targets');
+  });
+
+  it('the overview shows the agent\'s own memory and event-loop delay from /metrics', async () => {
+    await open('overview');
+    const rss = page.locator('[data-card="agent"] [data-stat="agent-rss"]');
+    await waitFor(async () => Number(await rss.getAttribute('data-value', { timeout: 10_000 })) > 0, { timeoutMs: 10_000, what: 'the agent\'s resident memory' });
+    const shown = Number(await rss.getAttribute('data-value'));
+    const now = metricSum(await (await fetch(`${agent.adminUrl}/metrics`)).text(), 'lookout_process_resident_memory_bytes');
+    assert.ok(now !== undefined && Math.abs(shown - now) / now < 0.5, `page ${shown} bytes vs /metrics ${now}`);
+    assert.match(await rss.innerText(), /[KMG]i?B/);
+    assert.notEqual(await page.getAttribute('[data-stat="agent-loop-delay"]', 'data-value'), '', 'event-loop delay shown');
   });
 
   it('the config page shows the loaded config', async () => {

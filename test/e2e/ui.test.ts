@@ -354,9 +354,10 @@ describe('e2e: web UI in headless Chromium', function () {
       const bg = await phone.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       assert.equal(bg, 'rgb(15, 19, 24)', 'dark background');
       await phone.screenshot({ path: path.join(SHOTS, 'overview-phone-dark.png'), fullPage: true });
-      for (const name of ['alerts', 'rules']) {
+      const ready: Record<string, string> = { alerts: '[data-card="silences"]', rules: '[data-rule]', targets: '[data-target]' };
+      for (const name of ['alerts', 'rules', 'targets']) {
         await phone.goto(`${agent.adminUrl}/#/${name}`);
-        await phone.locator(name === 'alerts' ? '[data-card="silences"]' : '[data-rule]').first().waitFor({ timeout: 15_000 });
+        await phone.locator(ready[name]).first().waitFor({ timeout: 15_000 });
         const wider = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         assert.ok(wider <= 0, `${name} page is ${wider}px wider than the screen`);
         await phone.screenshot({ path: path.join(SHOTS, `${name}-phone-dark.png`), fullPage: true });

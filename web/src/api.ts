@@ -3,6 +3,7 @@
  * (basic auth prompted by the guard's 401, or a client certificate) with
  * every call. Writes send application/json, the only body the guard accepts.
  */
+import type { VectorSample } from '../../agent/ui/lib/series';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -35,6 +36,11 @@ export async function promApi<T>(path: string, params: Record<string, string | n
   const body = await res.json().catch(() => undefined) as { status?: string; data?: T; error?: string } | undefined;
   if (!res.ok || body?.status !== 'success') throw new ApiError(res.status, body?.error ?? `${path}: ${res.status} ${res.statusText}`);
   return body.data as T;
+}
+
+/** An instant query's vector; empty when it fails, so one missing column never fails a page. */
+export async function instantVector(query: string): Promise<VectorSample[]> {
+  return (await promApi<{ result: VectorSample[] }>('/api/v1/query', { query }).catch(() => ({ result: [] }))).result;
 }
 
 export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T | undefined> {

@@ -5,7 +5,7 @@
  * event-loop delay, heap) from PromQL over the local store.
  */
 import { h } from '../dom';
-import { getText, promApi } from '../api';
+import { getText, instantVector as vector, promApi } from '../api';
 import { definePage } from '../page';
 import { ago, bar, badge, card, empty, num, stat, table } from '../widgets';
 import { parseMetricsText, select, sumBy, total, type Sample } from '../../../agent/ui/lib/metrics-text';
@@ -28,10 +28,6 @@ interface OverviewData {
   samples: Sample[];
   groups: RuleGroup[];
   services: Map<string, { lastSeen?: number; loopDelay?: number; heap?: number }>;
-}
-
-async function vector(query: string): Promise<VectorSample[]> {
-  return (await promApi<{ result: VectorSample[] }>('/api/v1/query', { query }).catch(() => ({ result: [] }))).result;
 }
 
 function groupId(g: RuleGroup): string {

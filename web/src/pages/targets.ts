@@ -5,12 +5,11 @@
  * section without data says which config key turns it on.
  */
 import { h } from '../dom';
-import { getText, promApi } from '../api';
+import { getText, instantVector as vector, promApi } from '../api';
 import { definePage } from '../page';
 import { ago, badge, card, empty, labelChips, num, table } from '../widgets';
 import { parseMetricsText } from '../../../agent/ui/lib/metrics-text';
 import { formatBytes, formatDuration } from '../../../agent/ui/lib/format';
-import type { VectorSample } from '../../../agent/ui/lib/series';
 import { ENABLE_HINTS, PROBE_QUERIES, filelogRows, groupTargets, lastScrapeMs, probeRows, type ActiveTarget, type FilelogRow, type ProbeRow } from '../../../agent/ui/lib/targets';
 import { queryLink } from '../../../agent/ui/lib/url-state';
 
@@ -18,10 +17,6 @@ interface TargetsData {
   targets: ActiveTarget[];
   probes: ProbeRow[];
   files: FilelogRow[];
-}
-
-async function vector(query: string): Promise<VectorSample[]> {
-  return (await promApi<{ result: VectorSample[] }>('/api/v1/query', { query }).catch(() => ({ result: [] }))).result;
 }
 
 const HEALTH: Record<string, string> = { up: 'ok', down: 'crit', unknown: 'muted' };

@@ -1,6 +1,7 @@
 // Lint rules that catch what tsc does not: promises nobody awaits (a failure
 // that vanishes), imports kept only for types (load order and cycles), and
-// dead variables. Run by `npm run lint`, and by .ci/run before the tests.
+// dead variables. Run by `npm run lint` (web/src, ignored here, is linted by a second
+// call with --no-ignore), and by .ci/run before the tests.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(

@@ -169,7 +169,7 @@ describe('e2e: web UI in headless Chromium', function () {
       ['receiver-accepted-traces', 'lookout_receiver_accepted_items_total', ['signal="traces"']],
       ['receiver-accepted-metrics', 'lookout_receiver_accepted_items_total', ['signal="metrics"']],
       ['receiver-refused-traces', 'lookout_receiver_refused_items_total', ['signal="traces"']],
-      ['alerts-firing', 'lookout_alerts', ['state="firing"']],
+      ['alerts-firing', 'lookout_rule_alerts', ['state="firing"']],
       ['alerts-suppressed', 'lookout_alerts', ['state="suppressed"']],
       ['silences-active', 'lookout_silences', ['state="active"']],
       ['config-reload', 'lookout_config_last_reload_successful', []],

@@ -6,7 +6,7 @@
  * its siblings; a node with no matching child matches itself.
  */
 import type { RouteConfig } from './config';
-import { goQuote } from './key';
+import { goQuote } from '../format/goquote';
 import { matchesAll, type Matcher } from './matcher';
 
 /**

@@ -6,13 +6,12 @@
 import { ConfigError, defaultConfig, loadConfigFile, type LoadedConfig } from '../config/load';
 import { validateReferencedFiles } from '../config/referenced';
 import { SecretScrubber } from '../config/scrub';
+import { StorageDirError } from '../config/storage-dir';
 import { createLogger } from '../service/logger';
 import { attachReloader } from '../service/reload';
-import path from 'node:path';
 import { Service } from '../service/service';
 import { registerProcessMemory } from '../telemetry/process-memory';
 import { unroutedAlertsWarning } from './startup-warnings';
-import { storageDirProblem } from './storage-dir';
 import { pipelineProblems } from '../service/pipelines/validate';
 
 export async function runCommand(opts: { config?: string }): Promise<void> {
@@ -30,8 +29,6 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
   } catch (err) {
     return fail(err instanceof ConfigError ? err.message : String(err));
   }
-  const storageProblem = storageDirProblem(path.resolve(loaded.baseDir, loaded.config.storage.dir));
-  if (storageProblem) return fail(`lookout: ${storageProblem}`);
   const logger = createLogger(loaded.config.log.level, scrubber.destination(1));
   let service: Service;
   try {
@@ -78,6 +75,9 @@ export async function runCommand(opts: { config?: string }): Promise<void> {
     const unrouted = unroutedAlertsWarning(loaded.config);
     if (unrouted) service.logger.warn(unrouted);
   } catch (err) {
+    // Checked first thing in start(), before anything listens or opens a file:
+    // one line naming the directory and the fix, not a stack trace.
+    if (err instanceof StorageDirError) return fail(`lookout: ${err.message}`);
     logger.fatal({ err }, 'lookout failed to start');
     await service.shutdown().catch(() => undefined);
     process.exit(1);

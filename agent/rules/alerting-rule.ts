@@ -46,9 +46,10 @@ export interface RestoredAlerts {
   forGracePeriod: number;
   /**
    * How long a restored firing alert stays firing while its expression
-   * returns nothing. Unlike Prometheus' TSDB, the local store starts empty
-   * after a restart: until the app has re-sent enough data for the rule's
-   * range windows, "no result" means "no data yet", not "resolved".
+   * returns nothing: when the restart outlasted the rule's range windows or
+   * the store kept no history (store.wal off), "no result" means "no data
+   * yet" until the app has re-sent two samples, not "resolved"
+   * (README, Restarts).
    */
   restoreHold: number;
 }

@@ -329,7 +329,11 @@ export class RuleManager implements Component {
     }).addCallback((obs) => {
       for (const g of this.groupList) obs.observe(g.evaluationTime, { rule_group: g.key });
     });
-    m.createObservableGauge('lookout_alerts', { description: 'Active alerts by state.' }).addCallback((obs) => {
+    // Not lookout_alerts: that is the notifier's (Alertmanager's alertmanager_alerts{state="active|suppressed"}).
+    // This is the rules' side, the count of the ALERTS series by alertstate (Prometheus has no such gauge).
+    m.createObservableGauge('lookout_rule_alerts', {
+      description: 'Alerts of alerting rules by state (pending or firing), silenced ones included: count by (alertstate) (ALERTS).',
+    }).addCallback((obs) => {
       let pending = 0;
       let firing = 0;
       for (const g of this.groupList) {

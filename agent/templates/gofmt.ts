@@ -5,6 +5,7 @@
  * error markers such as "%!d(float64=1.5)" and "%!s(MISSING)", so a template
  * renders the same text it renders in Prometheus.
  */
+import { goQuote } from '../format/goquote';
 import { formatFloat } from './gofloat';
 import {
   GoMap, GoNamedString, GoPointer, GoSlice, GoStruct, GoTime, goTypeName, type GoValue,
@@ -21,30 +22,6 @@ export function formatGoTime(ms: number): string {
   const frac = d.getUTCMilliseconds();
   if (frac) out += '.' + p(frac, 3).replace(/0+$/, '');
   return out + ' +0000 UTC';
-}
-
-/** strconv.Quote */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\v': out += '\\v'; continue;
-    }
-    if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if ((c >= 0x80 && c <= 0xa0) || c === 0xad || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    } else out += ch;
-  }
-  return out + '"';
 }
 
 function quoteRune(c: number): string {

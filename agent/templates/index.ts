@@ -9,5 +9,6 @@ export {
 export { parseTemplate, TemplateParseError, type ParsedTemplate } from './parse';
 export { Executor, TemplateExecError } from './exec';
 export { formatFloat } from './gofloat';
-export { sprintf, sprint, formatValue, formatGoTime, goQuote } from './gofmt';
+export { sprintf, sprint, formatValue, formatGoTime } from './gofmt';
+export { goQuote } from '../format/goquote';
 export { humanize, humanize1024, humanizeDuration, humanizePercentage, humanizeTimestamp } from './humanize';

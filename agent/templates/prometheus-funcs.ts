@@ -9,7 +9,7 @@ import type { VectorSample } from '../promql/types';
 import { parseDuration as parsePromDuration } from '../config/duration';
 import { fn, FuncError, type FuncMap } from './funcs';
 import { queryEscape } from './builtins';
-import { goQuote } from './gofmt';
+import { goQuote } from '../format/goquote';
 import { matchString, replaceAllString } from '../regex';
 import {
   floatToTimeMs, humanize, humanize1024, humanizeDuration, humanizePercentage, humanizeTimestamp,

@@ -17,7 +17,8 @@ import { createServer } from '../../deploy/webhook-echo/server';
 import { freePort, startAgent, type AgentProcess } from '../helpers/agent-process';
 import { repoRoot } from '../helpers/repo';
 import { waitFor } from '../helpers/wait';
-import { builtPreload, fastExportEnv, jsonLines, startApp, stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { driveDemoApp, startDemoApp } from '../helpers/demo-app';
 
 describe('compose stack in miniature: /simulate/error -> notification within a minute', function () {
   this.timeout(120_000);
@@ -51,13 +52,7 @@ describe('compose stack in miniature: /simulate/error -> notification within a m
         LOOKOUT_SMARTHOST: `127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       },
     });
-    demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
-      preload: 'require',
-      preloadDir: await builtPreload(),
-      nodeFlags: ['--require', 'tsx/cjs'],
-      env: { ...fastExportEnv(agent.otlpUrl), OTEL_SERVICE_NAME: 'demo-app', HOST: '127.0.0.1', PORT: '0' },
-      readyPort: (out) => jsonLines(out).find((l) => l.message === 'Demo app listening')?.port as string | undefined,
-    });
+    demo = await startDemoApp(agent.otlpUrl);
   });
 
   after(async () => {
@@ -69,14 +64,8 @@ describe('compose stack in miniature: /simulate/error -> notification within a m
   });
 
   it('HighErrorRate of the default pack reaches the webhook echo and the mail catcher', async () => {
-    let driving = true;
     const start = Date.now();
-    const drive = (async () => {
-      while (driving) {
-        await demo.get('/simulate/error').catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    })();
+    const drive = driveDemoApp(demo, () => '/simulate/error', 25);
     try {
       const line = await waitFor(() => echoed.find((l) => l.includes('HighErrorRate')), { timeoutMs: 60_000, intervalMs: 200, what: `a webhook notification; agent:\n${agent.output().slice(-2000)}` });
       const after = Date.now() - start;
@@ -85,8 +74,7 @@ describe('compose stack in miniature: /simulate/error -> notification within a m
       const mail = await waitFor(() => mails.find((m) => /HighErrorRate/.test(m.subject ?? '')), { timeoutMs: 30_000, what: 'the alert email' });
       assert.match(mail.subject ?? '', /FIRING/);
     } finally {
-      driving = false;
-      await drive;
+      await drive.stop();
     }
   });
 });

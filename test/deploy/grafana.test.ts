@@ -21,7 +21,8 @@ import { freePort, startAgent, type AgentProcess } from '../helpers/agent-proces
 import { OtlpSink } from '../helpers/otlp-sink';
 import { repoRoot } from '../helpers/repo';
 import { waitFor } from '../helpers/wait';
-import { builtPreload, fastExportEnv, jsonLines, startApp, stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { stopAllApps } from '../instrumentation/helpers/preload-harness';
+import { driveDemoApp, startDemoApp, type Driver } from '../helpers/demo-app';
 
 interface Panel { title: string; targets: { expr: string; refId: string }[] }
 interface Dashboard { title: string; panels: Panel[] }
@@ -50,13 +51,11 @@ describe('Grafana dashboards (deploy/grafana) against a live agent and Prometheu
   this.timeout(120_000);
   const upstream = new OtlpSink();
   let agent: AgentProcess;
-  let demo: AppProcess;
   let prom: ChildProcess | undefined;
   let promUrl = '';
   let promDir = '';
   let promOut = '';
-  let driving = true;
-  let drive: Promise<void> = Promise.resolve();
+  let drive: Driver | undefined;
 
   for (const [file, dash] of Object.entries(dashboards)) {
     for (const panel of dash.panels) {
@@ -92,20 +91,8 @@ describe('Grafana dashboards (deploy/grafana) against a live agent and Prometheu
         exporters: { otlp: { endpoint: upstream.url, batch: { timeout: '100ms' } } },
         rules: { evaluation_interval: '1s' },
       });
-      demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
-        preload: 'require',
-        preloadDir: await builtPreload(),
-        nodeFlags: ['--require', 'tsx/cjs'],
-        env: { ...fastExportEnv(agent.otlpUrl), OTEL_SERVICE_NAME: 'demo-app', HOST: '127.0.0.1', PORT: '0', DEMO_ERROR_RATE: '0.5' },
-        readyPort: (out) => jsonLines(out).find((l) => l.message === 'Demo app listening')?.port as string | undefined,
-      });
-      driving = true;
-      drive = (async () => {
-        for (let i = 0; driving; i++) {
-          await demo.get(i % 3 === 0 ? '/simulate/error' : '/').catch(() => undefined);
-          await new Promise((r) => setTimeout(r, 30));
-        }
-      })();
+      const demo = await startDemoApp(agent.otlpUrl, { DEMO_ERROR_RATE: '0.5' });
+      drive = driveDemoApp(demo, (i) => (i % 3 === 0 ? '/simulate/error' : '/'), 30);
       // A notification through the built-in log receiver (loopback admin: allowed without auth).
       const test = await fetch(`${agent.adminUrl}/api/v1/alerts/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(test.status, 200, await test.text());
@@ -125,8 +112,7 @@ describe('Grafana dashboards (deploy/grafana) against a live agent and Prometheu
     });
 
     after(async () => {
-      driving = false;
-      await drive;
+      await drive?.stop();
       await stopAllApps();
       await agent?.stop();
       await upstream.stop();

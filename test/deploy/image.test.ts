@@ -105,7 +105,7 @@ describe('the image situation: non-root user, storage.dir as the Dockerfile prep
     assert.equal(await run.exit, 1);
     const lines = run.output().trim().split('\n');
     assert.equal(lines.length, 1, run.output());
-    assert.match(lines[0], new RegExp(`storage\\.dir ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not writable`));
+    assert.match(lines[0], new RegExp(`^lookout: storage\\.dir: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not writable`));
     assert.match(lines[0], /uid 65534/);
     assert.match(lines[0], new RegExp(`chown -R 65534:65534 ${dir}`));
     assert.match(lines[0], /fsGroup/);

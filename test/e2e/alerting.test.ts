@@ -13,7 +13,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { startAgent, type AgentProcess } from '../helpers/agent-process';
 import { repoRoot } from '../helpers/repo';
 import { waitFor } from '../helpers/wait';
-import { builtPreload, fastExportEnv, jsonLines, startApp, stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { driveDemoApp, startDemoApp } from '../helpers/demo-app';
 
 interface Recorded { path: string; body: Record<string, unknown> }
 
@@ -69,13 +70,7 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
       },
     };
     agent = await startAgent(agentConfig);
-    demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
-      preload: 'require',
-      preloadDir: await builtPreload(),
-      nodeFlags: ['--require', 'tsx/cjs'],
-      env: { ...fastExportEnv(agent.otlpUrl), OTEL_SERVICE_NAME: 'demo-app', HOST: '127.0.0.1', PORT: '0', DEMO_ERROR_RATE: '1' },
-      readyPort: (out) => jsonLines(out).find((l) => l.message === 'Demo app listening')?.port as string | undefined,
-    });
+    demo = await startDemoApp(agent.otlpUrl, { DEMO_ERROR_RATE: '1' });
   });
 
   after(async () => {
@@ -87,17 +82,10 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
 
   it('fires on errors and resolves after they stop', async () => {
     // Drive errors until the alert fires (the rule looks at a 10 s window).
-    let driving = true;
-    const drive = (async () => {
-      while (driving) {
-        await demo.get('/simulate/error');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const drive = driveDemoApp(demo, () => '/simulate/error');
     const startedErrors = Date.now();
     const firing = await waitFor(() => hooks.got.find((r) => r.path === '/webhook' && r.body.status === 'firing'), { timeoutMs: 40_000, what: 'firing webhook' });
-    driving = false;
-    await drive;
+    await drive.stop();
     const firedAfter = Date.now() - startedErrors;
     // evaluation interval (1 s) + group_wait (1 s) + export/flush delays + rate window warm-up: a few seconds
     assert.ok(firedAfter < 30_000, `fired after ${firedAfter} ms`);
@@ -127,13 +115,7 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
 
   it('a restart while firing forgets nothing and re-sends nothing', async () => {
     const before = hooks.got.length;
-    let driving = true;
-    const drive = (async () => {
-      while (driving) {
-        await demo.get('/simulate/error');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const drive = driveDemoApp(demo, () => '/simulate/error');
     try {
       const firing = await waitFor(() => hooks.got.slice(before).find((r) => r.path === '/webhook' && r.body.status === 'firing'), { timeoutMs: 40_000, what: 'firing again' });
       const startsAt = (firing.body as { alerts: { startsAt: string }[] }).alerts[0].startsAt;
@@ -158,8 +140,7 @@ describe('e2e: demo app errors -> local rule -> webhook, Slack and email', funct
       const firingAfter = hooks.got.slice(before).filter((r) => r.path === '/webhook' && r.body.status === 'firing');
       assert.equal(firingAfter.length, 1, 'no second firing notification after the restart (repeat_interval 1h)');
     } finally {
-      driving = false;
-      await drive;
+      await drive.stop();
     }
   });
 });

@@ -20,7 +20,8 @@ import { repoRoot } from '../helpers/repo';
 import { OtlpSink } from '../helpers/otlp-sink';
 import { waitFor } from '../helpers/wait';
 import { serveRegistry, type Served } from './scrape-harness';
-import { builtPreload, fastExportEnv, jsonLines, startApp, stopAllApps, type AppProcess } from '../instrumentation/helpers/preload-harness';
+import { stopAllApps } from '../instrumentation/helpers/preload-harness';
+import { driveDemoApp, startDemoApp, type Driver } from '../helpers/demo-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(repoRoot, '.scratch/ui-screenshots');
@@ -58,13 +59,11 @@ interface AmAlertJson { labels: Record<string, string>; status: { state: string;
 describe('e2e: web UI in headless Chromium', function () {
   this.timeout(180_000);
   let agent: AgentProcess;
-  let demo: AppProcess;
   let sink: OtlpSink;
   let scraped: Served;
   let browser: Browser;
   let page: Page;
-  let driving = true;
-  let drive: Promise<void> = Promise.resolve();
+  let drive: Driver | undefined;
 
   before(async () => {
     requirePrerequisites();
@@ -85,27 +84,14 @@ describe('e2e: web UI in headless Chromium', function () {
         receivers: [{ name: 'oncall' }],
       },
     }, { otlpPort });
-    demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
-      preload: 'require',
-      preloadDir: await builtPreload(),
-      nodeFlags: ['--require', 'tsx/cjs'],
-      env: { ...fastExportEnv(agent.otlpUrl), OTEL_SERVICE_NAME: 'demo-app', HOST: '127.0.0.1', PORT: '0', DEMO_ERROR_RATE: '1' },
-      readyPort: (out) => jsonLines(out).find((l) => l.message === 'Demo app listening')?.port as string | undefined,
-    });
-    drive = (async () => {
-      while (driving) {
-        await demo.get('/simulate/error').catch(() => undefined);
-        await demo.get('/').catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const demo = await startDemoApp(agent.otlpUrl, { DEMO_ERROR_RATE: '1' });
+    drive = driveDemoApp(demo, (i) => (i % 2 === 0 ? '/simulate/error' : '/'), 25);
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 
   after(async () => {
-    driving = false;
-    await drive;
+    await drive?.stop();
     await browser?.close();
     await stopAllApps();
     await agent?.stop();
@@ -183,7 +169,7 @@ describe('e2e: web UI in headless Chromium', function () {
       ['receiver-accepted-traces', 'lookout_receiver_accepted_items_total', ['signal="traces"']],
       ['receiver-accepted-metrics', 'lookout_receiver_accepted_items_total', ['signal="metrics"']],
       ['receiver-refused-traces', 'lookout_receiver_refused_items_total', ['signal="traces"']],
-      ['alerts-firing', 'lookout_alerts', ['state="firing"']],
+      ['alerts-firing', 'lookout_rule_alerts', ['state="firing"']],
       ['alerts-suppressed', 'lookout_alerts', ['state="suppressed"']],
       ['silences-active', 'lookout_silences', ['state="active"']],
       ['config-reload', 'lookout_config_last_reload_successful', []],

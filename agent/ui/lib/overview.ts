@@ -77,8 +77,8 @@ export interface Verdict {
 export function verdict(s: readonly Sample[], groupsWithErrors: number): Verdict {
   const crit: string[] = [];
   const warn: string[] = [];
-  // The notifier's "active" count excludes silenced and inhibited alerts; before it exists, the rules' "firing".
-  const firing = total(s, 'lookout_alerts', { state: 'active' }) ?? total(s, 'lookout_alerts', { state: 'firing' }) ?? 0;
+  // The notifier's "active" count excludes silenced and inhibited alerts; without a notifier, the rules' "firing".
+  const firing = total(s, 'lookout_alerts', { state: 'active' }) ?? total(s, 'lookout_rule_alerts', { state: 'firing' }) ?? 0;
   if (firing > 0) crit.push(`${firing} alert${firing === 1 ? '' : 's'} firing`);
   if (total(s, 'lookout_config_last_reload_successful') === 0) crit.push('the last config reload failed (the previous config is running)');
   const exportFailed = total(s, 'lookout_exporter_send_failed_items_total') ?? 0;
@@ -94,7 +94,7 @@ export function verdict(s: readonly Sample[], groupsWithErrors: number): Verdict
   if (groupsWithErrors > 0) warn.push(`${groupsWithErrors} rule group${groupsWithErrors === 1 ? '' : 's'} with errors`);
   const notifyFailed = total(s, 'lookout_notifications_failed_total') ?? 0;
   if (notifyFailed > 0) warn.push(`${notifyFailed} notifications failed`);
-  const pending = total(s, 'lookout_alerts', { state: 'pending' }) ?? 0;
+  const pending = total(s, 'lookout_rule_alerts', { state: 'pending' }) ?? 0;
   if (pending > 0) warn.push(`${pending} alert${pending === 1 ? '' : 's'} pending`);
   // Silenced alerts are known and handled: mentioned, but they do not raise the level.
   const suppressed = total(s, 'lookout_alerts', { state: 'suppressed' }) ?? 0;

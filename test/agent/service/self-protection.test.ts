@@ -39,7 +39,7 @@ describe('service self-protection', function () {
     writeFileSync(file, 'x');
     const s = service(file);
     await assert.rejects(s.start(), (err: Error) => {
-      assert.match(err.message, /^storage\.dir is unusable: .*not-a-dir is not a directory$/);
+      assert.match(err.message, /^storage\.dir: .*not-a-dir is not a directory; set storage\.dir to a writable directory$/);
       return true;
     });
     assert.equal(s.admin.address, undefined, 'the admin server was not started');

@@ -49,17 +49,17 @@ lookout_notifications_total{integration="email",receiver="a"} 2
   });
 
   it('gives a verdict: firing and failed reloads are critical, refusals and failures worth a look, silenced alerts only noted', () => {
-    assert.deepEqual(verdict(parseMetricsText('lookout_alerts{state="firing"} 0\nlookout_config_last_reload_successful 1'), 0), { level: 'ok', reasons: [] });
-    const crit = verdict(parseMetricsText('lookout_alerts{state="firing"} 2\nlookout_config_last_reload_successful 0'), 0);
+    assert.deepEqual(verdict(parseMetricsText('lookout_rule_alerts{state="firing"} 0\nlookout_config_last_reload_successful 1'), 0), { level: 'ok', reasons: [] });
+    const crit = verdict(parseMetricsText('lookout_rule_alerts{state="firing"} 2\nlookout_config_last_reload_successful 0'), 0);
     assert.equal(crit.level, 'crit');
     assert.deepEqual(crit.reasons, ['2 alerts firing', 'the last config reload failed (the previous config is running)']);
-    const silenced = verdict(parseMetricsText('lookout_alerts{state="firing"} 1\nlookout_alerts{state="active"} 0\nlookout_alerts{state="suppressed"} 1'), 0);
+    const silenced = verdict(parseMetricsText('lookout_rule_alerts{state="firing"} 1\nlookout_alerts{state="active"} 0\nlookout_alerts{state="suppressed"} 1'), 0);
     assert.deepEqual(silenced, { level: 'ok', reasons: ['1 alert silenced or inhibited'] });
     const warn = verdict(parseMetricsText(`
 lookout_exporter_queue_size{signal="logs"} 900
 lookout_exporter_queue_capacity{signal="logs"} 1000
 lookout_receiver_refused_items_total{signal="traces"} 5
-lookout_alerts{state="pending"} 1`), 1);
+lookout_rule_alerts{state="pending"} 1`), 1);
     assert.equal(warn.level, 'warn');
     assert.deepEqual(warn.reasons, ['exporter queue for logs is 90% full', '5 received items refused', '1 rule group with errors', '1 alert pending']);
   });

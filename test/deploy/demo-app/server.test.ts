@@ -5,13 +5,10 @@
  * global registry (spans nest, retry/breaker metrics and logs arrive).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { OtlpSink } from '../../helpers/otlp-sink';
-import { repoRoot } from '../../helpers/repo';
 import { waitFor } from '../../helpers/wait';
-import {
-  builtPreload, fastExportEnv, jsonLines, logRecords, metricsByName, spans, startApp, stopAllApps, type AppProcess,
-} from '../../instrumentation/helpers/preload-harness';
+import { jsonLines, logRecords, metricsByName, spans, stopAllApps, type AppProcess } from '../../instrumentation/helpers/preload-harness';
+import { startDemoApp } from '../../helpers/demo-app';
 
 describe('demo app under the preload', function () {
   this.timeout(60000);
@@ -20,19 +17,7 @@ describe('demo app under the preload', function () {
 
   before(async () => {
     await sink.start();
-    demo = await startApp(repoRoot, path.join(repoRoot, 'deploy/demo-app/server.ts'), {
-      preload: 'require',
-      preloadDir: await builtPreload(),
-      nodeFlags: ['--require', 'tsx/cjs'],
-      env: {
-        ...fastExportEnv(sink.url),
-        OTEL_SERVICE_NAME: 'demo-app',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DEMO_DEPENDENCY_FAILURE_RATE: '0',
-      },
-      readyPort: (out) => jsonLines(out).find((l) => l.message === 'Demo app listening')?.port as string | undefined,
-    });
+    demo = await startDemoApp(sink.url, { DEMO_DEPENDENCY_FAILURE_RATE: '0' });
   });
 
   after(async () => {

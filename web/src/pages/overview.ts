@@ -62,9 +62,9 @@ export const overviewPage = definePage<OverviewData>({
     const reloadOk = total(s, 'lookout_config_last_reload_successful');
     const reloadAt = total(s, 'lookout_config_last_reload_success_timestamp_seconds');
     const build = select(s, 'lookout_build_info')[0]?.labels;
-    const firing = total(s, 'lookout_alerts', { state: 'firing' });
+    const firing = total(s, 'lookout_rule_alerts', { state: 'firing' });
     const active = total(s, 'lookout_alerts', { state: 'active' }) ?? firing;
-    const pending = total(s, 'lookout_alerts', { state: 'pending' });
+    const pending = total(s, 'lookout_rule_alerts', { state: 'pending' });
 
     const headline = h('section', { class: `verdict ${v.level}`, 'data-verdict': v.level },
       h('strong', null, v.level === 'ok' ? 'All good' : v.level === 'crit' ? 'Needs attention' : 'Worth a look'),

@@ -50,6 +50,10 @@ export interface StartAgentOptions {
   dir?: string;
   otlpPort?: number;
   adminPort?: number;
+  /** Run the built agent (dist/agent/cli/main.js, `npm run build` first) instead of the sources under tsx: benchmarks. */
+  dist?: boolean;
+  /** Extra node flags for the agent (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startAgent(config: Record<string, unknown> = {}, opts: StartAgentOptions = {}): Promise<AgentProcess> {
@@ -65,7 +69,8 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: Sta
   };
   const configFile = path.join(dir, 'lookout.yaml');
   writeFileSync(configFile, stringify(full));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts'), 'run', '--config', configFile], {
+  const entry = opts.dist ? [path.join(repoRoot, 'dist/agent/cli/main.js')] : ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts')];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'run', '--config', configFile], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import type { Consumer } from '../../component/component';
 import type { Signal, SignalData } from '../../otlp/model';
 import type { PartialSuccess } from '../../otlp/codec';
 import { countItems, formatItemCount } from '../../otlp/count';
+import { attachRawBytes } from '../../otlp/raw';
 import { validateRequest } from './validate';
 import { classifyConsumerError, GrpcCode, type ConsumerFailure } from './status';
 import type { OtlpLimitsConfig } from './config';
@@ -73,8 +74,10 @@ export class Ingest {
   /**
    * Resolves with the partial success to report (rejected 0 when all was
    * accepted); rejects with ConsumerRefusal when the pipeline refused.
+   * `received`: the protobuf bytes `data` was decoded from, forwarded as
+   * they are when nothing changes the request (agent/otlp/raw.ts).
    */
-  async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<PartialSuccess> {
+  async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport, received?: Uint8Array): Promise<PartialSuccess> {
     const limits = this.guards.limits;
     const validation = validateRequest(signal, data, limits && {
       nowMs: Date.now(), maxFutureMs: limits.max_future, maxHistogramBuckets: limits.max_histogram_buckets,
@@ -88,6 +91,8 @@ export class Ingest {
       }
       this.logger.debug({ signal, transport, rejected: validation.rejected, reason: validation.errorMessage }, 'dropped invalid items (partial success)');
     }
+    // Validation removed nothing (an error message names every removal): the bytes still say what data says.
+    if (received && !validation.errorMessage) attachRawBytes(data, received);
     const items = countItems(signal, data);
     if (items === 0) {
       // Nothing left to pass on (an empty request is a success per the OTLP specification).

@@ -18,7 +18,7 @@
  * The agent runs from dist/ (`npm run build` first), the sink in a forked
  * process, the load generator in this one: neither counts as the agent's CPU.
  * Env: TESTBED_SECONDS (measured window per shape, default 20),
- * TESTBED_ONLY=cpu|rate (one part), LOOKOUT_BENCH_NODE_OPTIONS (agent node
+ * TESTBED_ONLY=cpu|gzip|rate (one part; gzip: levels 1 and 6 and none, interleaved), LOOKOUT_BENCH_NODE_OPTIONS (agent node
  * flags, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof), TESTBED_CONFIG (JSON
  * merged over exporters.otlp, e.g. '{"compression":"none"}').
  * Run: npm run build && npx tsx bench/ingest/testbed.bench.ts
@@ -55,11 +55,11 @@ async function startSink(): Promise<Sink> {
   };
 }
 
-async function startTestbedAgent(sink: Sink): Promise<AgentProcess> {
+async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> = {}): Promise<AgentProcess> {
   if (!existsSync(path.join(repoRoot, 'dist/agent/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const nodeArgs = (process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const extra = process.env.TESTBED_CONFIG ? JSON.parse(process.env.TESTBED_CONFIG) as Record<string, unknown> : {};
-  return startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra } } }, { dist: true, nodeArgs });
+  return startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: true, nodeArgs });
 }
 
 const pct = (cores: number) => `${(cores * 100).toFixed(1)} %`;
@@ -72,22 +72,28 @@ function describe(r: LoadResult): string {
     (r.notSent ? ` not sent (generator cap) ${perSecond(r.notSent, r.seconds)}/s` : '');
 }
 
-/** Part 1: CPU and RSS at the testbed load, one agent per shape (fresh RSS). */
-async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number): Promise<void> {
-  const agent = await startTestbedAgent(sink);
+/**
+ * Part 1: CPU and RSS at the testbed load, one agent per shape (fresh RSS).
+ * On a busy machine the agent may not get the CPU to take all 10k spans/s:
+ * the CPU figure is then also given scaled to 10k accepted spans/s.
+ */
+async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, label: string = shape, exporter: Record<string, unknown> = {}): Promise<number> {
+  const agent = await startTestbedAgent(sink, exporter);
   try {
     const url = `${agent.otlpUrl}/v1/traces`;
     const bodies = buildBodies(shape, 50, BATCH);
     await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds: WARMUP_SECONDS });
     const before = await sink.stats();
     const sampler = new ProcessSampler(agent.child.pid!);
-    const r = await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds });
+    const r = await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds, maxInFlight: 256 });
     const m = sampler.stop();
     const after = await sink.stats();
-    console.log(`${shape.padEnd(8)} ${(bodies[0].length / BATCH).toFixed(0).padStart(4)} B/span  CPU ${pct(m.cpuCores).padStart(7)} of a core ` +
-      `(Collector testbed <= 20 %, target <= 10 %: ${(m.cpuCores / 0.2).toFixed(2)}x the testbed bound)  ` +
+    const perTenK = m.cpuCores * TESTBED_RATE / Math.max(1, r.accepted / r.seconds);
+    console.log(`${label.padEnd(16)} ${(bodies[0].length / BATCH).toFixed(0).padStart(4)} B/span  CPU ${pct(m.cpuCores).padStart(7)} of a core, ` +
+      `${pct(perTenK).padStart(7)} per 10k accepted spans/s (Collector testbed <= 20 %, target <= 10 %: ${(perTenK / 0.2).toFixed(2)}x the testbed bound)  ` +
       `RSS median ${mib(m.rssMedian)} max ${mib(m.rssMax)} (testbed 70-100 MiB, target <= 100 MiB)`);
-    console.log(`         ${describe(r)}; upstream got ${after.requests - before.requests} requests, ${mib(after.bytes - before.bytes)} gzip`);
+    console.log(`${''.padEnd(16)} ${describe(r)}; upstream got ${after.requests - before.requests} requests, ${(( after.bytes - before.bytes) / MIB).toFixed(2)} MiB`);
+    return perTenK;
   } finally {
     await agent.stop();
   }
@@ -102,20 +108,25 @@ async function sustainedRate(sink: Sink): Promise<void> {
     const url = `${agent.otlpUrl}/v1/traces`;
     const bodies = buildBodies('large', 50, BATCH);
     await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds: 3 });
+    // The highest accepted rate of a step without refusals: when the agent cannot take what is
+    // offered on a busy machine (requests wait for it, the generator's cap holds the rest back),
+    // that is its intake with the CPU it got, and spans/s per core of agent CPU still compares.
     let best: { rate: number; cores: number } | undefined;
     for (const rate of [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000, 130_000]) {
       const sampler = new ProcessSampler(agent.child.pid!);
       const r = await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: rate, seconds: 6, maxInFlight: 128 });
       const m = sampler.stop();
       const ok = sustained(r, rate);
-      console.log(`  step ${String(rate).padStart(6)}/s: ${describe(r)}; agent CPU ${pct(m.cpuCores)}, RSS max ${mib(m.rssMax)}${ok ? '' : '  <- not sustained'}`);
+      const accepted = r.accepted / r.seconds;
+      console.log(`  step ${String(rate).padStart(6)}/s: ${describe(r)}; agent CPU ${pct(m.cpuCores)} = ${Math.round(accepted / m.cpuCores)} spans/s per core, ` +
+        `RSS max ${mib(m.rssMax)}${ok ? '' : '  <- not sustained'}`);
+      if (r.refused === 0 && r.failed === 0 && accepted > (best?.rate ?? 0)) best = { rate: Math.round(accepted), cores: m.cpuCores };
       if (!ok) break;
-      best = { rate, cores: m.cpuCores };
       // Let the exporter's queue drain before the next step.
       await new Promise((res) => setTimeout(res, 1000));
     }
     if (!best) {
-      console.log('highest sustained rate: none of the steps (not even 10k spans/s)');
+      console.log('highest sustained rate: every step saw refusals');
       return;
     }
     console.log(`highest sustained rate (large spans): ${best.rate} spans/s at ${pct(best.cores)} of a core = ` +
@@ -135,11 +146,23 @@ export async function run(seconds = Number(process.env.TESTBED_SECONDS ?? 20)): 
   const sink = await startSink();
   const only = process.env.TESTBED_ONLY;
   try {
-    if (only !== 'rate') {
+    if (only === 'cpu' || only === undefined) {
       console.log(`10k spans/s, ${BATCH}-span requests, default pipelines + export (gzip) to a local sink; ${seconds} s after ${WARMUP_SECONDS} s warm-up`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds);
     }
-    if (only !== 'cpu') await sustainedRate(sink);
+    if (only === 'gzip' || only === undefined) {
+      // Interleaved, best of two: the exporter's gzip level (compression_params.level) on large spans.
+      console.log('exporter compression, large spans (CPU per 10k accepted spans/s, best of 2):');
+      const best: Record<string, number> = {};
+      const variants: [string, Record<string, unknown>][] = [
+        ['gzip level 1', { compression_params: { level: 1 } }], ['gzip level 6', { compression_params: { level: 6 } }], ['no compression', { compression: 'none' }],
+      ];
+      for (let round = 0; round < 2; round++) {
+        for (const [label, exporter] of variants) best[label] = Math.min(best[label] ?? Infinity, await atTestbedLoad(sink, 'large', Math.max(5, seconds / 2), label, exporter));
+      }
+      console.log(variants.map(([label]) => `${label} ${pct(best[label])}`).join(', ') + `; level 6 / level 1 = ${(best['gzip level 6'] / best['gzip level 1']).toFixed(2)}`);
+    }
+    if (only === 'rate' || only === undefined) await sustainedRate(sink);
   } finally {
     sink.child.send('stop');
   }

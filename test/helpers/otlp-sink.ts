@@ -15,8 +15,8 @@ export interface ReceivedRequest<S extends Signal = Signal> {
   gzip: boolean;
   headers: http.IncomingHttpHeaders;
   data: SignalData[S];
-  /** The body as received, decompressed (to check byte forwarding). */
-  body: Buffer;
+  /** The body as received, decompressed (to check byte forwarding); set by OtlpSink. */
+  body?: Buffer;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface IngestGuards {
   limits?: OtlpLimitsConfig;
   memoryLimiter?: MemoryLimiter;
   retryAfter?: GrowingRetryAfter;
+  /** receivers.otlp.back_pressure_hold: refuse unread this long after a back-pressure refusal; 0/absent: never. */
+  backPressureHoldMs?: number;
 }
 
 /** Back-pressure can refuse every request for a while: one warning per signal per interval is enough. */
@@ -36,6 +38,8 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 export class Ingest {
   private readonly lastRefusalLog = new Map<Signal, { at: number; suppressed: number }>();
+  /** The last back-pressure refusal per signal: when, and what the sender was told. */
+  private readonly backPressure = new Map<Signal, { at: number; failure: ConsumerFailure }>();
 
   constructor(
     private readonly next: Consumer,
@@ -52,6 +56,8 @@ export class Ingest {
    * growing Retry-After), undefined when the request may proceed.
    */
   admit(signal: Signal, transport: Transport): ConsumerFailure | undefined {
+    const held = this.heldBack(signal, transport);
+    if (held) return held;
     const limiter = this.guards.memoryLimiter;
     if (!limiter?.refusing) return undefined;
     this.telemetry.recordMemoryLimited(signal, transport);
@@ -69,6 +75,28 @@ export class Ingest {
       retryAfterSeconds,
       unexpected: false,
     };
+  }
+
+  /**
+   * Within back_pressure_hold of the pipeline refusing this signal (its
+   * exporter's queue full), the next requests would be refused too: they are
+   * refused unread, so an overload costs no decoding. The first request after
+   * the hold is decoded and tried again.
+   */
+  private heldBack(signal: Signal, transport: Transport): ConsumerFailure | undefined {
+    const last = this.backPressure.get(signal);
+    const hold = this.guards.backPressureHoldMs ?? 0;
+    if (!last || hold <= 0) return undefined;
+    if (Date.now() - last.at >= hold) {
+      this.backPressure.delete(signal);
+      return undefined;
+    }
+    this.telemetry.recordBackPressureRefused(signal, transport);
+    // Logged with the refusals: counted into the next warning's suppressedSinceLastWarning.
+    const logged = this.lastRefusalLog.get(signal);
+    if (logged) logged.suppressed++;
+    const retryAfterSeconds = Math.max(last.failure.retryAfterSeconds ?? 1, this.guards.retryAfter?.seconds ?? 0);
+    return { ...last.failure, retryAfterSeconds };
   }
 
   /**
@@ -106,6 +134,8 @@ export class Ingest {
         // Back-pressure that goes on asks senders to wait longer and longer.
         failure.retryAfterSeconds = Math.max(failure.retryAfterSeconds, this.guards.retryAfter.next());
       }
+      // Back-pressure (retry later), not a bug or a permanent refusal: the next requests are likely refused too.
+      if (failure.retryAfterSeconds !== undefined && !failure.unexpected) this.backPressure.set(signal, { at: Date.now(), failure });
       this.telemetry.recordRefused(signal, transport, items);
       this.logRefusal(signal, transport, items, failure, err);
       throw new ConsumerRefusal(failure, err);
@@ -140,7 +170,8 @@ export class Ingest {
     this.lastRefusalLog.set(signal, { at: now, suppressed: 0 });
     this.logger.warn(
       { signal, transport, items, status: failure.httpStatus, err: (err as Error)?.message ?? String(err), suppressedSinceLastWarning: last?.suppressed ?? 0 },
-      `pipeline refused ${formatItemCount(signal, items)} (further refusals of ${signal} are logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; see lookout_receiver_refused_items)`,
+      `pipeline refused ${formatItemCount(signal, items)} (further refusals of ${signal} are logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; see lookout_receiver_refused_items; ` +
+      `requests within receivers.otlp.back_pressure_hold are refused unread, lookout_receiver_back_pressure_refused_requests)`,
     );
   }
 }

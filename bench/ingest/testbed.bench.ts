@@ -20,7 +20,8 @@
  * Env: TESTBED_SECONDS (measured window per shape, default 20),
  * TESTBED_ONLY=cpu|gzip|rate (one part; gzip: levels 1 and 6 and none, interleaved), LOOKOUT_BENCH_NODE_OPTIONS (agent node
  * flags, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof), TESTBED_CONFIG (JSON
- * merged over exporters.otlp, e.g. '{"compression":"none"}').
+ * merged over exporters.otlp, e.g. '{"compression":"none"}'), TESTBED_BASELINE (another
+ * build's dist/agent/cli/main.js: both at the testbed load, interleaved).
  * Run: npm run build && npx tsx bench/ingest/testbed.bench.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -55,11 +56,11 @@ async function startSink(): Promise<Sink> {
   };
 }
 
-async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> = {}): Promise<AgentProcess> {
-  if (!existsSync(path.join(repoRoot, 'dist/agent/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> = {}, build?: string): Promise<AgentProcess> {
+  if (!existsSync(build ?? path.join(repoRoot, 'dist/agent/cli/main.js'))) throw new Error(`${build ?? 'dist/'} is missing: run \`npm run build\` first`);
   const nodeArgs = (process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const extra = process.env.TESTBED_CONFIG ? JSON.parse(process.env.TESTBED_CONFIG) as Record<string, unknown> : {};
-  return startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: true, nodeArgs });
+  return startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: build ?? true, nodeArgs });
 }
 
 const pct = (cores: number) => `${(cores * 100).toFixed(1)} %`;
@@ -77,8 +78,8 @@ function describe(r: LoadResult): string {
  * On a busy machine the agent may not get the CPU to take all 10k spans/s:
  * the CPU figure is then also given scaled to 10k accepted spans/s.
  */
-async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, label: string = shape, exporter: Record<string, unknown> = {}): Promise<number> {
-  const agent = await startTestbedAgent(sink, exporter);
+async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, label: string = shape, exporter: Record<string, unknown> = {}, build?: string): Promise<number> {
+  const agent = await startTestbedAgent(sink, exporter, build);
   try {
     const url = `${agent.otlpUrl}/v1/traces`;
     const bodies = buildBodies(shape, 50, BATCH);
@@ -149,6 +150,20 @@ export async function run(seconds = Number(process.env.TESTBED_SECONDS ?? 20)): 
     if (only === 'cpu' || only === undefined) {
       console.log(`10k spans/s, ${BATCH}-span requests, default pipelines + export (gzip) to a local sink; ${seconds} s after ${WARMUP_SECONDS} s warm-up`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds);
+    }
+    const baseline = process.env.TESTBED_BASELINE;
+    if (baseline && (only === 'cpu' || only === undefined)) {
+      // Another build of the agent (e.g. the commit before a change) against this one, interleaved, best of 2.
+      console.log(`this build vs ${baseline} (CPU per 10k accepted spans/s, best of 2, interleaved):`);
+      for (const shape of ['large', 'testbed'] as const) {
+        let ours = Infinity;
+        let theirs = Infinity;
+        for (let round = 0; round < 2; round++) {
+          theirs = Math.min(theirs, await atTestbedLoad(sink, shape, seconds, `${shape} baseline`, {}, baseline));
+          ours = Math.min(ours, await atTestbedLoad(sink, shape, seconds, `${shape} this build`));
+        }
+        console.log(`${shape}: baseline ${pct(theirs)}, this build ${pct(ours)}: ${(theirs / ours).toFixed(2)}x less CPU`);
+      }
     }
     if (only === 'gzip' || only === undefined) {
       // Interleaved, best of two: the exporter's gzip level (compression_params.level) on large spans.

@@ -50,8 +50,11 @@ export interface StartAgentOptions {
   dir?: string;
   otlpPort?: number;
   adminPort?: number;
-  /** Run the built agent (dist/agent/cli/main.js, `npm run build` first) instead of the sources under tsx: benchmarks. */
-  dist?: boolean;
+  /**
+   * Run the built agent (dist/agent/cli/main.js, `npm run build` first) instead of the sources
+   * under tsx: benchmarks. A path: that built main.js (another build, to compare against).
+   */
+  dist?: boolean | string;
   /** Extra node flags for the agent (e.g. --cpu-prof). */
   nodeArgs?: string[];
 }
@@ -69,7 +72,8 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: Sta
   };
   const configFile = path.join(dir, 'lookout.yaml');
   writeFileSync(configFile, stringify(full));
-  const entry = opts.dist ? [path.join(repoRoot, 'dist/agent/cli/main.js')] : ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts')];
+  const built = typeof opts.dist === 'string' ? opts.dist : path.join(repoRoot, 'dist/agent/cli/main.js');
+  const entry = opts.dist ? [built] : ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts')];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'run', '--config', configFile], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },

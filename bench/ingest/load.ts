@@ -44,6 +44,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const body = o.bodies[next++ % o.bodies.length];
     inFlight++;
     r.offered += o.spansPerBody;
+    attempt(body, resolve, true);
+  });
+  const attempt = (body: Buffer, resolve: () => void, mayRetry: boolean) => {
     const req = http.request({
       host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
       headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
@@ -57,9 +60,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         resolve();
       });
     });
-    req.on('error', () => { r.failed += o.spansPerBody; inFlight--; resolve(); });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as idle just as it was reused: what an SDK retries at once.
+      if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') {
+        attempt(body, resolve, false);
+        return;
+      }
+      r.failed += o.spansPerBody;
+      inFlight--;
+      resolve();
+    });
     req.end(body);
-  });
+  };
   const t0 = performance.now();
   await new Promise<void>((done) => {
     const tick = () => {

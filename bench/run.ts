@@ -24,6 +24,7 @@ import { run as batchProcessor } from './processors/batch.bench';
 import { run as filelog } from './receivers/filelog.bench';
 import { run as probes } from './receivers/probes.bench';
 import { run as preload } from './instrumentation/preload.bench';
+import { run as testbed } from './ingest/testbed.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   await probes();
   console.log('\n== app cost of the preload: bare vs stock auto-instrumentations-node/register vs Lookout ==');
   await preload(seconds);
+  console.log('\n== ingest at the Collector testbed load (real agent from dist/, export on) ==');
+  await testbed();
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -57,6 +57,14 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
    */
   mutatesData: boolean;
   /**
+   * True when the received protobuf bytes of a request (agent/otlp/raw.ts)
+   * may travel through this processor: it never changes data, or it drops
+   * the bytes of any request it changed (redaction). A pipeline with any
+   * processor that does not declare it drops the bytes on entry, so the
+   * exporter encodes what the pipeline made of the request.
+   */
+  keepsRawBytes?: boolean;
+  /**
    * The instance may set `neverRefuses = false` when it refuses by itself
    * (memory_limiter); otherwise it only passes on what its next consumer answers.
    */

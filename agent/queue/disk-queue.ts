@@ -85,9 +85,9 @@ export class DiskQueue implements ExportQueue {
     }
   }
 
-  offer<S extends Signal>(signal: S, data: SignalData[S], items: number): boolean {
+  offer<S extends Signal>(signal: S, data: SignalData[S], items: number, encoded?: Uint8Array): boolean {
     if (this.closed) return false;
-    const payload = encodeProtoRequest(signal, data);
+    const payload = encoded ?? encodeProtoRequest(signal, data);
     const held = this.size();
     if (held.entries > 0 && (held.bytes ?? 0) + HEADER_BYTES + payload.byteLength > this.capacity) return false;
     try {

@@ -47,7 +47,7 @@ export class MemoryQueue implements ExportQueue {
     this.queues = { traces: empty(), metrics: empty(), logs: empty() };
   }
 
-  offer<S extends Signal>(signal: S, data: SignalData[S], items: number): boolean {
+  offer<S extends Signal>(signal: S, data: SignalData[S], items: number, encoded?: Uint8Array): boolean {
     const q = this.queues[signal];
     const heldEntries = q.waiting.length - q.head + q.takenEntries;
     if (this.sizer === 'requests') {
@@ -58,7 +58,7 @@ export class MemoryQueue implements ExportQueue {
       // never be accepted. Memory stays bounded by the receiver's body limit.
       return false;
     }
-    q.waiting.push(new EncodedEntry(this.nextId++, signal, encodeProtoRequest(signal, data), items, this.now()));
+    q.waiting.push(new EncodedEntry(this.nextId++, signal, encoded ? ownBytes(encoded) : encodeProtoRequest(signal, data), items, this.now()));
     q.waitingItems += items;
     return true;
   }
@@ -130,4 +130,12 @@ export class MemoryQueue implements ExportQueue {
       q.head = 0;
     }
   }
+}
+
+/**
+ * Received bytes may be a view into a larger buffer (a socket read, an
+ * inflate chunk): held for a while, the whole buffer would stay alive.
+ */
+function ownBytes(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? b : Uint8Array.prototype.slice.call(b);
 }

@@ -61,8 +61,12 @@ export interface ExportQueue {
    * instead of counting it as lost.
    */
   readonly durable: boolean;
-  /** Adds an entry; false when the signal's queue is full (the caller answers "retry later"). */
-  offer<S extends Signal>(signal: S, data: SignalData[S], items: number): boolean;
+  /**
+   * Adds an entry; false when the signal's queue is full (the caller answers
+   * "retry later"). `encoded`, when given, is the exact protobuf encoding of
+   * `data` (the bytes it was received as): stored instead of encoding again.
+   */
+  offer<S extends Signal>(signal: S, data: SignalData[S], items: number, encoded?: Uint8Array): boolean;
   /** Entries waiting (not taken) for a signal. */
   pending(signal: Signal): PendingInfo;
   /**

@@ -50,6 +50,13 @@ export interface StartAgentOptions {
   dir?: string;
   otlpPort?: number;
   adminPort?: number;
+  /**
+   * Run the built agent (dist/agent/cli/main.js, `npm run build` first) instead of the sources
+   * under tsx: benchmarks. A path: that built main.js (another build, to compare against).
+   */
+  dist?: boolean | string;
+  /** Extra node flags for the agent (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startAgent(config: Record<string, unknown> = {}, opts: StartAgentOptions = {}): Promise<AgentProcess> {
@@ -65,7 +72,9 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: Sta
   };
   const configFile = path.join(dir, 'lookout.yaml');
   writeFileSync(configFile, stringify(full));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts'), 'run', '--config', configFile], {
+  const built = typeof opts.dist === 'string' ? opts.dist : path.join(repoRoot, 'dist/agent/cli/main.js');
+  const entry = opts.dist ? [built] : ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts')];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'run', '--config', configFile], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

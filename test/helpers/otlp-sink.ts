@@ -15,6 +15,8 @@ export interface ReceivedRequest<S extends Signal = Signal> {
   gzip: boolean;
   headers: http.IncomingHttpHeaders;
   data: SignalData[S];
+  /** The body as received, decompressed (to check byte forwarding); set by OtlpSink. */
+  body?: Buffer;
 }
 
 /**
@@ -93,7 +95,7 @@ export class OtlpSink {
       const encoding = (req.headers['content-type'] ?? '').startsWith('application/json') ? 'json' : 'proto';
       try {
         const data = encoding === 'json' ? decodeJsonRequest(signal, body) : decodeProtoRequest(signal, body);
-        this.received.push({ signal, encoding, gzip, headers: req.headers, data });
+        this.received.push({ signal, encoding, gzip, headers: req.headers, data, body });
         res.writeHead(200, { 'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf' });
         res.end(encodeResponse(signal, encoding));
       } catch (err) {

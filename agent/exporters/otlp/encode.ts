@@ -6,11 +6,22 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { encodeJsonRequest, encodeProtoRequest, toOtlpJsonObject } from '../../otlp/codec';
 import type { Signal, SignalData } from '../../otlp/model';
-import type { OtlpExporterConfig } from './config';
+import { DEFAULT_GZIP_LEVEL, type OtlpExporterConfig } from './config';
 import { RESOURCES_FIELD } from '../../processors/batch/merge';
 
 // Async gzip runs on libuv's thread pool, off the event loop that serves the receiver.
-const gzip = promisify(zlib.gzip);
+const gzipAsync = promisify(zlib.gzip);
+
+/** What encoding a body needs from the exporter's config (compression_params absent: the default level). */
+export type BodyConfig = Pick<OtlpExporterConfig, 'encoding' | 'compression'> & Partial<Pick<OtlpExporterConfig, 'compression_params'>>;
+
+function gzip(chunks: readonly Uint8Array[], config: BodyConfig): Promise<Buffer> {
+  return gzipAsync(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), {
+    level: config.compression_params?.level ?? DEFAULT_GZIP_LEVEL,
+    // Fewer round trips between the thread pool and the event loop for multi-MiB batches.
+    chunkSize: 64 * 1024,
+  });
+}
 
 export interface EncodedRequest {
   /** The body as chunks written to the socket in order (no copy into one buffer). */
@@ -44,11 +55,11 @@ export function requestHeaders(config: Pick<OtlpExporterConfig, 'encoding' | 'co
  * thousands of spans those outlive the young generation and cost full GCs.
  */
 export async function encodeBody<S extends Signal>(
-  signal: S, requests: readonly SignalData[S][], config: Pick<OtlpExporterConfig, 'encoding' | 'compression'>,
+  signal: S, requests: readonly SignalData[S][], config: BodyConfig,
 ): Promise<Uint8Array[]> {
   const chunks = config.encoding === 'json' ? [Buffer.from(joinJson(signal, requests))] : requests.map((r) => encodeProtoRequest(signal, r));
   if (config.compression !== 'gzip') return chunks;
-  return [await gzip(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))];
+  return [await gzip(chunks, config)];
 }
 
 /** A queued request: decoded, and possibly already encoded as protobuf (the durable queue stores bytes). */
@@ -62,12 +73,12 @@ export interface RequestPayload<S extends Signal = Signal> {
  * sent as they are (never decoded); anything else goes through encodeBody.
  */
 export async function encodePayloads<S extends Signal>(
-  signal: S, payloads: readonly RequestPayload<S>[], config: Pick<OtlpExporterConfig, 'encoding' | 'compression'>,
+  signal: S, payloads: readonly RequestPayload<S>[], config: BodyConfig,
 ): Promise<Uint8Array[]> {
   if (config.encoding !== 'proto' || !payloads.every((p) => p.encoded)) return encodeBody(signal, payloads.map((p) => p.data), config);
   const chunks = payloads.map((p) => p.encoded!);
   if (config.compression !== 'gzip') return chunks;
-  return [await gzip(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))];
+  return [await gzip(chunks, config)];
 }
 
 function joinJson<S extends Signal>(signal: S, requests: readonly SignalData[S][]): string {

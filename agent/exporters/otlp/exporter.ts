@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { RetryableError, type Component, type Consumer, type Host } from '../../component/component';
 import { countItems, formatItemCount } from '../../otlp/count';
 import { SIGNALS, type Signal, type SignalData } from '../../otlp/model';
+import { rawBytesOf } from '../../otlp/raw';
 import { DiskQueue, MemoryQueue, type ExportQueue, type QueueEntry } from '../../queue';
 import type { OtlpExporterConfig } from './config';
 import { Delivery } from './delivery';
@@ -112,7 +113,8 @@ export class OtlpExporter implements Component, Consumer {
       throw new RetryableError(`exporter ${this.id} is ${this.stopped ? 'shutting down' : 'not started yet'}; retry later`);
     }
     const items = countItems(signal, data);
-    if (!this.queue.offer(signal, data, items)) {
+    // The bytes the request arrived as, when nothing changed it (the fast path): stored without encoding again.
+    if (!this.queue.offer(signal, data, items, rawBytesOf(data))) {
       this.running.telemetry.refused(signal, items);
       const limit = this.queue.sizer === 'bytes' ? `sending_queue.max_bytes ${this.queue.capacity}` : `sending_queue.queue_size ${this.queue.capacity} ${this.queue.sizer}`;
       throw new RetryableError(

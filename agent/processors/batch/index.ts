@@ -11,6 +11,8 @@ export const batchProcessorFactory: ProcessorFactory<BatchConfig> = {
   type: 'batch',
   signals: ['traces', 'metrics', 'logs'],
   mutatesData: false,
+  // Merged or split requests are new objects (no bytes attached); a request passed on alone is unchanged.
+  keepsRawBytes: true,
   configSchema: batchConfigSchema,
   create: (settings, config, next) => new BatchProcessor(settings.id, config, next),
 };

@@ -10,6 +10,7 @@ export const memoryLimiterProcessorFactory: ProcessorFactory<import('zod').infer
   type: 'memory_limiter',
   signals: ['traces', 'metrics', 'logs'],
   mutatesData: false,
+  keepsRawBytes: true,
   configSchema: memoryLimiterSchema,
   create: (settings, config, next) => new MemoryLimiterProcessor(settings.id, config, next),
 };

@@ -10,5 +10,7 @@ export const redactionProcessorFactory: ProcessorFactory<RedactionConfig> = {
   configSchema: redactionConfigSchema,
   signals: SIGNALS,
   mutatesData: true,
+  // Drops a request's received bytes whenever it replaced anything in it.
+  keepsRawBytes: true,
   create: (settings, config, next) => new RedactionProcessor(settings.id, config, next, settings.logger),
 };

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Component, Consumer, Host } from '../../component/component';
 import type { Signal, SignalData } from '../../otlp/model';
 import { RateLimitedLog } from '../../alerting/limit-log';
+import { dropRawBytes } from '../../otlp/raw';
 import type { RedactionConfig } from './config';
 import { Redactor } from './redactor';
 import { redactLogs, redactMetrics, redactTraces } from './walk';
@@ -80,8 +81,10 @@ export class RedactionProcessor implements Component, Consumer {
   redact<S extends Signal>(signal: S, data: SignalData[S]): void {
     if (!this.config.enabled) return;
     this.site = signal;
+    const before = this.redactor.mutations;
     const steps = this.walk(signal, data);
     while (!steps.next().done) { /* each step is one span, record or metric */ }
+    if (this.redactor.mutations !== before) dropRawBytes(data);
   }
 
   /**
@@ -93,12 +96,20 @@ export class RedactionProcessor implements Component, Consumer {
       this.site = signal;
       let sliceStart = performance.now();
       const steps = this.walk(signal, data);
-      while (!steps.next().done) {
+      // Requests are redacted interleaved (between slices): changes are counted around each synchronous step.
+      let changed = false;
+      for (;;) {
+        const before = this.redactor.mutations;
+        const done = steps.next().done;
+        if (this.redactor.mutations !== before) changed = true;
+        if (done) break;
         if (performance.now() - sliceStart < REDACTION_SLICE_MS) continue;
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
         this.site = signal; // another request may have been redacted in between
       }
+      // What changed is encoded again by whoever needs bytes: the received ones would carry the secret.
+      if (changed) dropRawBytes(data);
     }
     return this.next.consume(signal, data);
   }

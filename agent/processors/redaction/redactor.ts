@@ -46,6 +46,13 @@ export class Redactor {
   private readonly replaceWhole: (v: string) => string;
   /** Called once per replacement (rate-limited logging lives in the processor). */
   onRedact?: (e: RedactionEvent) => void;
+  /**
+   * Values written back into data since start (every in-place change made
+   * through this redactor or the walks): the processor compares it around
+   * each step to know whether a request changed (then its received bytes
+   * no longer describe it).
+   */
+  mutations = 0;
   private currentKey: string | undefined;
   private readonly clean = new Set<string>();
 
@@ -109,6 +116,7 @@ export class Redactor {
     if (rule === 'block') {
       if (!isEmptyValue(kv.value) && !(kv.value.stringValue === this.mask)) {
         kv.value = { stringValue: this.replaceFor.get(BLOCKED_KEY)!(valueText(kv.value)) };
+        this.mutations++;
       }
     } else {
       this.redactAnyValue(kv.value);
@@ -127,7 +135,10 @@ export class Redactor {
     const s = v.stringValue;
     if (typeof s === 'string' && s.length >= MIN_SCANNED_LENGTH) {
       const r = this.redactString(s);
-      if (r !== s) v.stringValue = r;
+      if (r !== s) {
+        v.stringValue = r;
+        this.mutations++;
+      }
       return;
     }
     const arr = v.arrayValue?.values;

@@ -26,13 +26,19 @@ export function* redactTraces(r: Redactor, req: ExportTraceServiceRequest): Gene
         const name = span.name;
         if (name) {
           const red = r.redactString(name);
-          if (red !== name) span.name = red;
+          if (red !== name) {
+            span.name = red;
+            r.mutations++;
+          }
         }
         r.redactAttributes(span.attributes);
         const msg = span.status?.message;
         if (msg) {
           const red = r.redactString(msg);
-          if (red !== msg) span.status!.message = red;
+          if (red !== msg) {
+            span.status!.message = red;
+            r.mutations++;
+          }
         }
         for (const ev of span.events ?? []) r.redactAttributes(ev.attributes);
         for (const link of span.links ?? []) r.redactAttributes(link.attributes);

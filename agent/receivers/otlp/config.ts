@@ -86,6 +86,12 @@ const otlpReceiverSectionSchema = z.strictObject({
   limits: otlpLimitsSchema,
   memory_limiter: memoryLimiterSchema,
   retry_after: retryAfterSchema,
+  /**
+   * After the pipeline refused a signal's request with back-pressure (the exporter's queue full),
+   * further requests of that signal are refused unread for this long (503, never decoded), so an
+   * overload is not made worse by decoding what will be refused; 0s: always decode and try.
+   */
+  back_pressure_hold: durationSchema().default(100),
 }).superRefine((c, ctx) => {
   for (const p of ['http', 'grpc'] as const) {
     if (c.protocols?.[p] !== undefined && c[p] !== undefined) {
@@ -107,6 +113,7 @@ export const otlpReceiverConfigSchema = otlpReceiverSectionSchema.transform((c) 
     limits: c.limits,
     memory_limiter: c.memory_limiter,
     retry_after: c.retry_after,
+    back_pressure_hold: c.back_pressure_hold,
   };
 });
 

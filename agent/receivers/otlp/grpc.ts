@@ -121,7 +121,7 @@ export class OtlpGrpcServer {
       answer(errorResponse(grpc.status.INVALID_ARGUMENT, message));
       return;
     }
-    this.deps.ingest.export(signal, data, 'grpc').then(
+    this.deps.ingest.export(signal, data, 'grpc', call.request).then(
       (partial) => answer(null, encodeResponse(signal, 'proto', partial)),
       (err: unknown) => {
         if (err instanceof ConsumerRefusal) {

@@ -158,7 +158,8 @@ export class OtlpHttpServer {
       let data: SignalData[Signal];
       if (encoding === 'proto') data = decodeProtoRequest(signal, body);
       else data = decodeJsonRequest(signal, body.length === 0 ? EMPTY_JSON_REQUEST : body);
-      const partial = await this.deps.ingest.export(signal, data, 'http');
+      // OTLP/JSON has no protobuf bytes to forward: the exporter encodes it (the slow path).
+      const partial = await this.deps.ingest.export(signal, data, 'http', encoding === 'proto' ? body : undefined);
       sendBody(res, 200, CONTENT_TYPE[encoding], encodeResponse(signal, encoding, partial));
     } catch (err) {
       if (err instanceof RequestError || err instanceof OtlpDecodeError) {

@@ -8,6 +8,7 @@ import type { Consumer } from '../../component/component';
 import type { Signal, SignalData } from '../../otlp/model';
 import type { PartialSuccess } from '../../otlp/codec';
 import { countItems, formatItemCount } from '../../otlp/count';
+import { attachRawBytes } from '../../otlp/raw';
 import { validateRequest } from './validate';
 import { classifyConsumerError, GrpcCode, type ConsumerFailure } from './status';
 import type { OtlpLimitsConfig } from './config';
@@ -28,6 +29,8 @@ export interface IngestGuards {
   limits?: OtlpLimitsConfig;
   memoryLimiter?: MemoryLimiter;
   retryAfter?: GrowingRetryAfter;
+  /** receivers.otlp.back_pressure_hold: refuse unread this long after a back-pressure refusal; 0/absent: never. */
+  backPressureHoldMs?: number;
 }
 
 /** Back-pressure can refuse every request for a while: one warning per signal per interval is enough. */
@@ -35,6 +38,8 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 export class Ingest {
   private readonly lastRefusalLog = new Map<Signal, { at: number; suppressed: number }>();
+  /** The last back-pressure refusal per signal: when, and what the sender was told. */
+  private readonly backPressure = new Map<Signal, { at: number; failure: ConsumerFailure }>();
 
   constructor(
     private readonly next: Consumer,
@@ -51,6 +56,8 @@ export class Ingest {
    * growing Retry-After), undefined when the request may proceed.
    */
   admit(signal: Signal, transport: Transport): ConsumerFailure | undefined {
+    const held = this.heldBack(signal, transport);
+    if (held) return held;
     const limiter = this.guards.memoryLimiter;
     if (!limiter?.refusing) return undefined;
     this.telemetry.recordMemoryLimited(signal, transport);
@@ -71,10 +78,34 @@ export class Ingest {
   }
 
   /**
+   * Within back_pressure_hold of the pipeline refusing this signal (its
+   * exporter's queue full), the next requests would be refused too: they are
+   * refused unread, so an overload costs no decoding. The first request after
+   * the hold is decoded and tried again.
+   */
+  private heldBack(signal: Signal, transport: Transport): ConsumerFailure | undefined {
+    const last = this.backPressure.get(signal);
+    const hold = this.guards.backPressureHoldMs ?? 0;
+    if (!last || hold <= 0) return undefined;
+    if (Date.now() - last.at >= hold) {
+      this.backPressure.delete(signal);
+      return undefined;
+    }
+    this.telemetry.recordBackPressureRefused(signal, transport);
+    // Logged with the refusals: counted into the next warning's suppressedSinceLastWarning.
+    const logged = this.lastRefusalLog.get(signal);
+    if (logged) logged.suppressed++;
+    const retryAfterSeconds = Math.max(last.failure.retryAfterSeconds ?? 1, this.guards.retryAfter?.seconds ?? 0);
+    return { ...last.failure, retryAfterSeconds };
+  }
+
+  /**
    * Resolves with the partial success to report (rejected 0 when all was
    * accepted); rejects with ConsumerRefusal when the pipeline refused.
+   * `received`: the protobuf bytes `data` was decoded from, forwarded as
+   * they are when nothing changes the request (agent/otlp/raw.ts).
    */
-  async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<PartialSuccess> {
+  async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport, received?: Uint8Array): Promise<PartialSuccess> {
     const limits = this.guards.limits;
     const validation = validateRequest(signal, data, limits && {
       nowMs: Date.now(), maxFutureMs: limits.max_future, maxHistogramBuckets: limits.max_histogram_buckets,
@@ -88,6 +119,8 @@ export class Ingest {
       }
       this.logger.debug({ signal, transport, rejected: validation.rejected, reason: validation.errorMessage }, 'dropped invalid items (partial success)');
     }
+    // Validation removed nothing (an error message names every removal): the bytes still say what data says.
+    if (received && !validation.errorMessage) attachRawBytes(data, received);
     const items = countItems(signal, data);
     if (items === 0) {
       // Nothing left to pass on (an empty request is a success per the OTLP specification).
@@ -101,6 +134,8 @@ export class Ingest {
         // Back-pressure that goes on asks senders to wait longer and longer.
         failure.retryAfterSeconds = Math.max(failure.retryAfterSeconds, this.guards.retryAfter.next());
       }
+      // Back-pressure (retry later), not a bug or a permanent refusal: the next requests are likely refused too.
+      if (failure.retryAfterSeconds !== undefined && !failure.unexpected) this.backPressure.set(signal, { at: Date.now(), failure });
       this.telemetry.recordRefused(signal, transport, items);
       this.logRefusal(signal, transport, items, failure, err);
       throw new ConsumerRefusal(failure, err);
@@ -135,7 +170,8 @@ export class Ingest {
     this.lastRefusalLog.set(signal, { at: now, suppressed: 0 });
     this.logger.warn(
       { signal, transport, items, status: failure.httpStatus, err: (err as Error)?.message ?? String(err), suppressedSinceLastWarning: last?.suppressed ?? 0 },
-      `pipeline refused ${formatItemCount(signal, items)} (further refusals of ${signal} are logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; see lookout_receiver_refused_items)`,
+      `pipeline refused ${formatItemCount(signal, items)} (further refusals of ${signal} are logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; see lookout_receiver_refused_items; ` +
+      `requests within receivers.otlp.back_pressure_hold are refused unread, lookout_receiver_back_pressure_refused_requests)`,
     );
   }
 }

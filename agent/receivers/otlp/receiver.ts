@@ -83,7 +83,7 @@ export class OtlpReceiver implements Component {
     this.limiter = limiter;
     limiter.start();
     const retryAfter = new GrowingRetryAfter(ra.initial / 1000, ra.max / 1000);
-    const ingest = new Ingest(this.next, telemetry, logger, { limits, memoryLimiter: limiter, retryAfter });
+    const ingest = new Ingest(this.next, telemetry, logger, { limits, memoryLimiter: limiter, retryAfter, backPressureHoldMs: this.config.back_pressure_hold });
     try {
       if (this.config.http) {
         const http = new OtlpHttpServer({ config: this.config.http, ingest, telemetry, logger });

@@ -12,6 +12,8 @@
  *       future_timestamp, histogram_buckets
  *   lookout_receiver_memory_limited_requests_total{signal,receiver,transport}
  *       requests refused unread because RSS was over the memory limiter's soft limit
+ *   lookout_receiver_back_pressure_refused_requests_total{signal,receiver,transport}
+ *       requests refused unread within back_pressure_hold of a pipeline refusal
  *   lookout_receiver_retry_after_seconds
  *       the Retry-After currently asked of refused senders (0 when not refusing)
  *   lookout_receiver_request_duration_seconds{signal,receiver,transport,status_code}
@@ -30,6 +32,7 @@ export class ReceiverTelemetry {
   private readonly duration: Histogram;
   private readonly rejected: Counter;
   private readonly memoryLimited: Counter;
+  private readonly backPressureRefused: Counter;
   /** Read by the retry-after gauge. */
   retryAfterSeconds: () => number = () => 0;
   // Attribute objects are reused: they are built per request otherwise, on the hot path.
@@ -47,6 +50,9 @@ export class ReceiverTelemetry {
     });
     this.memoryLimited = meter.createCounter('lookout_receiver_memory_limited_requests', {
       description: 'Requests refused before their body was read because RSS was over the memory limiter\'s soft limit.',
+    });
+    this.backPressureRefused = meter.createCounter('lookout_receiver_back_pressure_refused_requests', {
+      description: 'Requests refused before their body was read because the pipeline refused the signal with back-pressure within receivers.otlp.back_pressure_hold.',
     });
     meter.createObservableGauge('lookout_receiver_retry_after_seconds', {
       description: 'Retry-After currently asked of refused senders (doubles while refusals last; 0 when not refusing).',
@@ -83,6 +89,10 @@ export class ReceiverTelemetry {
 
   recordMemoryLimited(signal: Signal, transport: Transport): void {
     this.memoryLimited.add(1, this.attrs(signal, transport));
+  }
+
+  recordBackPressureRefused(signal: Signal, transport: Transport): void {
+    this.backPressureRefused.add(1, this.attrs(signal, transport));
   }
 
   recordRequest(signal: Signal | 'unknown', transport: Transport, statusCode: string, seconds: number): void {

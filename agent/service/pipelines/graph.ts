@@ -14,6 +14,7 @@ import type { Component, Consumer } from '../../component/component';
 import type { CreateSettings, ProcessorFactory } from '../../component/factory';
 import { FanoutConsumer } from '../../component/fanout';
 import type { Signal, SignalData } from '../../otlp/model';
+import { dropRawBytes } from '../../otlp/raw';
 import { SignalRouter } from '../signal-router';
 import { instanceKey, type GraphPlan, type PlannedInstance, type PlannedPipeline } from './plan';
 
@@ -31,7 +32,14 @@ export interface BuiltGraph {
 
 /** The head of one pipeline, as its receivers' routers see it. */
 class PipelineEntry implements Consumer {
-  constructor(readonly name: string, private readonly head: Consumer, private readonly mutates: () => boolean, private readonly local: () => boolean) {}
+  constructor(
+    readonly name: string,
+    private readonly head: Consumer,
+    private readonly mutates: () => boolean,
+    private readonly local: () => boolean,
+    /** A processor of this pipeline may change data without dropping its received bytes (agent/otlp/raw.ts). */
+    private readonly dropsRawBytes: boolean,
+  ) {}
 
   /** Read when data is handed over: connectors' downstream pipelines are wired after this one. */
   get mutatesData(): boolean {
@@ -43,6 +51,8 @@ class PipelineEntry implements Consumer {
   }
 
   consume<S extends Signal>(signal: S, data: SignalData[S]): Promise<void> {
+    // This pipeline mutates, so (with other consumers of the request) its input is its own copy: dropping is local.
+    if (this.dropsRawBytes) dropRawBytes(data);
     return this.head.consume(signal, data);
   }
 }
@@ -103,6 +113,7 @@ export function buildGraph(plan: GraphPlan, settingsFor: (id: string) => CreateS
     let downstream: Component[] = targets;
     let mutates = false;
     let refusesItself = false;
+    let dropsRawBytes = false;
     for (let i = p.processors.length - 1; i >= 0; i--) {
       const id = p.processors[i];
       const pl = planned('processor', id);
@@ -114,8 +125,9 @@ export function buildGraph(plan: GraphPlan, settingsFor: (id: string) => CreateS
       next = proc;
       mutates ||= factory.mutatesData || Boolean(proc.mutatesData);
       refusesItself ||= proc.neverRefuses === false;
+      dropsRawBytes ||= !factory.keepsRawBytes;
     }
-    const entry = new PipelineEntry(p.name, next, () => mutates || fanout.mutatesData, () => !refusesItself && fanout.neverRefuses);
+    const entry = new PipelineEntry(p.name, next, () => mutates || fanout.mutatesData, () => !refusesItself && fanout.neverRefuses, dropsRawBytes);
     for (const id of p.receivers) {
       if (plan.instances.has(instanceKey('connector', id)) && !plan.instances.has(instanceKey('receiver', id))) {
         routerOf(connectorRouters, id).subscribe(p.signal, entry);

@@ -16,6 +16,7 @@ describe('exporters.otlp config', () => {
       encoding: 'proto',
       headers: {},
       compression: 'gzip',
+      compression_params: { level: 1 },
       timeout: 10_000,
       sending_queue: { storage: 'disk', max_bytes: 256 * 1024 * 1024, max_age: 0, sync_interval: 1000, sizer: 'items', queue_size: 20_000, num_consumers: 1 },
       batch: { send_batch_size: 8192, send_batch_max_size: 0, timeout: 200 },
@@ -30,6 +31,7 @@ describe('exporters.otlp config', () => {
       encoding: 'json',
       headers: { 'x-scope-orgid': 'team-a', authorization: 'Bearer s3cret' },
       compression: 'none',
+      compression_params: { level: 6 },
       timeout: 5000,
       sending_queue: { storage: 'memory', max_bytes: 64 * 1024 * 1024, max_age: 3_600_000, sync_interval: 0, sizer: 'requests', queue_size: 200, num_consumers: 2 },
       batch: { send_batch_size: 1024, send_batch_max_size: 2048, timeout: 1000 },
@@ -39,7 +41,7 @@ describe('exporters.otlp config', () => {
 
   it('a typo is named, with a suggestion', () => {
     assert.deepEqual(problems('bad-typo.yaml'), [
-      'exporters.otlp.compresion: unknown key (did you mean "compression"?); allowed here: endpoint, encoding, headers, compression, timeout, sending_queue, batch, retry_on_failure',
+      'exporters.otlp.compresion: unknown key (did you mean "compression"?); allowed here: endpoint, encoding, headers, compression, compression_params, timeout, sending_queue, batch, retry_on_failure',
     ]);
   });
 

@@ -40,4 +40,12 @@ describe('exporter: batch body encoding', () => {
     assert.equal((await body('traces', [{ resourceSpans: [] }, { resourceSpans: [] }], { encoding: 'proto', compression: 'none' })).length, 0);
     assert.equal((await body('logs', [{ resourceLogs: [] }, { resourceLogs: [] }], { encoding: 'json', compression: 'none' })).toString(), '{"resourceLogs":[]}');
   });
+
+  it('compression_params.level sets the gzip level: 9 is smaller than 1, both decode to the same request', async () => {
+    const requests = Array.from({ length: 20 }, (_, i) => spans(50, i * 50, `level-${i}`));
+    const at = async (level: number) => (await encodeBody('traces', requests, { encoding: 'proto', compression: 'gzip', compression_params: { level } }))[0];
+    const [fast, small] = [await at(1), await at(9)];
+    assert.ok(small.byteLength < fast.byteLength, `level 9 (${small.byteLength} B) smaller than level 1 (${fast.byteLength} B)`);
+    assert.ok(zlib.gunzipSync(fast).equals(zlib.gunzipSync(small)));
+  });
 });

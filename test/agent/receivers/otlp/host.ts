@@ -17,9 +17,13 @@ export interface RunningReceiver {
   stop(): Promise<void>;
 }
 
-/** Starts an OtlpReceiver on an ephemeral loopback port with a recording consumer. */
+/**
+ * Starts an OtlpReceiver on an ephemeral loopback port with a recording
+ * consumer. back_pressure_hold is 0 unless given: tests script the
+ * consumer's answer per request (back-pressure-hold.test.ts tests the hold).
+ */
 export async function startReceiver(config: Record<string, unknown> = {}, opts: OtlpReceiverOptions = {}, hostOverrides: Partial<Host> = {}): Promise<RunningReceiver> {
-  const parsed = otlpReceiverConfigSchema.parse({ http: { endpoint: '127.0.0.1:0' }, ...config });
+  const parsed = otlpReceiverConfigSchema.parse({ http: { endpoint: '127.0.0.1:0' }, back_pressure_hold: '0s', ...config });
   const consumer = new RecordingConsumer();
   const receiver = new OtlpReceiver(parsed, consumer, opts);
   const host = testHost(hostOverrides);

@@ -27,6 +27,8 @@ import type { RangeSlice, RangeValue, Sample, Value } from './values';
 import { type QueryContext, type Steps } from './context';
 import { WindowCursors } from './cursors';
 import { FUSABLE_OPS, GroupedAccumulator } from './fused-aggregate';
+import { seriesAtSteps, type Grid, type RangeFn, type StepBuffers, type StepSource } from './series-steps';
+import type { MatrixSeries } from './types';
 
 export interface EvalOptions {
   lookbackDeltaMs: number;
@@ -39,10 +41,15 @@ export const MEMO_LIMIT = 200_000;
 
 const NO_SCALARS: number[] = [];
 const NO_POINTS = new Float64Array(0);
+/**
+ * Most inner steps per series a subquery is evaluated series by series over
+ * (one buffer of this many points per query); finer subqueries (x[1h:1ms])
+ * go step by step, where the sample budget stops them early.
+ */
+const SERIES_MAJOR_MAX_STEPS = 100_000;
 /** Functions that look for counter resets in every window (see Window.monotonic). */
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
-type RangeFn = (w: Window, scalars: number[]) => number | undefined;
 
 const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
   rate: (w) => rate.extrapolatedRate(w, true, true),
@@ -153,6 +160,12 @@ export class Evaluator {
   private readonly bucketCaches = new Map<Call, { buckets: Map<Labels, BucketInfo>; metrics: Map<string, Labels> }>();
   /** Per aggregation straight over a selector: its series' groups, worked out once per query. */
   private readonly accumulators = new Map<AggregateExpr, GroupedAccumulator>();
+  /** Per subquery: the reference times [lo, hi] of its windows over the whole query (from prepare()). */
+  private readonly subqueryRanges = new Map<SubqueryExpr, [number, number]>();
+  /** Per subquery evaluated series by series: each series' points over the whole query, sliced per step. */
+  private readonly subqueryPoints = new Map<SubqueryExpr, RangeSlice[]>();
+  /** Output buffers of series-major evaluation, grown on demand. */
+  private stepBuffers: StepBuffers = { t: new Float64Array(0), v: new Float64Array(0) };
 
   constructor(
     private readonly querier: Querier,
@@ -289,6 +302,8 @@ export class Evaluator {
         }
         case 'subquery': {
           const [refLo, refHi] = e.at ? [this.atTime(e.at) - e.offset, this.atTime(e.at) - e.offset] : [lo - e.offset, hi - e.offset];
+          const prev = this.subqueryRanges.get(e);
+          this.subqueryRanges.set(e, prev ? [Math.min(prev[0], refLo), Math.max(prev[1], refHi)] : [refLo, refHi]);
           visit(e.expr, refLo - e.range, refHi);
           return;
         }
@@ -436,6 +451,22 @@ export class Evaluator {
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
+    const src = this.seriesSource(e.expr);
+    const all = src ? yield* this.subqueryBySeries(e, src, step) : undefined;
+    if (all) {
+      // Each series' inner points over the whole query are known: this step's window is a slice of them.
+      const cur = this.cursorsFor(e, all.length);
+      cur.begin(rangeStart, ref);
+      const series: RangeSlice[] = [];
+      for (let i = 0; i < all.length; i++) {
+        if (this.ctx.due()) yield;
+        const p = all[i];
+        const lo = cur.first(i, p.t);
+        const hi = cur.after(i, p.t, lo);
+        if (hi > lo) series.push({ metric: p.metric, t: p.t, v: p.v, lo, hi });
+      }
+      return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+    }
     type Acc = { metric: Labels; t: number[]; v: number[] };
     const bySeries = new Map<string, Acc>();
     // Label objects repeat from step to step: found by identity first, by key otherwise.
@@ -478,6 +509,61 @@ export class Evaluator {
     // The caller consumes them at this step and drops them.
     this.ctx.samples -= held;
     return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+  }
+
+  /**
+   * A subquery whose inner expression is read per series (`rate(x[5m])[30m:1m]`):
+   * the inner expression is evaluated for each series over every inner step
+   * the whole query needs, once; each outer step then takes a slice. Undefined
+   * when the inner steps are too many for one buffer (evaluated step by step).
+   */
+  private *subqueryBySeries(e: SubqueryExpr, src: SeriesSource, step: number): Steps<RangeSlice[] | undefined> {
+    const hit = this.subqueryPoints.get(e);
+    if (hit) return hit;
+    const [refLo, refHi] = this.subqueryRanges.get(e)!;
+    // The inner steps are the multiples of the step inside [ref - range, ref], for every ref the query has.
+    const first = Math.ceil((refLo - e.range) / step) * step;
+    const n = refHi >= first ? Math.floor((refHi - first) / step) + 1 : 0;
+    if (n > SERIES_MAJOR_MAX_STEPS) return undefined;
+    const all = yield* this.pointsBySeries(src, { start: first, step, n });
+    this.subqueryPoints.set(e, all);
+    return all;
+  }
+
+  /**
+   * A range query whose expression is read per series (`x`, `rate(x[5m])`):
+   * each series evaluated over all the query's steps in one pass, instead of
+   * a vector of all series per step regrouped by label set. Undefined for any
+   * other expression (evaluated step by step). Unsorted.
+   */
+  *rangeBySeries(step: number): Steps<MatrixSeries[] | undefined> {
+    // pointsBySeries' arrays are Float64Arrays (slices of the step buffers).
+    const src = this.seriesSource(this.root);
+    if (!src) return undefined;
+    const all = yield* this.pointsBySeries(src, { start: this.start, step, n: Math.floor((this.end - this.start) / step) + 1 });
+    return all.map((s) => ({ metric: s.metric, t: s.t as Float64Array, v: s.v as Float64Array }));
+  }
+
+  /** Each series of the source evaluated at every grid time (series without a value anywhere left out); the points count against the sample budget. */
+  private *pointsBySeries(src: SeriesSource, grid: Grid): Steps<RangeSlice[]> {
+    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+    const selected = this.selections.get(sel)!;
+    if (this.stepBuffers.t.length < grid.n) this.stepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
+    const buf = this.stepBuffers;
+    const stepSrc: StepSource = src.kind === 'vector'
+      ? { kind: 'vector', offset: sel.offset, lookbackMs: this.opts.lookbackDeltaMs }
+      : { kind: 'range', offset: sel.offset, rangeMs: src.arg.range, fn: src.fn, scalars: NO_SCALARS };
+    const monotonic = src.kind === 'range' && src.counter ? yield* this.monotonicSeries(sel) : undefined;
+    const out: RangeSlice[] = [];
+    for (let i = 0; i < selected.length; i++) {
+      const s = selected[i];
+      const count = yield* seriesAtSteps(s, monotonic !== undefined && monotonic[i] === 1, stepSrc, grid, buf, this.ctx);
+      if (count === 0) continue;
+      this.ctx.addSamples(count);
+      const metric = src.kind === 'vector' || src.keepName ? s.labels : this.dropName(s.labels);
+      out.push({ metric, t: buf.t.slice(0, count), v: buf.v.slice(0, count), lo: 0, hi: count });
+    }
+    return out;
   }
 
   private *call(e: Call, ts: number): Steps<Value> {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../../agent/store/memory-store';
 import { createEngine } from '../../../agent/promql/engine';
-import type { QueryValue } from '../../../agent/promql/types';
+import { pointsOf, type QueryValue } from '../../../agent/promql/types';
 import { GroupedAccumulator } from '../../../agent/promql/fused-aggregate';
 import { aggregate } from '../../../agent/promql/aggregate';
 import { WindowCursors } from '../../../agent/promql/cursors';
@@ -39,7 +39,7 @@ function fixture(): MemoryStore {
 
 function normalized(v: QueryValue): unknown {
   if (v.resultType === 'vector') return v.result.map((s) => [JSON.stringify(s.metric), Object.is(s.value, -0) ? 0 : s.value]).sort();
-  if (v.resultType === 'matrix') return v.result.map((s) => [JSON.stringify(s.metric), s.points.map((p) => [p.t, p.value])]).sort();
+  if (v.resultType === 'matrix') return v.result.map((s) => [JSON.stringify(s.metric), pointsOf(s).map((p) => [p.t, p.value])]).sort();
   return v;
 }
 
@@ -83,7 +83,7 @@ describe('promql fast paths', () => {
             byStep.get(metric)!.push([t, s.value]);
           }
         }
-        const fromRange = new Map(range.result.map((s) => [JSON.stringify(s.metric), s.points.map((p) => [p.t, p.value] as [number, number])]));
+        const fromRange = new Map(range.result.map((s) => [JSON.stringify(s.metric), pointsOf(s).map((p) => [p.t, p.value] as [number, number])]));
         assert.ok(fromRange.size > 0);
         assert.deepEqual(fromRange, byStep, `step ${step}`);
       }

@@ -51,17 +51,22 @@ const SERIES_MAJOR_MAX_STEPS = 100_000;
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
 
+// Taken out of the module namespace once: a call through it can cost a property getter per call
+// (module loaders such as tsx's define exports as getters), and these run once per series and step.
+const { extrapolatedRate, instantValue, deriv, predictLinear, resets, changes, holtWinters } = rate;
+const quantileOverTime = overTime.quantileOverTime;
+
 const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
-  rate: (w) => rate.extrapolatedRate(w, true, true),
-  increase: (w) => rate.extrapolatedRate(w, true, false),
-  delta: (w) => rate.extrapolatedRate(w, false, false),
-  irate: (w) => rate.instantValue(w, true),
-  idelta: (w) => rate.instantValue(w, false),
-  deriv: (w) => rate.deriv(w),
-  predict_linear: (w, s) => rate.predictLinear(w, s[0]),
-  resets: (w) => rate.resets(w),
-  changes: (w) => rate.changes(w),
-  holt_winters: (w, s) => rate.holtWinters(w, s[0], s[1]),
+  rate: (w) => extrapolatedRate(w, true, true),
+  increase: (w) => extrapolatedRate(w, true, false),
+  delta: (w) => extrapolatedRate(w, false, false),
+  irate: (w) => instantValue(w, true),
+  idelta: (w) => instantValue(w, false),
+  deriv: (w) => deriv(w),
+  predict_linear: (w, s) => predictLinear(w, s[0]),
+  resets: (w) => resets(w),
+  changes: (w) => changes(w),
+  holt_winters: (w, s) => holtWinters(w, s[0], s[1]),
   avg_over_time: overTime.avgOverTime,
   sum_over_time: overTime.sumOverTime,
   count_over_time: overTime.countOverTime,
@@ -71,7 +76,7 @@ const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
   present_over_time: overTime.presentOverTime,
   stddev_over_time: overTime.stddevOverTime,
   stdvar_over_time: overTime.stdvarOverTime,
-  quantile_over_time: (w, s) => overTime.quantileOverTime(w, s[0]),
+  quantile_over_time: (w, s) => quantileOverTime(w, s[0]),
 };
 
 /** What an aggregation can read per series without intermediate vectors: a selector, or a one-argument range function of one. */
@@ -164,8 +169,6 @@ export class Evaluator {
   private readonly subqueryRanges = new Map<SubqueryExpr, [number, number]>();
   /** Per subquery evaluated series by series: each series' points over the whole query, sliced per step. */
   private readonly subqueryPoints = new Map<SubqueryExpr, RangeSlice[]>();
-  /** Output buffers of series-major evaluation, grown on demand. */
-  private stepBuffers: StepBuffers = { t: new Float64Array(0), v: new Float64Array(0) };
 
   constructor(
     private readonly querier: Querier,
@@ -548,8 +551,11 @@ export class Evaluator {
   private *pointsBySeries(src: SeriesSource, grid: Grid): Steps<RangeSlice[]> {
     const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
     const selected = this.selections.get(sel)!;
-    if (this.stepBuffers.t.length < grid.n) this.stepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
-    const buf = this.stepBuffers;
+    // A series with a value at every grid time (the usual case) gets the grid's own times, shared, and
+    // its buffer of values as is; others get copies of the part of the buffers they filled.
+    const gridT = new Float64Array(grid.n);
+    for (let k = 0; k < grid.n; k++) gridT[k] = grid.start + k * grid.step;
+    let buf: StepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
     const stepSrc: StepSource = src.kind === 'vector'
       ? { kind: 'vector', offset: sel.offset, lookbackMs: this.opts.lookbackDeltaMs }
       : { kind: 'range', offset: sel.offset, rangeMs: src.arg.range, fn: src.fn, scalars: NO_SCALARS };
@@ -561,7 +567,12 @@ export class Evaluator {
       if (count === 0) continue;
       this.ctx.addSamples(count);
       const metric = src.kind === 'vector' || src.keepName ? s.labels : this.dropName(s.labels);
-      out.push({ metric, t: buf.t.slice(0, count), v: buf.v.slice(0, count), lo: 0, hi: count });
+      if (count === grid.n) {
+        out.push({ metric, t: gridT, v: buf.v, lo: 0, hi: count });
+        buf = { t: buf.t, v: new Float64Array(grid.n) };
+      } else {
+        out.push({ metric, t: buf.t.slice(0, count), v: buf.v.slice(0, count), lo: 0, hi: count });
+      }
     }
     return out;
   }

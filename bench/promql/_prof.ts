@@ -14,6 +14,12 @@ async function main(): Promise<void> {
     else await engine.instantQueryAsync('max_over_time(rate(bench_requests_total{job="job1"}[5m])[30m:1m])', T_END);
   };
   for (let i = 0; i < 3; i++) await run();
+  const { Session } = await import('node:inspector');
+  const fs = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (m: string, p?: object): Promise<any> => new Promise((res, rej) => session.post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  if (process.env.PROF) { await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 100 }); await post('Profiler.start'); }
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = process.cpuUsage();
@@ -21,6 +27,7 @@ async function main(): Promise<void> {
     const u = process.cpuUsage(c);
     ts.push((u.user + u.system) / 1000);
   }
+  if (process.env.PROF) { const { profile } = await post('Profiler.stop'); fs.writeFileSync(process.env.PROF, JSON.stringify(profile)); }
   ts.sort((a, b) => a - b);
   console.log(which, 'cpu ms min', ts[0].toFixed(1), 'median', ts[n >> 1].toFixed(1));
 }

@@ -20,7 +20,7 @@ import type { Engine, QueryOptions, QueryValue } from '../../promql/types';
 import type { QueryGate } from '../../promql/query-gate';
 import { QueryContext, runCooperatively } from '../../promql/context';
 import type { QueryTelemetry } from './telemetry';
-import type { Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
+import type { LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
 import { ApiError, STATUS_OF, toApiError } from './errors';
 import {
   errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
@@ -28,7 +28,7 @@ import {
 import {
   MAX_TIME, MIN_TIME, formValue, formValues, invalidParam, limitParam, parseDurationParam, parseTime, timeParam,
 } from './params';
-import { parseMatchSets } from './selector';
+import { parseSeriesSelector } from './selector';
 
 /** Prometheus' limit on points per series of a range query. */
 export const MAX_POINTS_PER_SERIES = 11_000;
@@ -175,12 +175,11 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     const start = timeParam(req, 'start', MIN_TIME);
     const end = timeParam(req, 'end', MAX_TIME);
     const limit = limitParam(req, 'limit');
-    const sets = matchSets(match);
     // Only whether a series has samples in the window matters: one reused buffer, whatever the window.
     const scratch = new ReusedScratch();
     const all = await sliced(req, signal, match, function* (due) {
       const seen = new Map<string, Labels>();
-      for (const matchers of sets) {
+      for (const matchers of yield* matchSetsSteps(match, due)) {
         const selected = querier.selectSteps ? yield* querier.selectSteps(matchers, start, end, scratch, due) : querier.select(matchers, start, end, scratch);
         for (const s of selected) {
           if (due()) yield;
@@ -203,10 +202,9 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     let names: string[];
     if (match.length === 0) names = querier.labelNames();
     else {
-      const sets = matchSets(match);
       names = await sliced(req, signal, match, function* (due) {
         const set = new Set<string>();
-        for (const matchers of sets) {
+        for (const matchers of yield* matchSetsSteps(match, due)) {
           const found = querier.labelNamesSteps ? yield* querier.labelNamesSteps(matchers, due) : querier.labelNames(matchers);
           for (const n of found) set.add(n);
         }
@@ -227,10 +225,9 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     let values: string[];
     if (match.length === 0) values = querier.labelValues(name);
     else {
-      const sets = matchSets(match);
       values = await sliced(req, signal, match, function* (due) {
         const set = new Set<string>();
-        for (const matchers of sets) {
+        for (const matchers of yield* matchSetsSteps(match, due)) {
           const found = querier.labelValuesSteps ? yield* querier.labelValuesSteps(name, matchers, due) : querier.labelValues(name, matchers);
           for (const v of found) set.add(v);
         }
@@ -309,12 +306,22 @@ function timeoutParam(req: Request): number | undefined {
   }
 }
 
-function matchSets(values: string[]) {
-  try {
-    return parseMatchSets(values);
-  } catch (err) {
-    throw new ApiError('bad_data', (err as Error).message);
+/**
+ * match[] parsed one selector at a time, as a unit of sliced work: compiling
+ * a regex can take milliseconds, so a request with many is not parsed in
+ * one piece (and its parse counts against the timeout).
+ */
+function* matchSetsSteps(values: string[], due: () => boolean): Generator<void, LabelMatcher[][], void> {
+  const out: LabelMatcher[][] = [];
+  for (const v of values) {
+    if (due()) yield;
+    try {
+      out.push(parseSeriesSelector(v));
+    } catch (err) {
+      throw new ApiError('bad_data', (err as Error).message);
+    }
   }
+  return out;
 }
 
 function seriesKey(labels: Labels): string {

@@ -47,6 +47,8 @@ const NO_POINTS = new Float64Array(0);
  * go step by step, where the sample budget stops them early.
  */
 const SERIES_MAJOR_MAX_STEPS = 100_000;
+/** Most group x step slots a range query's aggregation fills at once (3 numbers each: ~24 MB). */
+const SERIES_MAJOR_MAX_SLOTS = 1_000_000;
 /** Functions that look for counter resets in every window (see Window.monotonic). */
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
@@ -540,41 +542,80 @@ export class Evaluator {
    * other expression (evaluated step by step). Unsorted.
    */
   *rangeBySeries(step: number): Steps<MatrixSeries[] | undefined> {
-    // pointsBySeries' arrays are Float64Arrays (slices of the step buffers).
-    const src = this.seriesSource(this.root);
+    const grid: Grid = { start: this.start, step, n: Math.floor((this.end - this.start) / step) + 1 };
+    const root = unwrapParens(this.root);
+    if (root.kind === 'aggregate') return yield* this.aggregateBySeries(root, grid);
+    const src = this.seriesSource(root);
     if (!src) return undefined;
-    const all = yield* this.pointsBySeries(src, { start: this.start, step, n: Math.floor((this.end - this.start) / step) + 1 });
+    const all = yield* this.pointsBySeries(src, grid);
+    // pointsBySeries' arrays are Float64Arrays (the grid's times, step buffers or slices of them).
     return all.map((s) => ({ metric: s.metric, t: s.t as Float64Array, v: s.v as Float64Array }));
+  }
+
+  /**
+   * A range query of sum/avg/min/max/count/group straight over a source read
+   * per series: each series evaluated over all steps, its values added into
+   * per-group, per-step slots, in selection order as the step-by-step path
+   * adds them (bit-identical). Undefined when not applicable, or when the
+   * slots would be too many (a group per series over many steps).
+   */
+  private *aggregateBySeries(e: AggregateExpr, grid: Grid): Steps<MatrixSeries[] | undefined> {
+    if (e.param || !FUSABLE_OPS.has(e.op) || this.invariant.has(e)) return undefined;
+    const src = this.seriesSource(e.expr);
+    if (!src) return undefined;
+    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+    const metrics = this.selections.get(sel)!.map((s) => (src.kind === 'vector' ? s.labels : this.dropName(s.labels)));
+    const acc = new GroupedAccumulator(e.op, e.grouping, e.without, metrics, grid.n, SERIES_MAJOR_MAX_SLOTS);
+    if (acc.groups * grid.n > SERIES_MAJOR_MAX_SLOTS) return undefined;
+    const { start, step } = grid;
+    yield* this.eachSeriesAtSteps(src, grid, (i, t, v, count) => {
+      for (let j = 0; j < count; j++) acc.add(i, v[j], (t[j] - start) / step);
+    });
+    const out = acc.series(start, step);
+    let points = 0;
+    for (const s of out) points += s.t.length;
+    this.ctx.addSamples(points);
+    return out;
   }
 
   /** Each series of the source evaluated at every grid time (series without a value anywhere left out); the points count against the sample budget. */
   private *pointsBySeries(src: SeriesSource, grid: Grid): Steps<RangeSlice[]> {
-    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
-    const selected = this.selections.get(sel)!;
+    const selected = this.selections.get(src.kind === 'vector' ? src.sel : src.arg.selector)!;
     // A series with a value at every grid time (the usual case) gets the grid's own times, shared, and
     // its buffer of values as is; others get copies of the part of the buffers they filled.
     const gridT = new Float64Array(grid.n);
     for (let k = 0; k < grid.n; k++) gridT[k] = grid.start + k * grid.step;
-    let buf: StepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
+    const out: RangeSlice[] = [];
+    yield* this.eachSeriesAtSteps(src, grid, (i, t, v, count, buf) => {
+      this.ctx.addSamples(count);
+      const s = selected[i];
+      const metric = src.kind === 'vector' || src.keepName ? s.labels : this.dropName(s.labels);
+      if (count === grid.n) {
+        out.push({ metric, t: gridT, v, lo: 0, hi: count });
+        buf.v = new Float64Array(grid.n);
+      } else {
+        out.push({ metric, t: t.slice(0, count), v: v.slice(0, count), lo: 0, hi: count });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Calls sink(i, times, values, count, buffers) for each series i of the source with values at
+   * `count` grid times (in the buffers, which the sink may replace to keep them).
+   */
+  private *eachSeriesAtSteps(src: SeriesSource, grid: Grid, sink: (i: number, t: Float64Array, v: Float64Array, count: number, buf: StepBuffers) => void): Steps<void> {
+    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+    const selected = this.selections.get(sel)!;
+    const buf: StepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
     const stepSrc: StepSource = src.kind === 'vector'
       ? { kind: 'vector', offset: sel.offset, lookbackMs: this.opts.lookbackDeltaMs }
       : { kind: 'range', offset: sel.offset, rangeMs: src.arg.range, fn: src.fn, scalars: NO_SCALARS };
     const monotonic = src.kind === 'range' && src.counter ? yield* this.monotonicSeries(sel) : undefined;
-    const out: RangeSlice[] = [];
     for (let i = 0; i < selected.length; i++) {
-      const s = selected[i];
-      const count = yield* seriesAtSteps(s, monotonic !== undefined && monotonic[i] === 1, stepSrc, grid, buf, this.ctx);
-      if (count === 0) continue;
-      this.ctx.addSamples(count);
-      const metric = src.kind === 'vector' || src.keepName ? s.labels : this.dropName(s.labels);
-      if (count === grid.n) {
-        out.push({ metric, t: gridT, v: buf.v, lo: 0, hi: count });
-        buf = { t: buf.t, v: new Float64Array(grid.n) };
-      } else {
-        out.push({ metric, t: buf.t.slice(0, count), v: buf.v.slice(0, count), lo: 0, hi: count });
-      }
+      const count = yield* seriesAtSteps(selected[i], monotonic !== undefined && monotonic[i] === 1, stepSrc, grid, buf, this.ctx);
+      if (count > 0) sink(i, buf.t, buf.v, count, buf);
     }
-    return out;
   }
 
   private *call(e: Call, ts: number): Steps<Value> {

@@ -170,7 +170,7 @@ export class Evaluator {
   /** Per subquery: the reference times [lo, hi] of its windows over the whole query (from prepare()). */
   private readonly subqueryRanges = new Map<SubqueryExpr, [number, number]>();
   /** Per subquery evaluated series by series: each series' points over the whole query, sliced per step. */
-  private readonly subqueryPoints = new Map<SubqueryExpr, RangeSlice[]>();
+  private readonly subqueryPoints = new Map<SubqueryExpr, RangeSlice[] | null>();
 
   constructor(
     private readonly querier: Querier,
@@ -456,8 +456,7 @@ export class Evaluator {
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
-    const src = this.seriesSource(e.expr);
-    const all = src ? yield* this.subqueryBySeries(e, src, step) : undefined;
+    const all = yield* this.subqueryBySeries(e, step);
     if (all) {
       // Each series' inner points over the whole query are known: this step's window is a slice of them.
       const cur = this.cursorsFor(e, all.length);
@@ -517,21 +516,33 @@ export class Evaluator {
   }
 
   /**
-   * A subquery whose inner expression is read per series (`rate(x[5m])[30m:1m]`):
+   * A subquery whose inner expression is read per series (`rate(x[5m])[30m:1m]`),
+   * or aggregates such a source (`sum by (job) (rate(x[5m]))[1h:1m]`):
    * the inner expression is evaluated for each series over every inner step
    * the whole query needs, once; each outer step then takes a slice. Undefined
    * when the inner steps are too many for one buffer (evaluated step by step).
    */
-  private *subqueryBySeries(e: SubqueryExpr, src: SeriesSource, step: number): Steps<RangeSlice[] | undefined> {
+  private *subqueryBySeries(e: SubqueryExpr, step: number): Steps<RangeSlice[] | undefined> {
     const hit = this.subqueryPoints.get(e);
-    if (hit) return hit;
+    if (hit !== undefined) return hit ?? undefined;
     const [refLo, refHi] = this.subqueryRanges.get(e)!;
     // The inner steps are the multiples of the step inside [ref - range, ref], for every ref the query has.
     const first = Math.ceil((refLo - e.range) / step) * step;
     const n = refHi >= first ? Math.floor((refHi - first) / step) + 1 : 0;
-    if (n > SERIES_MAJOR_MAX_STEPS) return undefined;
-    const all = yield* this.pointsBySeries(src, { start: first, step, n });
-    this.subqueryPoints.set(e, all);
+    let all: RangeSlice[] | undefined;
+    if (n <= SERIES_MAJOR_MAX_STEPS) {
+      const grid: Grid = { start: first, step, n };
+      const inner = unwrapParens(e.expr);
+      if (inner.kind === 'aggregate') {
+        const groups = yield* this.aggregateBySeries(inner, grid);
+        all = groups?.map((g) => ({ metric: g.metric, t: g.t, v: g.v, lo: 0, hi: g.t.length }));
+      } else {
+        const src = this.seriesSource(inner);
+        if (src) all = yield* this.pointsBySeries(src, grid);
+      }
+    }
+    // Not applicable is remembered too: the subquery is evaluated at every outer step.
+    this.subqueryPoints.set(e, all ?? null);
     return all;
   }
 

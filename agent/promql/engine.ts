@@ -41,6 +41,12 @@ function asQueryError(expr: string, err: unknown): QueryError {
   return new QueryError(`evaluating ${JSON.stringify(expr)}: ${(err as Error).message}`, 'execution');
 }
 
+function copyRange(a: ArrayLike<number>, lo: number, hi: number): Float64Array {
+  const out = new Float64Array(hi - lo);
+  for (let i = lo; i < hi; i++) out[i - lo] = a[i];
+  return out;
+}
+
 /** Evaluation steps wrapped so that failures become QueryErrors. */
 function* guarded<T>(expr: string, steps: Steps<T>): Steps<T> {
   try {
@@ -118,9 +124,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
           const result: MatrixSeries[] = [];
           for (const s of v.series) {
             if (ctx.due()) yield;
-            const points: { t: number; value: number }[] = [];
-            for (let i = s.lo; i < s.hi; i++) points.push({ t: s.t[i], value: s.v[i] });
-            result.push({ metric: s.metric, points });
+            result.push({ metric: s.metric, t: copyRange(s.t, s.lo, s.hi), v: copyRange(s.v, s.lo, s.hi) });
           }
           return { resultType: 'matrix', result } as QueryValue;
         }
@@ -144,7 +148,9 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
     return yield* guarded(expr, (function* () {
       const ev = new Evaluator(querier, ast, start, end, evalOpts, ctx, arena);
       yield* ev.prepare();
-      type Out = { metric: Labels; points: { t: number; value: number }[] };
+      const bySeries = yield* ev.rangeBySeries(step);
+      if (bySeries) return { resultType: 'matrix', result: sortByLabels(bySeries, (s) => s.metric) } as QueryValue;
+      type Out = { metric: Labels; t: number[]; v: number[] };
       const series = new Map<string, Out>();
       // Label objects mostly repeat from step to step: found by identity first, by key otherwise.
       const byObject = new Map<Labels, Out>();
@@ -153,10 +159,11 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
         if (!s) {
           const key = labelsKey(metric);
           s = series.get(key);
-          if (!s) series.set(key, (s = { metric, points: [] }));
+          if (!s) series.set(key, (s = { metric, t: [], v: [] }));
           if (byObject.size < MEMO_LIMIT) byObject.set(metric, s);
         }
-        s.points.push({ t, value });
+        s.t.push(t);
+        s.v.push(value);
       };
       for (let ts = start; ts <= end; ts += step) {
         const v = yield* ev.evalAt(ts);
@@ -168,7 +175,7 @@ export function createEngine(querier: Querier, opts: EngineOptions = {}): Engine
         }
         if (ctx.due()) yield;
       }
-      const result = sortByLabels([...series.values()], (s) => s.metric);
+      const result: MatrixSeries[] = sortByLabels([...series.values()], (s) => s.metric).map((s) => ({ metric: s.metric, t: Float64Array.from(s.t), v: Float64Array.from(s.v) }));
       return { resultType: 'matrix', result } as QueryValue;
     })());
   }

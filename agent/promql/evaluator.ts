@@ -27,6 +27,8 @@ import type { RangeSlice, RangeValue, Sample, Value } from './values';
 import { type QueryContext, type Steps } from './context';
 import { WindowCursors } from './cursors';
 import { FUSABLE_OPS, GroupedAccumulator } from './fused-aggregate';
+import { seriesAtSteps, type Grid, type RangeFn, type StepBuffers, type StepSource } from './series-steps';
+import type { MatrixSeries } from './types';
 
 export interface EvalOptions {
   lookbackDeltaMs: number;
@@ -39,22 +41,34 @@ export const MEMO_LIMIT = 200_000;
 
 const NO_SCALARS: number[] = [];
 const NO_POINTS = new Float64Array(0);
+/**
+ * Most inner steps per series a subquery is evaluated series by series over
+ * (one buffer of this many points per query); finer subqueries (x[1h:1ms])
+ * go step by step, where the sample budget stops them early.
+ */
+const SERIES_MAJOR_MAX_STEPS = 100_000;
+/** Most group x step slots a range query's aggregation fills at once (3 numbers each: ~24 MB). */
+const SERIES_MAJOR_MAX_SLOTS = 1_000_000;
 /** Functions that look for counter resets in every window (see Window.monotonic). */
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
-type RangeFn = (w: Window, scalars: number[]) => number | undefined;
+
+// Taken out of the module namespace once: a call through it can cost a property getter per call
+// (module loaders such as tsx's define exports as getters), and these run once per series and step.
+const { extrapolatedRate, instantValue, deriv, predictLinear, resets, changes, holtWinters } = rate;
+const quantileOverTime = overTime.quantileOverTime;
 
 const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
-  rate: (w) => rate.extrapolatedRate(w, true, true),
-  increase: (w) => rate.extrapolatedRate(w, true, false),
-  delta: (w) => rate.extrapolatedRate(w, false, false),
-  irate: (w) => rate.instantValue(w, true),
-  idelta: (w) => rate.instantValue(w, false),
-  deriv: (w) => rate.deriv(w),
-  predict_linear: (w, s) => rate.predictLinear(w, s[0]),
-  resets: (w) => rate.resets(w),
-  changes: (w) => rate.changes(w),
-  holt_winters: (w, s) => rate.holtWinters(w, s[0], s[1]),
+  rate: (w) => extrapolatedRate(w, true, true),
+  increase: (w) => extrapolatedRate(w, true, false),
+  delta: (w) => extrapolatedRate(w, false, false),
+  irate: (w) => instantValue(w, true),
+  idelta: (w) => instantValue(w, false),
+  deriv: (w) => deriv(w),
+  predict_linear: (w, s) => predictLinear(w, s[0]),
+  resets: (w) => resets(w),
+  changes: (w) => changes(w),
+  holt_winters: (w, s) => holtWinters(w, s[0], s[1]),
   avg_over_time: overTime.avgOverTime,
   sum_over_time: overTime.sumOverTime,
   count_over_time: overTime.countOverTime,
@@ -64,7 +78,7 @@ const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
   present_over_time: overTime.presentOverTime,
   stddev_over_time: overTime.stddevOverTime,
   stdvar_over_time: overTime.stdvarOverTime,
-  quantile_over_time: (w, s) => overTime.quantileOverTime(w, s[0]),
+  quantile_over_time: (w, s) => quantileOverTime(w, s[0]),
 };
 
 /** What an aggregation can read per series without intermediate vectors: a selector, or a one-argument range function of one. */
@@ -153,6 +167,10 @@ export class Evaluator {
   private readonly bucketCaches = new Map<Call, { buckets: Map<Labels, BucketInfo>; metrics: Map<string, Labels> }>();
   /** Per aggregation straight over a selector: its series' groups, worked out once per query. */
   private readonly accumulators = new Map<AggregateExpr, GroupedAccumulator>();
+  /** Per subquery: the reference times [lo, hi] of its windows over the whole query (from prepare()). */
+  private readonly subqueryRanges = new Map<SubqueryExpr, [number, number]>();
+  /** Per subquery evaluated series by series: each series' points over the whole query, sliced per step. */
+  private readonly subqueryPoints = new Map<SubqueryExpr, RangeSlice[] | null>();
 
   constructor(
     private readonly querier: Querier,
@@ -289,6 +307,8 @@ export class Evaluator {
         }
         case 'subquery': {
           const [refLo, refHi] = e.at ? [this.atTime(e.at) - e.offset, this.atTime(e.at) - e.offset] : [lo - e.offset, hi - e.offset];
+          const prev = this.subqueryRanges.get(e);
+          this.subqueryRanges.set(e, prev ? [Math.min(prev[0], refLo), Math.max(prev[1], refHi)] : [refLo, refHi]);
           visit(e.expr, refLo - e.range, refHi);
           return;
         }
@@ -436,6 +456,21 @@ export class Evaluator {
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
     const step = e.step || this.opts.defaultSubqueryStepMs;
     const rangeStart = ref - e.range;
+    const all = yield* this.subqueryBySeries(e, step);
+    if (all) {
+      // Each series' inner points over the whole query are known: this step's window is a slice of them.
+      const cur = this.cursorsFor(e, all.length);
+      cur.begin(rangeStart, ref);
+      const series: RangeSlice[] = [];
+      for (let i = 0; i < all.length; i++) {
+        if (this.ctx.due()) yield;
+        const p = all[i];
+        const lo = cur.first(i, p.t);
+        const hi = cur.after(i, p.t, lo);
+        if (hi > lo) series.push({ metric: p.metric, t: p.t, v: p.v, lo, hi });
+      }
+      return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+    }
     type Acc = { metric: Labels; t: number[]; v: number[] };
     const bySeries = new Map<string, Acc>();
     // Label objects repeat from step to step: found by identity first, by key otherwise.
@@ -478,6 +513,120 @@ export class Evaluator {
     // The caller consumes them at this step and drops them.
     this.ctx.samples -= held;
     return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
+  }
+
+  /**
+   * A subquery whose inner expression is read per series (`rate(x[5m])[30m:1m]`),
+   * or aggregates such a source (`sum by (job) (rate(x[5m]))[1h:1m]`):
+   * the inner expression is evaluated for each series over every inner step
+   * the whole query needs, once; each outer step then takes a slice. Undefined
+   * when the inner steps are too many for one buffer (evaluated step by step).
+   */
+  private *subqueryBySeries(e: SubqueryExpr, step: number): Steps<RangeSlice[] | undefined> {
+    const hit = this.subqueryPoints.get(e);
+    if (hit !== undefined) return hit ?? undefined;
+    const [refLo, refHi] = this.subqueryRanges.get(e)!;
+    // The inner steps are the multiples of the step inside [ref - range, ref], for every ref the query has.
+    const first = Math.ceil((refLo - e.range) / step) * step;
+    const n = refHi >= first ? Math.floor((refHi - first) / step) + 1 : 0;
+    let all: RangeSlice[] | undefined;
+    if (n <= SERIES_MAJOR_MAX_STEPS) {
+      const grid: Grid = { start: first, step, n };
+      const inner = unwrapParens(e.expr);
+      if (inner.kind === 'aggregate') {
+        const groups = yield* this.aggregateBySeries(inner, grid);
+        all = groups?.map((g) => ({ metric: g.metric, t: g.t, v: g.v, lo: 0, hi: g.t.length }));
+      } else {
+        const src = this.seriesSource(inner);
+        if (src) all = yield* this.pointsBySeries(src, grid);
+      }
+    }
+    // Not applicable is remembered too: the subquery is evaluated at every outer step.
+    this.subqueryPoints.set(e, all ?? null);
+    return all;
+  }
+
+  /**
+   * A range query whose expression is read per series (`x`, `rate(x[5m])`):
+   * each series evaluated over all the query's steps in one pass, instead of
+   * a vector of all series per step regrouped by label set. Undefined for any
+   * other expression (evaluated step by step). Unsorted.
+   */
+  *rangeBySeries(step: number): Steps<MatrixSeries[] | undefined> {
+    const grid: Grid = { start: this.start, step, n: Math.floor((this.end - this.start) / step) + 1 };
+    const root = unwrapParens(this.root);
+    if (root.kind === 'aggregate') return yield* this.aggregateBySeries(root, grid);
+    const src = this.seriesSource(root);
+    if (!src) return undefined;
+    const all = yield* this.pointsBySeries(src, grid);
+    // pointsBySeries' arrays are Float64Arrays (the grid's times, step buffers or slices of them).
+    return all.map((s) => ({ metric: s.metric, t: s.t as Float64Array, v: s.v as Float64Array }));
+  }
+
+  /**
+   * A range query of sum/avg/min/max/count/group straight over a source read
+   * per series: each series evaluated over all steps, its values added into
+   * per-group, per-step slots, in selection order as the step-by-step path
+   * adds them (bit-identical). Undefined when not applicable, or when the
+   * slots would be too many (a group per series over many steps).
+   */
+  private *aggregateBySeries(e: AggregateExpr, grid: Grid): Steps<MatrixSeries[] | undefined> {
+    if (e.param || !FUSABLE_OPS.has(e.op) || this.invariant.has(e)) return undefined;
+    const src = this.seriesSource(e.expr);
+    if (!src) return undefined;
+    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+    const metrics = this.selections.get(sel)!.map((s) => (src.kind === 'vector' ? s.labels : this.dropName(s.labels)));
+    const acc = new GroupedAccumulator(e.op, e.grouping, e.without, metrics, grid.n, SERIES_MAJOR_MAX_SLOTS);
+    if (acc.groups * grid.n > SERIES_MAJOR_MAX_SLOTS) return undefined;
+    const { start, step } = grid;
+    yield* this.eachSeriesAtSteps(src, grid, (i, t, v, count) => {
+      for (let j = 0; j < count; j++) acc.add(i, v[j], (t[j] - start) / step);
+    });
+    const out = acc.series(start, step);
+    let points = 0;
+    for (const s of out) points += s.t.length;
+    this.ctx.addSamples(points);
+    return out;
+  }
+
+  /** Each series of the source evaluated at every grid time (series without a value anywhere left out); the points count against the sample budget. */
+  private *pointsBySeries(src: SeriesSource, grid: Grid): Steps<RangeSlice[]> {
+    const selected = this.selections.get(src.kind === 'vector' ? src.sel : src.arg.selector)!;
+    // A series with a value at every grid time (the usual case) gets the grid's own times, shared, and
+    // its buffer of values as is; others get copies of the part of the buffers they filled.
+    const gridT = new Float64Array(grid.n);
+    for (let k = 0; k < grid.n; k++) gridT[k] = grid.start + k * grid.step;
+    const out: RangeSlice[] = [];
+    yield* this.eachSeriesAtSteps(src, grid, (i, t, v, count, buf) => {
+      this.ctx.addSamples(count);
+      const s = selected[i];
+      const metric = src.kind === 'vector' || src.keepName ? s.labels : this.dropName(s.labels);
+      if (count === grid.n) {
+        out.push({ metric, t: gridT, v, lo: 0, hi: count });
+        buf.v = new Float64Array(grid.n);
+      } else {
+        out.push({ metric, t: t.slice(0, count), v: v.slice(0, count), lo: 0, hi: count });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Calls sink(i, times, values, count, buffers) for each series i of the source with values at
+   * `count` grid times (in the buffers, which the sink may replace to keep them).
+   */
+  private *eachSeriesAtSteps(src: SeriesSource, grid: Grid, sink: (i: number, t: Float64Array, v: Float64Array, count: number, buf: StepBuffers) => void): Steps<void> {
+    const sel = src.kind === 'vector' ? src.sel : src.arg.selector;
+    const selected = this.selections.get(sel)!;
+    const buf: StepBuffers = { t: new Float64Array(grid.n), v: new Float64Array(grid.n) };
+    const stepSrc: StepSource = src.kind === 'vector'
+      ? { kind: 'vector', offset: sel.offset, lookbackMs: this.opts.lookbackDeltaMs }
+      : { kind: 'range', offset: sel.offset, rangeMs: src.arg.range, fn: src.fn, scalars: NO_SCALARS };
+    const monotonic = src.kind === 'range' && src.counter ? yield* this.monotonicSeries(sel) : undefined;
+    for (let i = 0; i < selected.length; i++) {
+      const count = yield* seriesAtSteps(selected[i], monotonic !== undefined && monotonic[i] === 1, stepSrc, grid, buf, this.ctx);
+      if (count > 0) sink(i, buf.t, buf.v, count, buf);
+    }
   }
 
   private *call(e: Call, ts: number): Steps<Value> {

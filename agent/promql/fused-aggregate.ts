@@ -20,6 +20,10 @@ function isInf(x: number): boolean {
   return x === Infinity || x === -Infinity;
 }
 
+/**
+ * Per group (and, for a whole range query at once, per group and step: slot
+ * g * steps + k) the running value, mean and count of the aggregation.
+ */
 export class GroupedAccumulator {
   /** Group of each input series (by its index in the selection). */
   private readonly groupOf: Int32Array;
@@ -30,8 +34,11 @@ export class GroupedAccumulator {
   /** Groups in the order their first sample came at this step (aggregate()'s output order). */
   private order: number[] = [];
 
-  /** metrics: the label set each input series has at the aggregation (name already dropped where the function drops it). */
-  constructor(private readonly op: AggregateOp, groupingIn: string[], without: boolean, metrics: readonly Labels[]) {
+  /**
+   * metrics: the label set each input series has at the aggregation (name already dropped where the
+   * function drops it); steps: how many steps it holds at once (1: one step at a time, begin() to result()).
+   */
+  constructor(private readonly op: AggregateOp, groupingIn: string[], without: boolean, metrics: readonly Labels[], private readonly steps = 1, maxSlots = Infinity) {
     const grouping = [...new Set(groupingIn)].sort();
     const groupingSet = new Set(grouping);
     const keyOf = signatureFn(!without, grouping);
@@ -46,10 +53,16 @@ export class GroupedAccumulator {
       }
       this.groupOf[i] = g;
     }
-    const n = this.labels.length;
+    const n = this.labels.length * steps;
+    // Too many slots: nothing allocated; the caller sees it in `groups` and goes another way.
+    if (n > maxSlots) return;
     this.value = new Float64Array(n);
     this.mean = new Float64Array(n);
     this.count = new Float64Array(n);
+  }
+
+  get groups(): number {
+    return this.labels.length;
   }
 
   /** Starts a step. */
@@ -58,12 +71,13 @@ export class GroupedAccumulator {
     this.order = [];
   }
 
-  /** Adds series i's value at this step (in selection order, as aggregate() sees them). */
-  add(i: number, v: number): void {
-    const g = this.groupOf[i];
+  /** Adds series i's value at this step, or at step k of many (in selection order, as aggregate() sees them). */
+  add(i: number, v: number, k = 0): void {
+    const group = this.groupOf[i];
+    const g = group * this.steps + k;
     const c = this.count[g];
     if (c === 0) {
-      this.order.push(g);
+      if (this.steps === 1) this.order.push(group);
       this.count[g] = 1;
       this.value[g] = this.op === 'group' ? 1 : v;
       this.mean[g] = v;
@@ -89,13 +103,38 @@ export class GroupedAccumulator {
     }
   }
 
+  /** With many steps: each group's points (times start + k * step), groups without any left out. */
+  series(start: number, step: number): { metric: Labels; t: Float64Array; v: Float64Array }[] {
+    const out: { metric: Labels; t: Float64Array; v: Float64Array }[] = [];
+    const n = this.steps;
+    for (let group = 0; group < this.labels.length; group++) {
+      let points = 0;
+      for (let k = 0; k < n; k++) if (this.count[group * n + k] > 0) points++;
+      if (points === 0) continue;
+      const t = new Float64Array(points);
+      const v = new Float64Array(points);
+      let j = 0;
+      for (let k = 0; k < n; k++) {
+        const g = group * n + k;
+        if (this.count[g] === 0) continue;
+        t[j] = start + k * step;
+        v[j++] = this.valueAt(g);
+      }
+      out.push({ metric: this.labels[group], t, v });
+    }
+    return out;
+  }
+
+  private valueAt(g: number): number {
+    return this.op === 'avg' ? this.mean[g] : this.op === 'count' ? this.count[g] : this.value[g];
+  }
+
   /** The step's output vector. */
   result(): Sample[] {
     const out: Sample[] = new Array(this.order.length);
     for (let k = 0; k < this.order.length; k++) {
       const g = this.order[k];
-      const value = this.op === 'avg' ? this.mean[g] : this.op === 'count' ? this.count[g] : this.value[g];
-      out[k] = { metric: this.labels[g], value };
+      out[k] = { metric: this.labels[g], value: this.valueAt(g) };
     }
     return out;
   }

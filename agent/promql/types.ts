@@ -6,8 +6,22 @@ import type { Labels } from '../store/types';
 
 /** One element of an instant vector. t in ms. */
 export interface VectorSample { metric: Labels; t: number; value: number }
-/** One series of a range query result. */
-export interface MatrixSeries { metric: Labels; points: { t: number; value: number }[] }
+/**
+ * One series of a range query result: its points as parallel arrays (times
+ * in ms, values), ascending. Columns rather than a `{t, value}` object per
+ * point: a range query over many series returns hundreds of thousands.
+ */
+export interface MatrixSeries { metric: Labels; t: Float64Array; v: Float64Array }
+
+/** A series' points as `{ t, value }` objects (tests, small results). */
+export function pointsOf(s: MatrixSeries): { t: number; value: number }[] {
+  return Array.from(s.t, (t, i) => ({ t, value: s.v[i] }));
+}
+
+/** A matrix series from `{ t, value }` points (tests, small results). */
+export function matrixSeries(metric: Labels, points: readonly { t: number; value: number }[]): MatrixSeries {
+  return { metric, t: Float64Array.from(points, (p) => p.t), v: Float64Array.from(points, (p) => p.value) };
+}
 
 export type QueryValue =
   | { resultType: 'vector'; result: VectorSample[] }

@@ -342,11 +342,7 @@ export class MemoryStore implements Querier, Appender {
   // ---- Querier ----
 
   select(matchers: LabelMatcher[], mint: number, maxt: number, scratch?: SampleScratch): SeriesData[] {
-    const steps = this.selectSteps(matchers, mint, maxt, scratch, () => false);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
+    return runSteps(this.selectSteps(matchers, mint, maxt, scratch, () => false));
   }
 
   /** select() in slices (Querier.selectSteps): yields when due() says so, while matching and while decoding. */
@@ -363,16 +359,30 @@ export class MemoryStore implements Querier, Appender {
   }
 
   labelNames(matchers?: LabelMatcher[]): string[] {
-    if (!matchers || matchers.length === 0) return this.index.labelNames();
+    return runSteps(this.labelNamesSteps(matchers ?? [], () => false));
+  }
+
+  /** labelNames() in slices (Querier.labelNamesSteps): yields when due() says so, while matching and while collecting. */
+  *labelNamesSteps(matchers: LabelMatcher[], due: () => boolean): Generator<void, string[], void> {
+    if (matchers.length === 0) return this.index.labelNames();
     const names = new Set<string>();
-    for (const s of this.index.match(matchers)) for (const n in s.labels) names.add(n);
+    for (const s of yield* this.index.matchSteps(matchers, due)) {
+      if (due()) yield;
+      for (const n in s.labels) names.add(n);
+    }
     return [...names].sort();
   }
 
   labelValues(name: string, matchers?: LabelMatcher[]): string[] {
-    if (!matchers || matchers.length === 0) return this.index.labelValues(name);
+    return runSteps(this.labelValuesSteps(name, matchers ?? [], () => false));
+  }
+
+  /** labelValues() in slices (Querier.labelValuesSteps). */
+  *labelValuesSteps(name: string, matchers: LabelMatcher[], due: () => boolean): Generator<void, string[], void> {
+    if (matchers.length === 0) return this.index.labelValues(name);
     const values = new Set<string>();
-    for (const s of this.index.match(matchers)) {
+    for (const s of yield* this.index.matchSteps(matchers, due)) {
+      if (due()) yield;
       const v = s.labels[name];
       if (v !== undefined) values.add(v);
     }
@@ -551,4 +561,12 @@ function logSafe(labels: Labels): Labels {
     out[k.length > 200 ? k.slice(0, 200) + '…' : k] = v && v.length > 200 ? v.slice(0, 200) + '…' : v;
   }
   return out;
+}
+
+/** Runs a sliced generator to its end in one go (the synchronous Querier methods). */
+function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }

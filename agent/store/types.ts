@@ -55,6 +55,10 @@ export interface Querier {
   labelNames(matchers?: LabelMatcher[]): string[];
   /** Values of one label on series matching the matchers, sorted. */
   labelValues(name: string, matchers?: LabelMatcher[]): string[];
+  /** labelNames() in slices, as selectSteps (the HTTP API's /api/v1/labels with match[]). */
+  labelNamesSteps?(matchers: LabelMatcher[], due: () => boolean): Generator<void, string[], void>;
+  /** labelValues() in slices, as selectSteps (/api/v1/label/<name>/values with match[]). */
+  labelValuesSteps?(name: string, matchers: LabelMatcher[], due: () => boolean): Generator<void, string[], void>;
 }
 
 export interface MetricMetadata { type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown'; help: string; unit: string }

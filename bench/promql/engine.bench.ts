@@ -162,7 +162,7 @@ export async function run(): Promise<void> {
   const r0 = process.hrtime.bigint();
   const res = engine.rangeQuery('sum by (http_route) (rate(app_requests_0_total[5m]))', end - 3600_000 + 300_000, end, 15_000);
   const rangeMs = Number(process.hrtime.bigint() - r0) / 1e6;
-  const points = res.resultType === 'matrix' ? res.result.reduce((n, s) => n + s.points.length, 0) : 0;
+  const points = res.resultType === 'matrix' ? res.result.reduce((n, s) => n + s.t.length, 0) : 0;
   console.log(`range query (1h at 15s step, 2000 series -> ${points} points): ${rangeMs.toFixed(0)} ms`);
   const c0 = process.hrtime.bigint();
   await engine.rangeQueryAsync('sum by (http_route) (rate(app_requests_0_total[5m]))', end - 3600_000 + 300_000, end, 15_000);

@@ -60,7 +60,7 @@ export function queryDataJson(value: QueryValue): string {
     case 'matrix': {
       const parts = value.result.map((s) => {
         let points = '';
-        for (let i = 0; i < s.points.length; i++) points += (i ? ',' : '') + pointJson(s.points[i].t, s.points[i].value);
+        for (let i = 0; i < s.t.length; i++) points += (i ? ',' : '') + pointJson(s.t[i], s.v[i]);
         return `{"metric":${labelsJson(s.metric)},"values":[${points}]}`;
       });
       return `{"resultType":"matrix","result":[${parts.join(',')}]}`;

@@ -20,7 +20,7 @@ import type { Engine, QueryOptions, QueryValue } from '../../promql/types';
 import type { QueryGate } from '../../promql/query-gate';
 import { QueryContext, runCooperatively } from '../../promql/context';
 import type { QueryTelemetry } from './telemetry';
-import type { Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
+import type { LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
 import { ApiError, STATUS_OF, toApiError } from './errors';
 import {
   errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
@@ -28,7 +28,7 @@ import {
 import {
   MAX_TIME, MIN_TIME, formValue, formValues, invalidParam, limitParam, parseDurationParam, parseTime, timeParam,
 } from './params';
-import { parseMatchSets } from './selector';
+import { parseSeriesSelector } from './selector';
 
 /** Prometheus' limit on points per series of a range query. */
 export const MAX_POINTS_PER_SERIES = 11_000;
@@ -97,24 +97,46 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     if (!res.destroyed) res.status(200).type('application/json').send(body);
   };
 
-  /** Runs one query under the limits: a slot of the gate, the timeout (queueing included), the abort signal. */
-  const limited = async (req: Request, signal: AbortSignal, run: (q: QueryOptions) => Promise<QueryValue>): Promise<string> => {
+  /**
+   * Runs work under the query limits: a slot of the gate, the timeout (the
+   * `timeout` parameter capped by query.timeout; queueing included), the
+   * abort signal (client gone, agent stopping); outcomes are counted and
+   * limit hits logged, `what` (the query or the match[]) naming the request.
+   */
+  const underLimits = async <T>(req: Request, signal: AbortSignal, what: string, work: (q: QueryOptions) => Promise<T>): Promise<T> => {
     const timeoutMs = timeoutParam(req);
     const q: QueryOptions = { timeoutMs, signal, startedAt: performance.now() };
     try {
       const release = await opts.gate?.acquire(Math.min(timeoutMs ?? Infinity, engine.timeoutMs), signal);
       try {
-        const value = await run(q);
+        const value = await work(q);
         opts.telemetry?.outcome('success');
-        return successJson(queryDataJson(value));
+        return value;
       } finally {
         release?.();
       }
     } catch (err) {
-      opts.telemetry?.failed(err, opts.logger, formValue(req, 'query'));
+      opts.telemetry?.failed(err, opts.logger, what);
       throw err;
     }
   };
+
+  /** One PromQL query under the limits, answered as Prometheus' JSON. */
+  const limited = (req: Request, signal: AbortSignal, run: (q: QueryOptions) => Promise<QueryValue>): Promise<string> =>
+    underLimits(req, signal, formValue(req, 'query'), async (q) => successJson(queryDataJson(await run(q))));
+
+  /**
+   * Store work of the metadata endpoints (matching match[] against the
+   * label index, decoding series) under the same limits, in slices as a
+   * query: due() throws Prometheus' timeout/canceled errors and says when
+   * to give the event loop a turn.
+   */
+  const sliced = <T>(req: Request, signal: AbortSignal, match: string[], steps: (due: () => boolean) => Generator<void, T, void>): Promise<T> =>
+    underLimits(req, signal, match.join(' '), (q) => {
+      const ms = q.timeoutMs !== undefined && q.timeoutMs > 0 ? Math.min(q.timeoutMs, engine.timeoutMs) : engine.timeoutMs;
+      const ctx = new QueryContext({ deadline: q.startedAt! + ms, signal });
+      return runCooperatively(steps(() => ctx.due()), ctx);
+    });
 
   const both = (path: string, handler: Handler) => {
     router.get(path, send(handler));
@@ -153,27 +175,26 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     const start = timeParam(req, 'start', MIN_TIME);
     const end = timeParam(req, 'end', MAX_TIME);
     const limit = limitParam(req, 'limit');
-    const sets = matchSets(match);
-    const seen = new Map<string, Labels>();
-    // Like a query: sliced (regex matching over many values, decoding many series), under query.timeout.
-    const ctx = new QueryContext({ deadline: performance.now() + engine.timeoutMs, signal });
     // Only whether a series has samples in the window matters: one reused buffer, whatever the window.
     const scratch = new ReusedScratch();
-    for (const matchers of sets) {
-      const selected = querier.selectSteps
-        ? await runCooperatively(querier.selectSteps(matchers, start, end, scratch, () => ctx.due()), ctx)
-        : querier.select(matchers, start, end, scratch);
-      for (const s of selected) {
-        if (s.t.length === 0) continue;
-        seen.set(seriesKey(s.labels), s.labels);
+    const all = await sliced(req, signal, match, function* (due) {
+      const seen = new Map<string, Labels>();
+      for (const matchers of yield* matchSetsSteps(match, due)) {
+        const selected = querier.selectSteps ? yield* querier.selectSteps(matchers, start, end, scratch, due) : querier.select(matchers, start, end, scratch);
+        for (const s of selected) {
+          if (due()) yield;
+          if (s.t.length === 0) continue;
+          seen.set(seriesKey(s.labels), s.labels);
+        }
       }
-    }
-    const all = [...seen.entries()].sort((a, b) => compareLabels(a[1], b[1])).map((e) => e[1]);
+      return [...seen.values()];
+    });
+    all.sort(compareLabels);
     const { items, warnings } = truncate(all, limit);
     return successJson(`[${items.map(labelsJson).join(',')}]`, warnings);
   });
 
-  both('/api/v1/labels', (req) => {
+  both('/api/v1/labels', async (req, signal) => {
     const match = formValues(req, 'match[]');
     timeParam(req, 'start', MIN_TIME);
     timeParam(req, 'end', MAX_TIME);
@@ -181,15 +202,20 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     let names: string[];
     if (match.length === 0) names = querier.labelNames();
     else {
-      const set = new Set<string>();
-      for (const matchers of matchSets(match)) for (const n of querier.labelNames(matchers)) set.add(n);
-      names = [...set].sort();
+      names = await sliced(req, signal, match, function* (due) {
+        const set = new Set<string>();
+        for (const matchers of yield* matchSetsSteps(match, due)) {
+          const found = querier.labelNamesSteps ? yield* querier.labelNamesSteps(matchers, due) : querier.labelNames(matchers);
+          for (const n of found) set.add(n);
+        }
+        return [...set].sort();
+      });
     }
     const { items, warnings } = truncate(names, limit);
     return successJson(stringArrayJson(items), warnings);
   });
 
-  router.get('/api/v1/label/:name/values', send((req) => {
+  router.get('/api/v1/label/:name/values', send(async (req, signal) => {
     const name = String(req.params.name);
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
     const match = formValues(req, 'match[]');
@@ -199,9 +225,14 @@ export function prometheusApiRouter(opts: PrometheusApiOptions): Router {
     let values: string[];
     if (match.length === 0) values = querier.labelValues(name);
     else {
-      const set = new Set<string>();
-      for (const matchers of matchSets(match)) for (const v of querier.labelValues(name, matchers)) set.add(v);
-      values = [...set].sort();
+      values = await sliced(req, signal, match, function* (due) {
+        const set = new Set<string>();
+        for (const matchers of yield* matchSetsSteps(match, due)) {
+          const found = querier.labelValuesSteps ? yield* querier.labelValuesSteps(name, matchers, due) : querier.labelValues(name, matchers);
+          for (const v of found) set.add(v);
+        }
+        return [...set].sort();
+      });
     }
     const { items, warnings } = truncate(values, limit);
     return successJson(stringArrayJson(items), warnings);
@@ -275,12 +306,22 @@ function timeoutParam(req: Request): number | undefined {
   }
 }
 
-function matchSets(values: string[]) {
-  try {
-    return parseMatchSets(values);
-  } catch (err) {
-    throw new ApiError('bad_data', (err as Error).message);
+/**
+ * match[] parsed one selector at a time, as a unit of sliced work: compiling
+ * a regex can take milliseconds, so a request with many is not parsed in
+ * one piece (and its parse counts against the timeout).
+ */
+function* matchSetsSteps(values: string[], due: () => boolean): Generator<void, LabelMatcher[][], void> {
+  const out: LabelMatcher[][] = [];
+  for (const v of values) {
+    if (due()) yield;
+    try {
+      out.push(parseSeriesSelector(v));
+    } catch (err) {
+      throw new ApiError('bad_data', (err as Error).message);
+    }
   }
+  return out;
 }
 
 function seriesKey(labels: Labels): string {

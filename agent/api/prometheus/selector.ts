@@ -100,8 +100,3 @@ function readMatchers(text: string, list: SyntaxNode, out: LabelMatcher[]): void
     out.push({ name, type: op, value });
   }
 }
-
-/** All match[] values parsed; a bad one is reported with its text. */
-export function parseMatchSets(values: string[]): LabelMatcher[][] {
-  return values.map((v) => parseSeriesSelector(v));
-}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../../agent/store/memory-store';
 import { createEngine, MAX_POINTS_PER_SERIES } from '../../../agent/promql/engine';
-import { QueryError, type QueryValue } from '../../../agent/promql/types';
+import { matrixSeries, pointsOf, QueryError, type QueryValue } from '../../../agent/promql/types';
 import type { Querier } from '../../../agent/store/types';
 
 
@@ -60,7 +60,7 @@ describe('promql/engine', () => {
     it('range queries show the gap the marker causes', () => {
       const r = engine.rangeQuery('g', 120_000, 420_000, 60_000);
       assert.equal(r.resultType, 'matrix');
-      assert.deepEqual(r.result.map((s) => s.points.map((p) => p.t)), [[120_000, 400_000 + 20_000]]);
+      assert.deepEqual(r.result.map((s) => Array.from(s.t)), [[120_000, 400_000 + 20_000]]);
     });
   });
 
@@ -76,19 +76,19 @@ describe('promql/engine', () => {
       assert.deepEqual(engine.instantQuery('1 + 1', 5000), { resultType: 'scalar', result: { t: 5000, value: 2 } });
       assert.deepEqual(engine.instantQuery('"x"', 5000), { resultType: 'string', result: { t: 5000, value: 'x' } });
       const m = engine.instantQuery('c{k="a"}[25s]', 100_000);
-      assert.deepEqual(m, { resultType: 'matrix', result: [{ metric: { __name__: 'c', k: 'a' }, points: [{ t: 80_000, value: 8 }, { t: 90_000, value: 9 }, { t: 100_000, value: 10 }] }] });
+      assert.deepEqual(m, { resultType: 'matrix', result: [matrixSeries({ __name__: 'c', k: 'a' }, [{ t: 80_000, value: 8 }, { t: 90_000, value: 9 }, { t: 100_000, value: 10 }])] });
     });
 
     it('range queries return series sorted by labels, a point per step, scalars as an empty label set', () => {
       const r = engine.rangeQuery('c', 0, 20_000, 10_000);
       assert.equal(r.resultType, 'matrix');
       assert.deepEqual(r.result.map((s) => s.metric.k), ['a', 'b']);
-      assert.deepEqual(r.result[1].points, [{ t: 0, value: 0 }, { t: 10_000, value: 2 }, { t: 20_000, value: 4 }]);
-      assert.deepEqual(engine.rangeQuery('time()', 0, 2000, 1000), { resultType: 'matrix', result: [{ metric: {}, points: [{ t: 0, value: 0 }, { t: 1000, value: 1 }, { t: 2000, value: 2 }] }] });
+      assert.deepEqual(pointsOf(r.result[1]), [{ t: 0, value: 0 }, { t: 10_000, value: 2 }, { t: 20_000, value: 4 }]);
+      assert.deepEqual(engine.rangeQuery('time()', 0, 2000, 1000), { resultType: 'matrix', result: [matrixSeries({}, [{ t: 0, value: 0 }, { t: 1000, value: 1 }, { t: 2000, value: 2 }])] });
     });
 
     it('@ start() and @ end() pin to the range query bounds', () => {
-      const points = (v: QueryValue): number[] => (v.resultType === 'matrix' ? v.result[0].points.map((p) => p.value) : []);
+      const points = (v: QueryValue): number[] => (v.resultType === 'matrix' ? Array.from(v.result[0].v) : []);
       assert.deepEqual(points(engine.rangeQuery('c{k="a"} @ end()', 100_000, 300_000, 100_000)), [30, 30, 30]);
       assert.deepEqual(points(engine.rangeQuery('c{k="a"} @ start() - c{k="a"}', 100_000, 300_000, 100_000)), [0, -10, -20]);
     });

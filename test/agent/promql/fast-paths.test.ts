@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../../agent/store/memory-store';
 import { createEngine } from '../../../agent/promql/engine';
-import type { QueryValue } from '../../../agent/promql/types';
+import { pointsOf, type QueryValue } from '../../../agent/promql/types';
 import { GroupedAccumulator } from '../../../agent/promql/fused-aggregate';
 import { aggregate } from '../../../agent/promql/aggregate';
 import { WindowCursors } from '../../../agent/promql/cursors';
@@ -39,7 +39,7 @@ function fixture(): MemoryStore {
 
 function normalized(v: QueryValue): unknown {
   if (v.resultType === 'vector') return v.result.map((s) => [JSON.stringify(s.metric), Object.is(s.value, -0) ? 0 : s.value]).sort();
-  if (v.resultType === 'matrix') return v.result.map((s) => [JSON.stringify(s.metric), s.points.map((p) => [p.t, p.value])]).sort();
+  if (v.resultType === 'matrix') return v.result.map((s) => [JSON.stringify(s.metric), pointsOf(s).map((p) => [p.t, p.value])]).sort();
   return v;
 }
 
@@ -67,6 +67,25 @@ describe('promql fast paths', () => {
     });
   }
 
+  // Subqueries whose inner expression is evaluated series by series, against the step-by-step form (`* 1` defeats it).
+  const subqueries: [string, string][] = [
+    ['max_over_time(sum by (job) (rate(c_total[5m]))[10m:1m])', 'max_over_time((sum by (job) (rate(c_total[5m])) * 1)[10m:1m])'],
+    ['avg_over_time(rate(c_total[5m])[10m:1m])', 'avg_over_time((rate(c_total[5m]) * 1)[10m:1m])'],
+    ['min_over_time(g[10m:30s] offset 2m)', 'min_over_time((g * 1)[10m:30s] offset 2m)'],
+    ['rate(count by (code) (c_total)[20m:1m])', 'rate((count by (code) (c_total) * 1)[20m:1m])'],
+  ];
+  for (const [q, slow] of subqueries) {
+    it(`${q} equals its step-by-step form, instant and range`, () => {
+      for (const t of [T0 + 600_000, T0 + 2410_000, T0 + 3600_000]) {
+        const fast = normalized(engine.instantQuery(q, t));
+        assert.deepEqual(fast, normalized(engine.instantQuery(slow, t)), `at ${t}`);
+      }
+      const range = engine.rangeQuery(q, T0, T0 + 3600_000, 45_000);
+      assert.ok(range.resultType === 'matrix' && range.result.length > 0);
+      assert.deepEqual(normalized(range), normalized(engine.rangeQuery(slow, T0, T0 + 3600_000, 45_000)));
+    });
+  }
+
   const stepped = ['rate(c_total[5m])', 'c_total', 'g offset 1m', 'resets(c_total[20m])', 'max_over_time(rate(c_total[2m])[10m:1m])', 'increase(c_total[1h])'];
   for (const q of stepped) {
     it(`range query of ${q} equals instant queries at every step (cursors vs binary search)`, () => {
@@ -83,7 +102,7 @@ describe('promql fast paths', () => {
             byStep.get(metric)!.push([t, s.value]);
           }
         }
-        const fromRange = new Map(range.result.map((s) => [JSON.stringify(s.metric), s.points.map((p) => [p.t, p.value] as [number, number])]));
+        const fromRange = new Map(range.result.map((s) => [JSON.stringify(s.metric), pointsOf(s).map((p) => [p.t, p.value] as [number, number])]));
         assert.ok(fromRange.size > 0);
         assert.deepEqual(fromRange, byStep, `step ${step}`);
       }

@@ -5,7 +5,7 @@
  * PromQL defines it (sort, sort_desc, topk, bottomk).
  */
 import type { Labels } from '../../../agent/store/types';
-import { QueryError, type QueryValue } from '../../../agent/promql/types';
+import { pointsOf, QueryError, type QueryValue } from '../../../agent/promql/types';
 import type { PromApiResult } from './prometheus-server';
 
 export interface NormSeries { metric: Labels; points: [number, number][] }
@@ -55,7 +55,7 @@ export async function normalizeLookout(run: () => QueryValue | Promise<QueryValu
   }
   switch (v.resultType) {
     case 'vector': return { kind: 'vector', series: v.result.map((s) => ({ metric: s.metric, points: [[s.t, s.value]] })) };
-    case 'matrix': return { kind: 'matrix', series: v.result.map((s) => ({ metric: s.metric, points: s.points.map((p) => [p.t, p.value] as [number, number]) })) };
+    case 'matrix': return { kind: 'matrix', series: v.result.map((s) => ({ metric: s.metric, points: pointsOf(s).map((p) => [p.t, p.value] as [number, number]) })) };
     case 'scalar': return { kind: 'scalar', point: [v.result.t, v.result.value] };
     case 'string': return { kind: 'string', t: v.result.t, value: v.result.value };
   }

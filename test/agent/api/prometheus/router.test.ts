@@ -5,7 +5,7 @@
  * real MemoryStore, buildinfo and CORS.
  */
 import assert from 'node:assert/strict';
-import { QueryError, type QueryValue } from '../../../../agent/promql/types';
+import { matrixSeries, QueryError, type QueryValue } from '../../../../agent/promql/types';
 import { MemoryStore } from '../../../../agent/store';
 import { FakeEngine, startApi, type ApiServer } from './api-server';
 
@@ -94,7 +94,7 @@ describe('Prometheus HTTP API router', () => {
     it('passes start, end and step in ms and answers a matrix', async () => {
       engine.answer = (): QueryValue => ({
         resultType: 'matrix',
-        result: [{ metric: { __name__: 'x' }, points: [{ t: 1000, value: 1 }, { t: 16_000, value: 0.25 }] }, { metric: { a: '1' }, points: [] }],
+        result: [matrixSeries({ __name__: 'x' }, [{ t: 1000, value: 1 }, { t: 16_000, value: 0.25 }]), matrixSeries({ a: '1' }, [])],
       });
       const r = await api.get('/api/v1/query_range?query=x&start=1&end=16&step=15s');
       assert.equal(r.body, '{"status":"success","data":{"resultType":"matrix","result":['

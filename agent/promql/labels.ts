@@ -4,6 +4,7 @@
  * objects are treated as immutable, so results are memoised per object.
  */
 import type { Labels } from '../store/types';
+import { goQuote } from '../format/goquote';
 
 // NUL sorts below every other character, so comparing keys orders label sets exactly as labels.Compare does.
 const SEP = '\x00';
@@ -86,21 +87,6 @@ export function matchLabels(l: Labels, on: boolean, names: string[]): Labels {
     if (on === listed && (on || n !== '__name__')) out[n] = l[n];
   }
   return out;
-}
-
-/** Go's strconv.Quote for the label values Prometheus prints in messages. */
-function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 /** Prometheus' labels.String(): `{a="1", b="2"}`, names sorted, __name__ included. */

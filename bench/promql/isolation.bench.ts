@@ -27,10 +27,24 @@ function rssMb(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system) the process used so far, from /proc/<pid>/stat (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Promise<void> {
-  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } });
+  // LOOKOUT_BENCH_NODE_ARGS: extra node flags for the agent (e.g. "--cpu-prof --trace-gc").
+  const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs });
   try {
     await loadPathologicalSeries(agent);
+    const cpuBefore = cpuSeconds(agent.child.pid!);
     const until = Date.now() + seconds * 1000;
     const outcomes: Record<string, number> = {};
     const otlpStatus: Record<number, number> = {};
@@ -74,10 +88,12 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
       ...(only === 'queries' ? [] : [sender(1), sender(2), sender(3), sender(4)]),
       poller(),
     ]);
+    const cpu = cpuSeconds(agent.child.pid!) - cpuBefore;
     healthz.sort((a, b) => a - b);
     console.log(`${seconds}s, ${process.env.BENCH_ONLY ?? '4 pathological query clients + 4 OTLP senders'}:`);
     console.log(`  /healthz: ${healthz.length} checks, p50 ${pct(healthz, 0.5).toFixed(1)} ms, p99 ${pct(healthz, 0.99).toFixed(1)} ms, max ${healthz[healthz.length - 1].toFixed(1)} ms`);
-    console.log(`  OTLP requests by status: ${JSON.stringify(otlpStatus)}`);
+    const ok = otlpStatus[200] ?? 0;
+    console.log(`  OTLP requests by status: ${JSON.stringify(otlpStatus)}; agent CPU ${cpu.toFixed(1)} s${ok ? `, ${(cpu * 1000 / ok).toFixed(1)} ms per accepted request` : ''}`);
     for (const [k, n] of Object.entries(outcomes)) console.log(`  query ${k}: ${n}`);
     console.log(`  agent RSS max ${maxRss.toFixed(0)} MB`);
     // SIGTERM with queries still running.
@@ -85,6 +101,7 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
     await new Promise((r) => setTimeout(r, 200));
     const t0 = performance.now();
     const code = await agent.stop();
+    if (process.env.LOOKOUT_BENCH_AGENT_LOG) require('node:fs').writeFileSync(process.env.LOOKOUT_BENCH_AGENT_LOG, agent.output());
     console.log(`  SIGTERM during a query: exit ${code} after ${(performance.now() - t0).toFixed(0)} ms (shutdown_timeout 10s)`);
     await inflight;
   } finally {

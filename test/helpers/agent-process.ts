@@ -50,6 +50,8 @@ export interface StartAgentOptions {
   dir?: string;
   otlpPort?: number;
   adminPort?: number;
+  /** Extra node flags before the script (e.g. --max-semi-space-size=4, --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startAgent(config: Record<string, unknown> = {}, opts: StartAgentOptions = {}): Promise<AgentProcess> {
@@ -65,7 +67,7 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: Sta
   };
   const configFile = path.join(dir, 'lookout.yaml');
   writeFileSync(configFile, stringify(full));
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts'), 'run', '--config', configFile], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts'), 'run', '--config', configFile], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,16 +15,36 @@
  * is passed to the agent, to see it with a container-sized heap. Bounded in time: every phase waits on a condition with a
  * timeout. Not part of `npm test`. Run: npx tsx bench/limits/attacks.bench.ts
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { encodeProtoRequest } from '../../agent/otlp/codec';
 import type { ExportMetricsServiceRequest, ExportTraceServiceRequest, KeyValue } from '../../agent/otlp/model';
-import { startAgent, type AgentProcess } from '../../test/helpers/agent-process';
+import { freePort, startAgent, type AgentProcess } from '../../test/helpers/agent-process';
+import { deploymentNodeOptions } from './footprint.bench';
 import { waitFor } from '../../test/helpers/wait';
 
 const MIB = 1024 * 1024;
-/** e.g. --max-old-space-size=192, to see the agent as a 256 MiB container would size its heap. */
-const NODE_OPTIONS = process.env.LOOKOUT_BENCH_NODE_OPTIONS;
-const env = NODE_OPTIONS ? { env: { NODE_OPTIONS } } : {};
+/** The flags the image runs the agent with (deploy/Dockerfile), unless LOOKOUT_BENCH_NODE_OPTIONS says otherwise ("" for none). */
+const NODE_OPTIONS = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
+/** Node flags not allowed in NODE_OPTIONS (e.g. --trace-gc), for investigating. */
+const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
+/** The built agent (as in the image) unless LOOKOUT_BENCH_SOURCES=1 (tsx, whose loader adds its own memory). */
+const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
+/**
+ * The container the manifests give the sidecar (deploy/kubernetes/base: limits.memory 384Mi). The
+ * memory limiter's defaults read it from the cgroup (limit 80 %, refusing from 80 % of that); on a
+ * plain machine there is no cgroup limit, so the same resolved values are passed as config.
+ */
+const CONTAINER_MIB = 384;
+
+async function startAttacked(config: Record<string, unknown>): Promise<AgentProcess> {
+  const otlpPort = await freePort();
+  const limitMib = Math.floor(CONTAINER_MIB * 0.8);
+  return startAgent({
+    log: { level: 'warn' },
+    receivers: { otlp: { http: { endpoint: `127.0.0.1:${otlpPort}` }, memory_limiter: { limit_mib: limitMib, spike_limit_mib: Math.floor(limitMib * 0.2) } } },
+    ...config,
+  }, { otlpPort, env: { NODE_OPTIONS }, nodeArgs, built });
+}
 
 function memory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -92,7 +112,8 @@ function report(what: string, m: { rss: number; peak: number }, extra = ''): voi
 
 export async function run(): Promise<void> {
   // 1 + 2: long names and huge histograms, default config.
-  let agent = await startAgent({ log: { level: 'warn' } }, env);
+  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${NODE_OPTIONS}", memory limiter as in a ${CONTAINER_MIB}Mi container`);
+  let agent = await startAttacked({});
   try {
     const pid = agent.child.pid!;
     report('idle (default config)', memory(pid));
@@ -106,11 +127,15 @@ export async function run(): Promise<void> {
     for (let i = 0; i < 20; i++) statuses.add(await post(agent, 'metrics', hugeHistogram(i)));
     report('huge histograms (20 x 100k bounds)', memory(pid), `HTTP ${[...statuses].join(',')}, store series ${await metricValue(agent, 'lookout_store_series ')}`);
   } finally {
+    if (process.env.LOOKOUT_BENCH_AGENT_LOG) writeFileSync(process.env.LOOKOUT_BENCH_AGENT_LOG, agent.output());
+    if (agent.child.exitCode !== null) console.log(`the agent exited (${agent.child.exitCode}); its last output:\n${agent.output().slice(-3000)}`);
     await agent.stop();
   }
+  // BENCH_ONLY=attacks skips the 100k-series cap.
+  if (process.env.BENCH_ONLY === 'attacks') return;
 
   // 3: the 100k-series cap.
-  agent = await startAgent({ log: { level: 'warn' }, store: { reserved_series: 0 } }, env);
+  agent = await startAttacked({ store: { reserved_series: 0 } });
   try {
     const pid = agent.child.pid!;
     const statuses = new Set<number>();

@@ -52,6 +52,8 @@ export interface StartAgentOptions {
   adminPort?: number;
   /** Extra node flags before the script (e.g. --max-semi-space-size=4, --cpu-prof). */
   nodeArgs?: string[];
+  /** Run the built agent (dist/agent/cli/main.js, `npm run build` first) instead of the sources under tsx, as the image does. */
+  built?: boolean;
 }
 
 export async function startAgent(config: Record<string, unknown> = {}, opts: StartAgentOptions = {}): Promise<AgentProcess> {
@@ -67,7 +69,8 @@ export async function startAgent(config: Record<string, unknown> = {}, opts: Sta
   };
   const configFile = path.join(dir, 'lookout.yaml');
   writeFileSync(configFile, stringify(full));
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts'), 'run', '--config', configFile], {
+  const entry = opts.built ? [path.join(repoRoot, 'dist/agent/cli/main.js')] : ['--require', 'tsx/cjs', path.join(repoRoot, 'agent/cli/main.ts')];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'run', '--config', configFile], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

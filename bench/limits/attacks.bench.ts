@@ -9,11 +9,15 @@
  *                     5 000 series per request, 6 labels of ~20 characters
  *
  * RSS and peak RSS (VmHWM) are read from /proc/<pid>/status (Linux only).
- * The agent runs from sources under tsx (as the e2e tests do), which adds
- * the TypeScript loader's own memory: the numbers are upper bounds of the
- * built agent's. LOOKOUT_BENCH_NODE_OPTIONS (e.g. --max-old-space-size=192)
- * is passed to the agent, to see it with a container-sized heap. Bounded in time: every phase waits on a condition with a
- * timeout. Not part of `npm test`. Run: npx tsx bench/limits/attacks.bench.ts
+ * The agent is the built one (dist/, `npm run build` first) with the V8
+ * flags of deploy/Dockerfile's NODE_OPTIONS, and the memory limiter as its
+ * defaults resolve in the manifests' 384Mi container. Variables:
+ * LOOKOUT_BENCH_NODE_OPTIONS other flags ("" = node's defaults),
+ * LOOKOUT_BENCH_SOURCES=1 the sources under tsx, LOOKOUT_BENCH_NODE_ARGS
+ * extra node flags (e.g. --trace-gc), LOOKOUT_BENCH_AGENT_LOG a file for the
+ * agent's output, BENCH_ONLY=attacks to skip the 100k-series cap. Bounded
+ * in time: every phase waits on a condition with a timeout. Not part of
+ * `npm test`. Run: npm run build && npx tsx bench/limits/attacks.bench.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { encodeProtoRequest } from '../../agent/otlp/codec';

@@ -6,13 +6,15 @@
  * 10 ms by a separate process (so the bench's own busy event loop does not
  * inflate the figure). Reports /healthz p50/p99/max, OTLP requests and their statuses,
  * query outcomes, the agent's RSS, and how long SIGTERM takes.
- * Run: npx tsx bench/promql/isolation.bench.ts. Not part of npm test.
+ * Run: npm run build && npx tsx bench/promql/isolation.bench.ts (the built agent, with
+ * the image's NODE_OPTIONS; see run() for the variables that change that). Not part of npm test.
  */
 import { spawn } from 'node:child_process';
 import { startAgent } from '../../test/helpers/agent-process';
 import {
   gauge, loadPathologicalSeries, metricsBody, postMetrics, REDOS_QUERY, SUBQUERY,
 } from '../../test/helpers/pathological-load';
+import { deploymentNodeOptions } from '../limits/footprint.bench';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -39,9 +41,14 @@ function cpuSeconds(pid: number): number {
 }
 
 export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Promise<void> {
-  // LOOKOUT_BENCH_NODE_ARGS: extra node flags for the agent (e.g. "--cpu-prof --trace-gc").
+  // The built agent with the image's V8 flags (deploy/Dockerfile NODE_OPTIONS), as it runs in a pod;
+  // LOOKOUT_BENCH_NODE_OPTIONS overrides them ("" for node's defaults), LOOKOUT_BENCH_SOURCES=1 runs the sources under tsx,
+  // LOOKOUT_BENCH_NODE_ARGS adds node flags (e.g. "--cpu-prof --trace-gc").
   const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
-  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs });
+  const nodeOptions = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
+  const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
+  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs, built, env: { NODE_OPTIONS: nodeOptions } });
+  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}"`);
   try {
     await loadPathologicalSeries(agent);
     const cpuBefore = cpuSeconds(agent.child.pid!);

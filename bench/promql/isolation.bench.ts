@@ -108,6 +108,7 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
     await new Promise((r) => setTimeout(r, 200));
     const t0 = performance.now();
     const code = await agent.stop();
+    // LOOKOUT_BENCH_AGENT_LOG: a file for the agent's output (e.g. its --trace-gc lines).
     if (process.env.LOOKOUT_BENCH_AGENT_LOG) require('node:fs').writeFileSync(process.env.LOOKOUT_BENCH_AGENT_LOG, agent.output());
     console.log(`  SIGTERM during a query: exit ${code} after ${(performance.now() - t0).toFixed(0)} ms (shutdown_timeout 10s)`);
     await inflight;

@@ -144,12 +144,17 @@ export async function run(): Promise<void> {
     const pid = agent.child.pid!;
     const statuses = new Set<number>();
     for (let from = 0; from < 100_000; from += 5000) statuses.add(await post(agent, 'metrics', manySeries(from, 5000)));
-    await waitFor(async () => (await metricValue(agent, 'lookout_store_series ')) >= 100_000, { what: '100k series', timeoutMs: 60_000 })
-      .catch((err: Error) => { throw new Error(`${err.message}; HTTP ${[...statuses].join(',')}; agent output:\n${agent.output().slice(-3000)}`); });
+    // In the 384Mi container the memory limiter refuses (503) before the store reaches the cap:
+    // then the figure is where it stopped, not a failure.
+    if (!statuses.has(503)) {
+      await waitFor(async () => (await metricValue(agent, 'lookout_store_series ')) >= 100_000, { what: '100k series', timeoutMs: 60_000 })
+        .catch((err: Error) => { throw new Error(`${err.message}; HTTP ${[...statuses].join(',')}; agent output:\n${agent.output().slice(-3000)}`); });
+    }
+    const series = await metricValue(agent, 'lookout_store_series ');
     const started = performance.now();
     const text = await (await fetch(`${agent.adminUrl}/metrics`)).text();
     const renderMs = performance.now() - started;
-    report('100 000 series (cap)', memory(pid),
+    report(series >= 100_000 ? '100 000 series (cap)' : `${series} series (memory limiter refused)`, memory(pid),
       `HTTP ${[...statuses].join(',')}; /metrics ${(text.length / MIB).toFixed(0)} MiB in ${renderMs.toFixed(0)} ms; label bytes ${((await metricValue(agent, 'lookout_store_label_bytes')) / MIB).toFixed(1)} MiB; sample bytes ${((await metricValue(agent, 'lookout_store_sample_bytes')) / MIB).toFixed(1)} MiB`);
   } finally {
     await agent.stop();

@@ -15,7 +15,7 @@
  * LOOKOUT_BENCH_NODE_OPTIONS other flags ("" = node's defaults),
  * LOOKOUT_BENCH_SOURCES=1 the sources under tsx, LOOKOUT_BENCH_NODE_ARGS
  * extra node flags (e.g. --trace-gc), LOOKOUT_BENCH_AGENT_LOG a file for the
- * agent's output, BENCH_ONLY=attacks to skip the 100k-series cap. Bounded
+ * agent's output, BENCH_ONLY=attacks|cap for one part. Bounded
  * in time: every phase waits on a condition with a timeout. Not part of
  * `npm test`. Run: npm run build && npx tsx bench/limits/attacks.bench.ts
  */
@@ -114,10 +114,16 @@ function report(what: string, m: { rss: number; peak: number }, extra = ''): voi
   console.log(`${what.padEnd(34)} RSS ${(m.rss / MIB).toFixed(0).padStart(4)} MiB   peak ${(m.peak / MIB).toFixed(0).padStart(4)} MiB${extra ? `   ${extra}` : ''}`);
 }
 
+/** BENCH_ONLY=attacks (phases 1 + 2) or cap (phase 3) runs one part. */
 export async function run(): Promise<void> {
-  // 1 + 2: long names and huge histograms, default config.
   console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${NODE_OPTIONS}", memory limiter as in a ${CONTAINER_MIB}Mi container`);
-  let agent = await startAttacked({});
+  if (process.env.BENCH_ONLY !== 'cap') await longNamesAndHistograms();
+  if (process.env.BENCH_ONLY !== 'attacks') await seriesCap();
+}
+
+/** 1 + 2: long names and huge histograms, default config. */
+async function longNamesAndHistograms(): Promise<void> {
+  const agent = await startAttacked({});
   try {
     const pid = agent.child.pid!;
     report('idle (default config)', memory(pid));
@@ -135,11 +141,11 @@ export async function run(): Promise<void> {
     if (agent.child.exitCode !== null) console.log(`the agent exited (${agent.child.exitCode}); its last output:\n${agent.output().slice(-3000)}`);
     await agent.stop();
   }
-  // BENCH_ONLY=attacks skips the 100k-series cap.
-  if (process.env.BENCH_ONLY === 'attacks') return;
+}
 
-  // 3: the 100k-series cap.
-  agent = await startAttacked({ store: { reserved_series: 0 } });
+/** 3: the 100k-series cap. */
+async function seriesCap(): Promise<void> {
+  const agent = await startAttacked({ store: { reserved_series: 0 } });
   try {
     const pid = agent.child.pid!;
     const statuses = new Set<number>();

@@ -13,6 +13,7 @@ import { run as exposition } from './promql/exposition.bench';
 import { run as isolation } from './promql/isolation.bench';
 import { run as vsPrometheus } from './promql/vs-prometheus.bench';
 import { run as attacks } from './limits/attacks.bench';
+import { run as footprint } from './limits/footprint.bench';
 import { run as diskQueue } from './queue/disk-queue.bench';
 import { run as storeRestart } from './store/restart.bench';
 import { run as scrape } from './receivers/prometheus/scrape.bench';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   await isolation(Math.max(seconds, 20));
   console.log('\n== RSS under attack (real agent process) ==');
   await attacks();
+  console.log('\n== footprint: idle RSS and RSS under a steady OTLP load, V8 young-generation sizes (built agent) ==');
+  await footprint(Math.max(seconds, 10));
   console.log('\n== exporter queue: disk vs memory ==');
   await diskQueue(seconds);
   console.log('\n== store WAL: restart at 100 000 series ==');

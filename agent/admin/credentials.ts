@@ -10,7 +10,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
-import bcrypt from 'bcrypt';
 import type { ClientAuthType } from './web-config';
 
 /** A valid hash of a random string: unknown users are compared against it so timing does not tell which users exist. */
@@ -100,6 +99,8 @@ export class CredentialChecker {
     this.pending++;
     let ok: boolean;
     try {
+      // The native binding is loaded at the first password check: agents without basic auth never load it.
+      const bcrypt = require('bcrypt') as typeof import('bcrypt');
       ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
     } finally {
       this.pending--;

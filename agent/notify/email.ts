@@ -6,7 +6,7 @@
  * templates (Alertmanager's defaults unless configured).
  */
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
+import type { TransportOptions } from 'nodemailer';
 import type { EmailConfig, GlobalConfig } from './config';
 import type { Integration } from './integration';
 import type { NotificationMessage } from './message';
@@ -61,6 +61,8 @@ export class EmailIntegration implements Integration {
     const auth = user ? (identity
       ? { type: 'custom' as const, method: 'PLAIN-IDENTITY', user, pass: pass ?? '' }
       : { user, pass: pass ?? '' }) : undefined;
+    // Loaded on first use: most agents send no email, and nodemailer costs ~2 MB of heap at start.
+    const nodemailer = require('nodemailer') as typeof import('nodemailer');
     return nodemailer.createTransport({
       host, port,
       secure: port === 465,
@@ -79,7 +81,7 @@ export class EmailIntegration implements Integration {
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 30_000,
-    } as nodemailer.TransportOptions);
+    } as TransportOptions);
   }
 
   async notify(msg: NotificationMessage, signal: AbortSignal): Promise<void> {

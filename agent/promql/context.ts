@@ -7,6 +7,7 @@
  * loop a turn (setImmediate) before resuming, so OTLP requests and /healthz
  * are served between slices of a long query.
  */
+import { nextTurn } from '../component/turns';
 import { QueryError } from './types';
 
 /**
@@ -109,30 +110,8 @@ export function runToCompletion<T>(steps: Steps<T>): T {
   }
 }
 
-/**
- * Queries waiting for their next slice, released one per event-loop
- * iteration: however many queries run, I/O (OTLP, /healthz) gets a turn
- * after every single slice, not after one slice of each query.
- */
-const waiting: (() => void)[] = [];
-let pumping = false;
-
-function pump(): void {
-  waiting.shift()?.();
-  if (waiting.length > 0) setImmediate(pump);
-  else pumping = false;
-}
-
-/** Resolves at this caller's next turn of the event loop, after I/O had one (fair among all waiting callers). */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    if (!pumping) {
-      pumping = true;
-      setImmediate(pump);
-    }
-  });
-}
+/** The turns are shared with OTLP ingestion (agent/component/turns.ts): one slice or request per event-loop iteration. */
+export { nextTurn };
 
 /** Runs steps, giving the event loop a turn at every yield; rejects with timeout/canceled when the context says so. */
 export async function runCooperatively<T>(steps: Steps<T>, ctx: QueryContext): Promise<T> {

@@ -6,13 +6,15 @@
  * 10 ms by a separate process (so the bench's own busy event loop does not
  * inflate the figure). Reports /healthz p50/p99/max, OTLP requests and their statuses,
  * query outcomes, the agent's RSS, and how long SIGTERM takes.
- * Run: npx tsx bench/promql/isolation.bench.ts. Not part of npm test.
+ * Run: npm run build && npx tsx bench/promql/isolation.bench.ts (the built agent, with
+ * the image's NODE_OPTIONS; see run() for the variables that change that). Not part of npm test.
  */
 import { spawn } from 'node:child_process';
 import { startAgent } from '../../test/helpers/agent-process';
 import {
   gauge, loadPathologicalSeries, metricsBody, postMetrics, REDOS_QUERY, SUBQUERY,
 } from '../../test/helpers/pathological-load';
+import { deploymentNodeOptions } from '../limits/footprint.bench';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -27,10 +29,29 @@ function rssMb(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system) the process used so far, from /proc/<pid>/stat (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Promise<void> {
-  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } });
+  // The built agent with the image's V8 flags (deploy/Dockerfile NODE_OPTIONS), as it runs in a pod;
+  // LOOKOUT_BENCH_NODE_OPTIONS overrides them ("" for node's defaults), LOOKOUT_BENCH_SOURCES=1 runs the sources under tsx,
+  // LOOKOUT_BENCH_NODE_ARGS adds node flags (e.g. "--cpu-prof --trace-gc").
+  const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const nodeOptions = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
+  const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
+  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs, dist: built, env: { NODE_OPTIONS: nodeOptions } });
+  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}"`);
   try {
     await loadPathologicalSeries(agent);
+    const cpuBefore = cpuSeconds(agent.child.pid!);
     const until = Date.now() + seconds * 1000;
     const outcomes: Record<string, number> = {};
     const otlpStatus: Record<number, number> = {};
@@ -74,10 +95,12 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
       ...(only === 'queries' ? [] : [sender(1), sender(2), sender(3), sender(4)]),
       poller(),
     ]);
+    const cpu = cpuSeconds(agent.child.pid!) - cpuBefore;
     healthz.sort((a, b) => a - b);
     console.log(`${seconds}s, ${process.env.BENCH_ONLY ?? '4 pathological query clients + 4 OTLP senders'}:`);
     console.log(`  /healthz: ${healthz.length} checks, p50 ${pct(healthz, 0.5).toFixed(1)} ms, p99 ${pct(healthz, 0.99).toFixed(1)} ms, max ${healthz[healthz.length - 1].toFixed(1)} ms`);
-    console.log(`  OTLP requests by status: ${JSON.stringify(otlpStatus)}`);
+    const ok = otlpStatus[200] ?? 0;
+    console.log(`  OTLP requests by status: ${JSON.stringify(otlpStatus)}; agent CPU ${cpu.toFixed(1)} s${ok ? `, ${(cpu * 1000 / ok).toFixed(1)} ms per accepted request` : ''}`);
     for (const [k, n] of Object.entries(outcomes)) console.log(`  query ${k}: ${n}`);
     console.log(`  agent RSS max ${maxRss.toFixed(0)} MB`);
     // SIGTERM with queries still running.
@@ -85,6 +108,8 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
     await new Promise((r) => setTimeout(r, 200));
     const t0 = performance.now();
     const code = await agent.stop();
+    // LOOKOUT_BENCH_AGENT_LOG: a file for the agent's output (e.g. its --trace-gc lines).
+    if (process.env.LOOKOUT_BENCH_AGENT_LOG) require('node:fs').writeFileSync(process.env.LOOKOUT_BENCH_AGENT_LOG, agent.output());
     console.log(`  SIGTERM during a query: exit ${code} after ${(performance.now() - t0).toFixed(0)} ms (shutdown_timeout 10s)`);
     await inflight;
   } finally {

@@ -129,6 +129,21 @@ describe('deployment files', function () {
       assert.ok(mi(lookout.resources!.limits!.memory) >= 2 * mi(lookout.resources!.requests!.memory));
     });
 
+    it('V8 is sized to each sidecar container: old generation + young generation + ~64 MiB of code and buffers under the limit', () => {
+      const imageOptions = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(read('deploy/Dockerfile'))?.[1] ?? '';
+      const mi = (q: string) => Number(/^(\d+)Mi$/.exec(q)![1]);
+      const flag = (opts: string, name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(opts)?.[1] ?? NaN);
+      for (const [what, objs] of [['base', base()], ['example overlay', overlay()]] as const) {
+        const lookout = podSpecOf(find(objs, 'Deployment', 'demo-app')).initContainers!.find((c) => c.name === 'lookout')!;
+        // The image's NODE_OPTIONS apply unless the container sets its own.
+        const opts = lookout.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? imageOptions;
+        const oldSpace = flag(opts, 'max-old-space-size');
+        const semiSpace = flag(opts, 'max-semi-space-size');
+        assert.ok(oldSpace > 0 && semiSpace > 0, `${what}: NODE_OPTIONS "${opts}" sets both heap sizes`);
+        assert.ok(oldSpace + 3 * semiSpace + 64 <= mi(lookout.resources!.limits!.memory), `${what}: "${opts}" fits ${lookout.resources!.limits!.memory}`);
+      }
+    });
+
     it('the Deployment injects the preload and sets the Downward API variables', () => {
       const spec = podSpecOf(find(base(), 'Deployment', 'demo-app'));
       const inject = spec.initContainers!.find((c) => c.name === 'otel-inject')!;

@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import type { Signal, SignalData } from '../../otlp/model';
 import { decodeJsonRequest, decodeProtoRequest, encodeResponse, encodeStatus, OtlpDecodeError } from '../../otlp/codec';
 import { splitEndpoint } from '../../config/endpoint';
+import { nextTurn } from '../../component/turns';
 import type { OtlpHttpConfig } from './config';
 import {
   contentCodingOf, encodingOfContentType, JSON_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE, readBody, RequestError, type BodyEncoding,
@@ -155,9 +156,13 @@ export class OtlpHttpServer {
     try {
       const coding = contentCodingOf(req.headers['content-encoding']);
       const body = await readBody(req, coding, config.max_request_body_size);
+      // Decoding and then storing a request each take one event-loop turn (agent/component/turns.ts):
+      // /healthz and other senders' bytes are served between them, not after every pending request.
+      await nextTurn();
       let data: SignalData[Signal];
       if (encoding === 'proto') data = decodeProtoRequest(signal, body);
       else data = decodeJsonRequest(signal, body.length === 0 ? EMPTY_JSON_REQUEST : body);
+      await nextTurn();
       // OTLP/JSON has no protobuf bytes to forward: the exporter encodes it (the slow path).
       const partial = await this.deps.ingest.export(signal, data, 'http', encoding === 'proto' ? body : undefined);
       sendBody(res, 200, CONTENT_TYPE[encoding], encodeResponse(signal, encoding, partial));

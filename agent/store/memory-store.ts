@@ -122,6 +122,8 @@ export interface StoreStats {
 }
 
 export const DEFAULT_RETENTION_MS = 3600_000;
+/** The owner of a series restored from the WAL until a writer appends to it (MemoryStore.adopt). */
+const RESTORED = Object.freeze({ restored: true });
 const MATCH_CACHE_REFS = 1_000_000;
 
 /** A string whose order is Prometheus' label-set order (NUL sorts below every character). */
@@ -246,7 +248,21 @@ export class MemoryStore implements Querier, Appender {
       }
       s = created;
     }
+    if (s.owner === RESTORED) this.adopt(s, budget);
     return this.appendTo(s, t, v);
+  }
+
+  /**
+   * A series restored from the WAL has no owner: which writer created it is
+   * not logged. The first writer that appends to it after the restart takes
+   * it: a budgeted one counts it in its budget from then on (even beyond its
+   * maxSeries, which then only stops its new series), any other leaves it
+   * unbudgeted like the series it creates itself. Until then it counts only
+   * against maxSeries, and retention drops it if nobody writes it again.
+   */
+  private adopt(s: MemSeries, budget: SeriesBudget | undefined): void {
+    s.owner = budget;
+    if (budget) budget.series++;
   }
 
   /** Appender.seriesRef: the series these labels name (as append() would find it), if it exists. */
@@ -263,6 +279,7 @@ export class MemoryStore implements Querier, Appender {
     const s = ref as MemSeries;
     if (s.dropped || !(s instanceof MemSeries)) return this.appendWithin(budget, ref.labels, t, v);
     if (!this.timeAcceptable(t, s.labels)) return false;
+    if (s.owner === RESTORED) this.adopt(s, budget);
     return this.appendTo(s, t, v);
   }
 
@@ -377,7 +394,9 @@ export class MemoryStore implements Querier, Appender {
     if (existing) return existing;
     if (this.count >= this.maxSeries) return undefined;
     if (id >= this.nextId) this.nextId = id;
-    return this.createSeries(hash, labels);
+    const s = this.createSeries(hash, labels);
+    s.owner = RESTORED;
+    return s;
   }
 
   // ---- Querier ----
@@ -554,8 +573,7 @@ export class MemoryStore implements Querier, Appender {
       else this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
     }
     s.dropped = true;
-    const owner = s.owner as SeriesBudget | undefined;
-    if (owner) owner.series--;
+    if (s.owner !== RESTORED && s.owner !== undefined) (s.owner as SeriesBudget).series--;
     this.count--;
     this.generation++;
   }

@@ -16,7 +16,7 @@ describe('store: series references (seriesRef / appendRef)', () => {
     assert.equal(s.appendRef(ref, 5000, 5), false, 'too far in the future');
     assert.equal(s.stats().refusedSamples.out_of_order, 1);
     assert.equal(s.stats().refusedSamples.too_far_in_future, 1);
-    assert.deepEqual([...s.select([{ name: '__name__', type: '=', value: 'm' }], 0, 10)[0].v], [1, 2]);
+    assert.deepEqual(Array.from(s.select([{ name: '__name__', type: '=', value: 'm' }], 0, 10)[0].v), [1, 2]);
   });
 
   it('finds the series of labels whose values were cut, like append', () => {
@@ -42,6 +42,6 @@ describe('store: series references (seriesRef / appendRef)', () => {
     assert.equal(app.appendRef!(ref, t, 7), true);
     assert.equal(s.seriesCount, 1);
     assert.equal(app.budget.series, 1, 'the recreated series counts against the budget again');
-    assert.deepEqual([...s.select([{ name: '__name__', type: '=', value: 'm' }], 0, t)[0].v], [7]);
+    assert.deepEqual(Array.from(s.select([{ name: '__name__', type: '=', value: 'm' }], 0, t)[0].v), [7]);
   });
 });

@@ -412,7 +412,8 @@ export class MemoryStore implements Querier, Appender {
   /** select() in slices (Querier.selectSteps): yields when due() says so, while matching and while decoding. */
   *selectSteps(matchers: LabelMatcher[], mint: number, maxt: number, scratch: SampleScratch | undefined, due: () => boolean): Generator<void, SeriesData[], void> {
     const out: SeriesData[] = [];
-    const arena = scratch ?? new Arena();
+    // A one-off arena (callers without scratch): small blocks, as every window is copied into it.
+    const arena = scratch ?? new Arena(4096);
     for (const s of yield* this.sortedMatchSteps(matchers, due)) {
       if (due()) yield;
       const w = s.window(mint, maxt, arena);

@@ -64,7 +64,7 @@ export class StoreComponent implements Component {
       const dir = path.join(host.storageDir, 'store-wal');
       const wal = new StoreWal(this.store, dir, this.config.wal, host.logger.child({ component: 'store' }));
       try {
-        wal.open((this.opts.now ?? Date.now)());
+        await wal.openInSlices(this.opts.now ?? Date.now);
       } catch (err) {
         throw new Error(`store.wal: cannot restore from ${dir}: ${(err as Error).message}`);
       }

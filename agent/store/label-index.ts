@@ -3,15 +3,25 @@
  * Prometheus' TSDB). Series get increasing ids as they are created, so every
  * postings list is sorted by id by construction, and matchers resolve to
  * sorted intersections/unions instead of scans over all series. Lists hold
- * the series themselves, so no id -> series map is needed.
+ * the series themselves, so no id -> series map is needed. A value carried
+ * by one series only (a request path, an id) holds that series without a
+ * list: a one-element array costs ~60 bytes, and at 100 000 series with a
+ * unique label each that was one of the largest items per series.
  */
 import type { LabelMatcher, Labels } from './types';
 import { matcherPredicate } from './matchers';
 
 export interface Indexed { readonly id: number; readonly labels: Labels }
 
+/** One series, or the list of them in id order (two or more). */
+type Postings<T> = T | T[];
+
+function asList<T>(p: Postings<T>): T[] {
+  return Array.isArray(p) ? p : [p];
+}
+
 export class LabelIndex<T extends Indexed> {
-  private readonly byName = new Map<string, Map<string, T[]>>();
+  private readonly byName = new Map<string, Map<string, Postings<T>>>();
   /** All live series in id order (the start for selectors that only exclude). */
   private all: T[] = [];
 
@@ -20,9 +30,11 @@ export class LabelIndex<T extends Indexed> {
     for (const name in s.labels) {
       let values = this.byName.get(name);
       if (!values) this.byName.set(name, (values = new Map()));
-      const list = values.get(s.labels[name]);
-      if (list) list.push(s);
-      else values.set(s.labels[name], [s]);
+      const value = s.labels[name];
+      const p = values.get(value);
+      if (p === undefined) values.set(value, s);
+      else if (Array.isArray(p)) p.push(s);
+      else values.set(value, [p, s]);
     }
   }
 
@@ -41,10 +53,11 @@ export class LabelIndex<T extends Indexed> {
       const values = this.byName.get(name);
       if (!values) continue;
       for (const value of vs) {
-        const list = values.get(value);
-        if (!list) continue;
-        const kept = list.filter((s) => !removed.has(s));
-        if (kept.length > 0) values.set(value, kept);
+        const p = values.get(value);
+        if (p === undefined) continue;
+        const kept = asList(p).filter((s) => !removed.has(s));
+        if (kept.length > 1) values.set(value, kept);
+        else if (kept.length === 1) values.set(value, kept[0]);
         else values.delete(value);
       }
       if (values.size === 0) this.byName.delete(name);
@@ -75,25 +88,28 @@ export class LabelIndex<T extends Indexed> {
       if (!pred('')) {
         // Only series carrying a matching value qualify.
         if (m.type === '=') {
-          including.push(values?.get(m.value) ?? []);
+          const p = values?.get(m.value);
+          including.push(p === undefined ? [] : asList(p));
         } else {
           const lists: T[][] = [];
+          const singles: T[] = [];
           if (values) {
-            for (const [v, list] of values) {
+            for (const [v, p] of values) {
               if (due()) yield;
-              if (pred(v)) lists.push(list);
+              if (pred(v)) collect(p, lists, singles);
             }
           }
-          including.push(union(lists));
+          including.push(union(lists, singles));
         }
       } else if (values) {
         // Series without the label qualify; those with a non-matching value do not.
         const lists: T[][] = [];
-        for (const [v, list] of values) {
+        const singles: T[] = [];
+        for (const [v, p] of values) {
           if (due()) yield;
-          if (!pred(v)) lists.push(list);
+          if (!pred(v)) collect(p, lists, singles);
         }
-        if (lists.length > 0) excluding.push(union(lists));
+        if (lists.length > 0 || singles.length > 0) excluding.push(union(lists, singles));
       }
     }
     let result: T[];
@@ -127,9 +143,16 @@ export class LabelIndex<T extends Indexed> {
   }
 }
 
-function union<T extends Indexed>(lists: T[][]): T[] {
+function collect<T>(p: Postings<T>, lists: T[][], singles: T[]): void {
+  if (Array.isArray(p)) lists.push(p);
+  else singles.push(p);
+}
+
+/** Lists (each in id order) and single series (in any order) as one list in id order. */
+function union<T extends Indexed>(lists: T[][], singles: T[]): T[] {
+  if (singles.length > 0) lists.push(singles);
   if (lists.length === 0) return [];
-  if (lists.length === 1) return lists[0];
+  if (lists.length === 1 && singles.length === 0) return lists[0];
   // Each series carries one value per label name, so the lists are disjoint.
   const out: T[] = [];
   for (const l of lists) for (const s of l) out.push(s);

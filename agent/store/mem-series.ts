@@ -12,7 +12,11 @@ export const CHUNK_SAMPLES = 32;
 export const MAX_MERGED_SAMPLES = 128;
 /** ...and this time span by default (a store passes a quarter of its retention), so retention stays fine-grained. */
 export const DEFAULT_MAX_CHUNK_SPAN_MS = 15 * 60_000;
-const INITIAL_HEAD_CAPACITY = 4;
+/** A new series' head holds this many samples before it grows (doubling): many series only ever get one or two. */
+const INITIAL_HEAD_CAPACITY = 2;
+/** The head after a cut: a series that got 32 samples will get more. */
+const RESTART_HEAD_CAPACITY = 8;
+const EMPTY = new Float64Array(0);
 const NO_STALE: readonly number[] = Object.freeze([]) as readonly number[];
 
 export type AppendResult = 'ok' | 'duplicate' | 'out_of_order';
@@ -97,77 +101,115 @@ export function upperBound(a: ArrayLike<number>, x: number, lo = 0, hi = a.lengt
 
 const NO_CHUNKS: readonly XorChunk[] = Object.freeze([]) as readonly XorChunk[];
 
+/** Slots of MemSeries' one array of doubles before the head: newest time, newest sample time, newest value. */
+const LAST_T = 0;
+const LAST_SAMPLE_T = 1;
+const LAST_V = 2;
+/** Where the head's timestamps start; its values follow them, `capacity` slots later. */
+const HEAD = 3;
+// Scratch for cutting a head into a chunk (encodeChunk reads two arrays).
+const cutT = new Float64Array(CHUNK_SAMPLES);
+const cutV = new Float64Array(CHUNK_SAMPLES);
+
+/** A plain array of n doubles (V8 keeps it unboxed: 8 bytes a slot, ~50 bytes of headers, against ~270 for a Float64Array). */
+function doubles(n: number): number[] {
+  const a = new Array<number>(n);
+  for (let i = 0; i < n; i++) a[i] = NaN;
+  return a;
+}
+
 export class MemSeries {
   chunks: readonly XorChunk[] = NO_CHUNKS;
   /**
-   * The raw head: timestamps in the first half, values in the second (one
-   * typed array instead of two saves a few hundred bytes per series).
+   * The newest times and value, then the raw head: timestamps, then values
+   * (`capacity` slots each). One plain array of doubles holds them all
+   * because at 100 000 series the per-object overhead dominates memory: a
+   * Float64Array costs ~270 bytes before its first sample, and each double
+   * field of an object is a separate boxed number.
    */
-  private head = new Float64Array(2 * INITIAL_HEAD_CAPACITY);
+  private d: number[];
   private headN = 0;
-  /** Newest sample or stale marker time: anything appended must be later. */
-  lastT = -Infinity;
-  lastSampleT = -Infinity;
-  lastV = NaN;
   staleT: readonly number[] = NO_STALE;
   /** The budget (MemoryStore's SeriesBudget) this series counts against, if any. */
   owner: unknown = undefined;
+  /** Set when the store dropped the series: references held by writers (SeriesRef) then fall back to a lookup. */
+  dropped = false;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
     readonly hash: number,
     private readonly maxChunkSpanMs: number = DEFAULT_MAX_CHUNK_SPAN_MS,
-  ) {}
+  ) {
+    this.d = doubles(HEAD + 2 * INITIAL_HEAD_CAPACITY);
+    this.d[LAST_T] = -Infinity;
+    this.d[LAST_SAMPLE_T] = -Infinity;
+  }
+
+  /** Newest sample or stale marker time: anything appended must be later. */
+  get lastT(): number {
+    return this.d[LAST_T];
+  }
+
+  get lastSampleT(): number {
+    return this.d[LAST_SAMPLE_T];
+  }
+
+  get lastV(): number {
+    return this.d[LAST_V];
+  }
 
   private get capacity(): number {
-    return this.head.length >>> 1;
+    return (this.d.length - HEAD) >>> 1;
   }
 
   append(t: number, v: number): AppendResult {
-    if (t <= this.lastT) {
+    const d = this.d;
+    if (t <= d[LAST_T]) {
       // Prometheus accepts a resent identical sample silently and refuses a changed one.
-      if (t === this.lastSampleT && t === this.lastT && Object.is(v, this.lastV)) return 'duplicate';
+      if (t === d[LAST_SAMPLE_T] && t === d[LAST_T] && Object.is(v, d[LAST_V])) return 'duplicate';
       return 'out_of_order';
     }
     if (this.headN === CHUNK_SAMPLES) this.cutHead();
     if (this.headN === this.capacity) this.growHead();
-    this.head[this.headN] = t;
-    this.head[this.capacity + this.headN] = v;
+    const h = this.d;
+    h[HEAD + this.headN] = t;
+    h[HEAD + this.capacity + this.headN] = v;
     this.headN++;
-    this.lastT = t;
-    this.lastSampleT = t;
-    this.lastV = v;
+    h[LAST_T] = t;
+    h[LAST_SAMPLE_T] = t;
+    h[LAST_V] = v;
     return 'ok';
   }
 
   /** The state to checkpoint: the head is copied, chunks and markers are immutable and shared. */
   exportState(): SeriesState {
     const cap = this.capacity;
-    return {
-      chunks: this.chunks,
-      headT: this.head.slice(0, this.headN),
-      headV: this.head.slice(cap, cap + this.headN),
-      lastT: this.lastT,
-      lastSampleT: this.lastSampleT,
-      lastV: this.lastV,
-      staleT: this.staleT,
-    };
+    const headT = new Float64Array(this.headN);
+    const headV = new Float64Array(this.headN);
+    for (let i = 0; i < this.headN; i++) {
+      headT[i] = this.d[HEAD + i];
+      headV[i] = this.d[HEAD + cap + i];
+    }
+    return { chunks: this.chunks, headT, headV, lastT: this.lastT, lastSampleT: this.lastSampleT, lastV: this.lastV, staleT: this.staleT };
   }
 
   /** Restores a checkpointed state into a fresh series (replay, before any append). */
   importState(s: SeriesState): void {
     const n = Math.min(s.headT.length, CHUNK_SAMPLES);
     const cap = Math.max(INITIAL_HEAD_CAPACITY, n);
-    this.head = new Float64Array(2 * cap);
-    this.head.set(s.headT.subarray(0, n), 0);
-    this.head.set(s.headV.subarray(0, n), cap);
+    const d = doubles(HEAD + 2 * cap);
+    for (let i = 0; i < n; i++) {
+      d[HEAD + i] = s.headT[i];
+      d[HEAD + cap + i] = s.headV[i];
+    }
+    d[LAST_T] = s.lastT;
+    d[LAST_SAMPLE_T] = s.lastSampleT;
+    d[LAST_V] = s.lastV;
+    this.d = d;
     this.headN = n;
     this.chunks = s.chunks.length ? s.chunks : NO_CHUNKS;
     this.staleT = s.staleT.length ? s.staleT : NO_STALE;
-    this.lastT = s.lastT;
-    this.lastSampleT = s.lastSampleT;
-    this.lastV = s.lastV;
   }
 
   /** Records a staleness marker; false when it is not newer than the newest sample/marker. */
@@ -177,7 +219,7 @@ export class MemSeries {
     const next = this.staleT.slice();
     next.push(t);
     this.staleT = next;
-    this.lastT = t;
+    this.d[LAST_T] = t;
     return true;
   }
 
@@ -194,25 +236,24 @@ export class MemSeries {
 
   get minT(): number {
     if (this.chunks.length > 0) return this.chunks[0].minT;
-    return this.headN > 0 ? this.head[0] : Infinity;
+    return this.headN > 0 ? this.d[HEAD] : Infinity;
   }
 
   /**
-   * Samples and stale markers with mint <= t <= maxt. The head part is shared,
-   * not copied; decoded chunks go into the arena when one is given.
+   * Samples and stale markers with mint <= t <= maxt, copied (decoded, for
+   * chunks) into the arena when one is given, else into a fresh array.
    */
   window(mint: number, maxt: number, arena?: SampleScratch): SeriesWindow {
     const staleT = this.staleWindow(mint, maxt);
+    const d = this.d;
     const cap = this.capacity;
-    const headStart = lowerBound(this.head, mint, 0, this.headN);
-    const headEnd = upperBound(this.head, maxt, headStart, this.headN);
+    const headStart = lowerBound(d, mint, HEAD, HEAD + this.headN) - HEAD;
+    const headEnd = upperBound(d, maxt, HEAD + headStart, HEAD + this.headN) - HEAD;
     const overlapping: XorChunk[] = [];
     for (const c of this.chunks) if (c.maxT >= mint && c.minT <= maxt) overlapping.push(c);
-    if (overlapping.length === 0) {
-      return { t: this.head.subarray(headStart, headEnd), v: this.head.subarray(cap + headStart, cap + headEnd), staleT };
-    }
     let total = headEnd - headStart;
     for (const c of overlapping) total += c.count;
+    if (total === 0) return { t: EMPTY, v: EMPTY, staleT };
     const buf = arena ? arena.reserve(2 * total) : new Float64Array(2 * total);
     // Decode into the two halves of buf, then hand out views of the requested part.
     const t = buf.subarray(0, total);
@@ -220,9 +261,10 @@ export class MemSeries {
     let o = 0;
     for (const c of overlapping) o = decodeChunkInto(c, t, v, o);
     for (let i = headStart; i < headEnd; i++, o++) {
-      t[o] = this.head[i];
-      v[o] = this.head[cap + i];
+      t[o] = d[HEAD + i];
+      v[o] = d[HEAD + cap + i];
     }
+    if (overlapping.length === 0) return { t, v, staleT };
     const from = lowerBound(t, mint);
     const to = upperBound(t, maxt, from);
     return { t: buf.subarray(from, to), v: buf.subarray(total + from, total + to), staleT };
@@ -242,7 +284,7 @@ export class MemSeries {
 
   /** Approximate bytes held by samples (for the memory benchmark and self-metrics). */
   get sampleBytes(): number {
-    let b = this.head.byteLength;
+    let b = 8 * (this.d.length - HEAD);
     for (const c of this.chunks) b += c.bytes.length;
     return b;
   }
@@ -258,7 +300,11 @@ export class MemSeries {
   private cutHead(): void {
     const cap = this.capacity;
     const n = this.headN;
-    const fresh = encodeChunk(this.head.subarray(0, cap), this.head.subarray(cap), n);
+    for (let i = 0; i < n; i++) {
+      cutT[i] = this.d[HEAD + i];
+      cutV[i] = this.d[HEAD + cap + i];
+    }
+    const fresh = encodeChunk(cutT, cutV, n);
     const chunks = this.chunks.slice();
     // Fewer, bigger chunks mean less per-chunk overhead and better compression, but recent
     // windows would then decode a big chunk: so merge the previous last chunk into its
@@ -276,17 +322,27 @@ export class MemSeries {
     }
     chunks.push(fresh);
     this.chunks = chunks;
-    // A fresh, small head: slices handed out by window() keep the old array intact.
-    this.head = new Float64Array(2 * INITIAL_HEAD_CAPACITY);
+    // A fresh, small head: a series written every 15 s would otherwise keep 32 slots for good.
+    const d = doubles(HEAD + 2 * RESTART_HEAD_CAPACITY);
+    d[LAST_T] = this.d[LAST_T];
+    d[LAST_SAMPLE_T] = this.d[LAST_SAMPLE_T];
+    d[LAST_V] = this.d[LAST_V];
+    this.d = d;
     this.headN = 0;
   }
 
   private growHead(): void {
     const oldCap = this.capacity;
     const cap = Math.min(CHUNK_SAMPLES, oldCap * 2);
-    const next = new Float64Array(2 * cap);
-    next.set(this.head.subarray(0, this.headN), 0);
-    next.set(this.head.subarray(oldCap, oldCap + this.headN), cap);
-    this.head = next;
+    const next = doubles(HEAD + 2 * cap);
+    const d = this.d;
+    next[LAST_T] = d[LAST_T];
+    next[LAST_SAMPLE_T] = d[LAST_SAMPLE_T];
+    next[LAST_V] = d[LAST_V];
+    for (let i = 0; i < this.headN; i++) {
+      next[HEAD + i] = d[HEAD + i];
+      next[HEAD + cap + i] = d[HEAD + oldCap + i];
+    }
+    this.d = next;
   }
 }

@@ -4,7 +4,7 @@
  * Querier the PromQL engine reads and the Appender that OTLP conversion,
  * the span/log metrics connectors and recording rules write to.
  */
-import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch, SeriesData } from './types';
+import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch, SeriesData, SeriesRef } from './types';
 import { canonicalLabels, labelsHash, sameLabels, StringInterner } from './labels';
 import { LabelIndex } from './label-index';
 import { Arena, MemSeries } from './mem-series';
@@ -122,6 +122,8 @@ export interface StoreStats {
 }
 
 export const DEFAULT_RETENTION_MS = 3600_000;
+/** The owner of a series restored from the WAL until a writer appends to it (MemoryStore.adopt). */
+const RESTORED = Object.freeze({ restored: true });
 const MATCH_CACHE_REFS = 1_000_000;
 
 /** A string whose order is Prometheus' label-set order (NUL sorts below every character). */
@@ -135,6 +137,16 @@ export const DEFAULT_MAX_FUTURE_MS = 600_000;
 export const DEFAULT_MAX_LABEL_BYTES = 64 * 1024 * 1024;
 /** Share of maxSeries kept for the agent's own series when reservedSeries is not given. */
 export const DEFAULT_RESERVED_SHARE = 0.2;
+
+/**
+ * The label-set hash the store keys series by, cut to 30 bits: V8 keeps such
+ * numbers unboxed (small integers), where a 53-bit one is a 16-byte heap
+ * number in the map key and again in the series. Collisions (a few at 100 000
+ * series) are resolved by comparing the label sets.
+ */
+function hashOf(labels: Labels): number {
+  return labelsHash(labels) & 0x3fffffff;
+}
 
 function zeroByReason(): Record<RefusalReason, number> {
   return Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
@@ -211,6 +223,8 @@ export class MemoryStore implements Querier, Appender {
       labelLimits: this.labelLimits,
       beginRequest: () => { budget.newThisRequest = 0; },
       append: (labels, t, v) => this.appendWithin(budget, labels, t, v),
+      seriesRef: (labels) => this.find(labels),
+      appendRef: (ref, t, v) => this.appendRefWithin(budget, ref, t, v),
       markStale: (labels, t) => this.markStale(labels, t),
       setMetadata: (name, meta) => this.setMetadata(name, meta),
     };
@@ -223,12 +237,8 @@ export class MemoryStore implements Querier, Appender {
   }
 
   private appendWithin(budget: SeriesBudget | undefined, labels: Labels, t: number, v: number): boolean {
-    if (!Number.isFinite(t)) throw new Error(`MemoryStore.append: timestamp must be a finite number of ms, got ${t}`);
-    if (this.maxFutureMs > 0 && t > this.now() + this.maxFutureMs) {
-      this.refuse('too_far_in_future', labels);
-      return false;
-    }
-    const hash = labelsHash(labels);
+    if (!this.timeAcceptable(t, labels)) return false;
+    const hash = hashOf(labels);
     let s = this.lookup(hash, labels);
     if (!s) {
       const created = this.newSeries(budget, hash, labels);
@@ -238,9 +248,54 @@ export class MemoryStore implements Querier, Appender {
       }
       s = created;
     }
+    if (s.owner === RESTORED) this.adopt(s, budget);
+    return this.appendTo(s, t, v);
+  }
+
+  /**
+   * A series restored from the WAL has no owner: which writer created it is
+   * not logged. The first writer that appends to it after the restart takes
+   * it: a budgeted one counts it in its budget from then on (even beyond its
+   * maxSeries, which then only stops its new series), any other leaves it
+   * unbudgeted like the series it creates itself. Until then it counts only
+   * against maxSeries, and retention drops it if nobody writes it again.
+   */
+  private adopt(s: MemSeries, budget: SeriesBudget | undefined): void {
+    s.owner = budget;
+    if (budget) budget.series++;
+  }
+
+  /** Appender.seriesRef: the series these labels name (as append() would find it), if it exists. */
+  seriesRef(labels: Labels): SeriesRef | undefined {
+    return this.find(labels);
+  }
+
+  /** Appender.appendRef: append() without hashing and lookup; a dropped series takes the long way again. */
+  appendRef(ref: SeriesRef, t: number, v: number): boolean {
+    return this.appendRefWithin(undefined, ref, t, v);
+  }
+
+  private appendRefWithin(budget: SeriesBudget | undefined, ref: SeriesRef, t: number, v: number): boolean {
+    const s = ref as MemSeries;
+    if (s.dropped || !(s instanceof MemSeries)) return this.appendWithin(budget, ref.labels, t, v);
+    if (!this.timeAcceptable(t, s.labels)) return false;
+    if (s.owner === RESTORED) this.adopt(s, budget);
+    return this.appendTo(s, t, v);
+  }
+
+  private timeAcceptable(t: number, labels: Labels): boolean {
+    if (!Number.isFinite(t)) throw new Error(`MemoryStore.append: timestamp must be a finite number of ms, got ${t}`);
+    if (this.maxFutureMs > 0 && t > this.now() + this.maxFutureMs) {
+      this.refuse('too_far_in_future', labels);
+      return false;
+    }
+    return true;
+  }
+
+  private appendTo(s: MemSeries, t: number, v: number): boolean {
     const r = s.append(t, v);
     if (r === 'out_of_order') {
-      this.refuse('out_of_order', labels);
+      this.refuse('out_of_order', s.labels);
       return false;
     }
     if (r === 'ok') this.listener?.sampleAppended(s.id, t, v);
@@ -257,7 +312,7 @@ export class MemoryStore implements Querier, Appender {
     if (limited.truncated > 0) {
       // Cut values may name a series that exists already (one truncated earlier).
       labels = limited.labels;
-      hash = labelsHash(labels);
+      hash = hashOf(labels);
       const existing = this.lookup(hash, labels);
       if (existing) return existing;
     }
@@ -277,13 +332,16 @@ export class MemoryStore implements Querier, Appender {
   }
 
   markStale(labels: Labels, t: number): void {
-    const hash = labelsHash(labels);
-    let s = this.lookup(hash, labels);
-    if (!s) {
-      const limited = applyLabelLimits(labels, this.labelLimits);
-      if (limited.truncated > 0) s = this.lookup(labelsHash(limited.labels), limited.labels);
-    }
+    const s = this.find(labels);
     if (s?.markStale(t)) this.listener?.markedStale(s.id, t);
+  }
+
+  /** The series labels name, as given or with their values cut as a new series' would be. */
+  private find(labels: Labels): MemSeries | undefined {
+    const s = this.lookup(hashOf(labels), labels);
+    if (s) return s;
+    const limited = applyLabelLimits(labels, this.labelLimits);
+    return limited.truncated > 0 ? this.lookup(hashOf(limited.labels), limited.labels) : undefined;
   }
 
   setMetadata(metricName: string, meta: MetricMetadata): void {
@@ -331,12 +389,14 @@ export class MemoryStore implements Querier, Appender {
    * Undefined beyond max_series. For replay only.
    */
   restoreSeries(id: number, labels: Labels): MemSeries | undefined {
-    const hash = labelsHash(labels);
+    const hash = hashOf(labels);
     const existing = this.lookup(hash, labels);
     if (existing) return existing;
     if (this.count >= this.maxSeries) return undefined;
     if (id >= this.nextId) this.nextId = id;
-    return this.createSeries(hash, labels);
+    const s = this.createSeries(hash, labels);
+    s.owner = RESTORED;
+    return s;
   }
 
   // ---- Querier ----
@@ -348,7 +408,8 @@ export class MemoryStore implements Querier, Appender {
   /** select() in slices (Querier.selectSteps): yields when due() says so, while matching and while decoding. */
   *selectSteps(matchers: LabelMatcher[], mint: number, maxt: number, scratch: SampleScratch | undefined, due: () => boolean): Generator<void, SeriesData[], void> {
     const out: SeriesData[] = [];
-    const arena = scratch ?? new Arena();
+    // A one-off arena (callers without scratch): small blocks, as every window is copied into it.
+    const arena = scratch ?? new Arena(4096);
     for (const s of yield* this.sortedMatchSteps(matchers, due)) {
       if (due()) yield;
       const w = s.window(mint, maxt, arena);
@@ -522,8 +583,8 @@ export class MemoryStore implements Querier, Appender {
       if (rest.length === 0) this.byHash.delete(s.hash);
       else this.byHash.set(s.hash, rest.length === 1 ? rest[0] : rest);
     }
-    const owner = s.owner as SeriesBudget | undefined;
-    if (owner) owner.series--;
+    s.dropped = true;
+    if (s.owner !== RESTORED && s.owner !== undefined) (s.owner as SeriesBudget).series--;
     this.count--;
     this.generation++;
   }

@@ -63,9 +63,28 @@ export interface Querier {
 
 export interface MetricMetadata { type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown'; help: string; unit: string }
 
+/**
+ * A series the store holds, from Appender.seriesRef(): a handle that skips
+ * hashing and looking up the labels on every append, and the store's own
+ * (interned) copy of the labels, which a writer may keep instead of its own.
+ */
+export interface SeriesRef { readonly labels: Labels }
+
 export interface Appender {
   /** Adds a sample. Returns false when refused (cardinality limit, out of order). */
   append(labels: Labels, t: number, v: number): boolean;
+  /**
+   * Optional, for writers that write the same series again and again (the
+   * connectors, OTLP conversion): the series these labels name, when it
+   * exists, as a reference for appendRef().
+   */
+  seriesRef?(labels: Labels): SeriesRef | undefined;
+  /**
+   * append() through a reference from this appender's seriesRef(), with the
+   * same outcome as append(ref.labels, t, v): a series dropped since (retention) is
+   * looked up, or created, again.
+   */
+  appendRef?(ref: SeriesRef, t: number, v: number): boolean;
   /** Marks the series stale at t (the target stopped reporting it). */
   markStale(labels: Labels, t: number): void;
   /** Records type/help/unit for a metric family name (for /api/v1/metadata and /metrics). */

@@ -152,8 +152,9 @@ async function seriesCap(): Promise<void> {
     for (let from = 0; from < 100_000; from += 5000) statuses.add(await post(agent, 'metrics', manySeries(from, 5000)));
     // In the 384Mi container the memory limiter refuses (503) before the store reaches the cap:
     // then the figure is where it stopped, not a failure.
+    // 99 000: the last 1 % of max_series is the ALERTS reserve, which app metrics cannot take.
     if (!statuses.has(503)) {
-      await waitFor(async () => (await metricValue(agent, 'lookout_store_series ')) >= 100_000, { what: '100k series', timeoutMs: 60_000 })
+      await waitFor(async () => (await metricValue(agent, 'lookout_store_series ')) >= 99_000, { what: '100k series', timeoutMs: 60_000 })
         .catch((err: Error) => { throw new Error(`${err.message}; HTTP ${[...statuses].join(',')}; agent output:\n${agent.output().slice(-3000)}`); });
     }
     const series = await metricValue(agent, 'lookout_store_series ');

@@ -16,7 +16,7 @@
  *    further label sets into one series labelled otel_metric_overflow="true",
  *    as the Collector's aggregation_cardinality_limit does.
  */
-import type { Appender, Labels, MetricMetadata } from '../../store/types';
+import type { Appender, Labels, MetricMetadata, SeriesRef } from '../../store/types';
 
 export interface DerivedMetricsOptions {
   resendIntervalMs: number;
@@ -36,6 +36,12 @@ abstract class Entry {
   everAppended = false;
   dirty = true;
   changedAt: number;
+  /**
+   * The store's references to `series` once all were written (Appender.seriesRef):
+   * later flushes append through them, without building, hashing and looking up
+   * label sets; `series` then holds the store's interned labels, not a copy.
+   */
+  refs: SeriesRef[] | undefined = undefined;
 
   constructor(readonly series: Labels[], readonly createdAt: number) {
     this.appendedAt = createdAt;
@@ -155,14 +161,30 @@ abstract class Family<E extends Entry> {
       }
     }
     const values = e.values();
+    const refs = out.appendRef ? e.refs : undefined;
+    let refused = 0;
     for (let i = 0; i < series.length; i++) {
-      if (out.append(series[i], t, values[i])) result.samples++;
-      else result.refused++;
+      if (refs ? out.appendRef!(refs[i], t, values[i]) : out.append(series[i], t, values[i])) result.samples++;
+      else refused++;
     }
+    result.refused += refused;
+    if (!e.refs && refused === 0 && out.seriesRef) resolveRefs(out, e);
     e.appendedAt = t;
     e.everAppended = true;
     e.dirty = false;
   }
+}
+
+/** Looks up the entry's series once; kept only when the store holds all of them. */
+function resolveRefs(out: Appender, e: Entry): void {
+  const refs: SeriesRef[] = [];
+  for (const labels of e.series) {
+    const ref = out.seriesRef!(labels);
+    if (!ref) return;
+    refs.push(ref);
+  }
+  for (let i = 0; i < refs.length; i++) e.series[i] = refs[i].labels;
+  e.refs = refs;
 }
 
 export class CounterFamily extends Family<CounterEntry> {

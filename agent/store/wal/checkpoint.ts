@@ -153,6 +153,17 @@ export interface CheckpointRead {
  * after it only fills in what they lack (older samples are refused).
  */
 export function readCheckpoint(file: string, onSeries: (s: CheckpointSeries) => void, onMetadata: (name: string, m: MetricMetadata) => void): CheckpointRead {
+  const steps = readCheckpointSteps(file, onSeries, onMetadata, () => false);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** readCheckpoint() in slices: yields between records (1 000 series each) whenever due() says so. */
+export function* readCheckpointSteps(
+  file: string, onSeries: (s: CheckpointSeries) => void, onMetadata: (name: string, m: MetricMetadata) => void, due: () => boolean,
+): Generator<void, CheckpointRead, void> {
   const buf = fs.readFileSync(file);
   const frames = readFrames(buf);
   let series = 0;
@@ -163,6 +174,7 @@ export function readCheckpoint(file: string, onSeries: (s: CheckpointSeries) => 
       if (f.value.problem) return { series, problem: f.value.problem };
       break;
     }
+    if (due()) yield;
     const r = new ByteReader(f.value);
     const kind = r.u8();
     if (first) {

@@ -13,7 +13,7 @@ import type { MemoryStore } from '../memory-store';
 import type { StoreWalConfig } from './config';
 import { writeCheckpoint } from './checkpoint';
 import { listWalFiles, walBytes } from './files';
-import { replay, type ReplayLogger, type ReplayResult } from './replay';
+import { replay, replayInSlices, type ReplayLogger, type ReplayResult } from './replay';
 import { WalWriter } from './wal-writer';
 
 export interface StoreWalStats {
@@ -48,10 +48,23 @@ export class StoreWal {
 
   constructor(private readonly store: MemoryStore, readonly dir: string, private readonly config: StoreWalConfig, private readonly logger: ReplayLogger) {}
 
-  /** Replays what an earlier run left (synchronous: the agent is not ready before), then logs every change. */
+  /** Replays what an earlier run left, all at once, then logs every change. */
   open(now: number = Date.now()): ReplayResult {
     fs.mkdirSync(this.dir, { recursive: true });
-    const r = replay(this.store, this.dir, this.logger);
+    return this.attach(replay(this.store, this.dir, this.logger), now);
+  }
+
+  /**
+   * open() with the replay in slices of ~20 ms, the event loop served in
+   * between (the agent: /healthz answers, /readyz says 503 until it resolves).
+   */
+  async openInSlices(now: () => number = Date.now): Promise<ReplayResult> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const r = await replayInSlices(this.store, this.dir, this.logger);
+    return this.attach(r, now());
+  }
+
+  private attach(r: ReplayResult, now: number): ReplayResult {
     const compacted = this.store.compact(now);
     this.replayed = r;
     this.logger.info({

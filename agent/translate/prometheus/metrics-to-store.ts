@@ -12,7 +12,7 @@ import type {
 } from '../../otlp/model';
 import { AggregationTemporality, FLAG_NO_RECORDED_VALUE } from '../../otlp/model';
 import { int64ToNumber, nanosToMillis } from '../../otlp/values';
-import type { Appender, Labels, MetricMetadata } from '../../store/types';
+import type { Appender, Labels, MetricMetadata, SeriesRef } from '../../store/types';
 import type { BudgetedAppender } from '../../store/memory-store';
 import { stringHash } from '../../store/labels';
 import { formatGoFloatF } from '../../format/gofloat';
@@ -66,8 +66,13 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
   private readonly zeros = new ZeroInjector();
   /** Last metadata written per family, so setMetadata runs only on change. */
   private readonly metaSeen = new Map<string, string>();
-  /** Series last written per stream, to mark them all stale on NO_RECORDED_VALUE. */
-  private readonly lastSeries = new Map<number, { series: Labels[]; seenAt: number }>();
+  /**
+   * Series last written per stream, to mark them all stale on NO_RECORDED_VALUE
+   * and to append through the store's series references (no hashing and
+   * lookup per sample). The references carry the store's interned labels, so
+   * a stream costs ~100 bytes here instead of a label set of its own.
+   */
+  private readonly lastSeries = new Map<number, Stream>();
   private readonly streamTtlMs: number;
   private lastSweep: number;
   /** Wall clock read once per request. */
@@ -254,17 +259,31 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
    */
   private write(key: string, out: Out[], start: number, t: number, zeroFrom = 0): void {
     if (start > 0) this.zeros.inject(this.appender, out.slice(zeroFrom).map((o) => o.labels), start, t, this.wall);
-    for (const o of out) this.appender.append(o.labels, t, o.v);
     // Keyed by a 53-bit hash of the stream key: at 100k streams the key strings (~300 bytes each)
     // were the largest item of the translator's memory; a collision would only cost a stale marker.
     const h = stringHash(key);
     const last = this.lastSeries.get(h);
-    if (last && last.series.length === out.length && out.every((o, i) => sameLabelSet(last.series[i], o.labels))) last.seenAt = this.wall;
-    else this.lastSeries.set(h, { series: out.map((o) => o.labels), seenAt: this.wall });
+    if (last && sameSeries(last.refs, out)) {
+      const refs = last.refs;
+      if (out.length === 1) this.appendVia(refs as SeriesRef, t, out[0].v);
+      else for (let i = 0; i < out.length; i++) this.appendVia((refs as SeriesRef[])[i], t, out[i].v);
+      last.seenAt = this.wall;
+      return;
+    }
+    for (const o of out) this.appender.append(o.labels, t, o.v);
+    const refs = out.map((o) => this.appender.seriesRef?.(o.labels) ?? new OwnLabels(o.labels));
+    this.lastSeries.set(h, { refs: refs.length === 1 ? refs[0] : refs, seenAt: this.wall });
+  }
+
+  private appendVia(ref: SeriesRef, t: number, v: number): void {
+    if (ref instanceof OwnLabels || !this.appender.appendRef) this.appender.append(ref.labels, t, v);
+    else this.appender.appendRef(ref, t, v);
   }
 
   private markStale(key: string, t: number): void {
-    for (const labels of this.lastSeries.get(stringHash(key))?.series ?? []) this.appender.markStale(labels, t);
+    const refs = this.lastSeries.get(stringHash(key))?.refs;
+    if (!refs) return;
+    for (const ref of Array.isArray(refs) ? refs : [refs]) this.appender.markStale(ref.labels, t);
   }
 
   /** Forgets silent streams at most every TTL/4, so memory follows the live series, not all ever seen. */
@@ -288,6 +307,20 @@ export class MetricsToStore implements Component, Consumer<'metrics'> {
     this.metaSeen.set(name, sig);
     this.appender.setMetadata(name, meta);
   }
+}
+
+/** The series a stream wrote last: one reference (most streams) or one per series (histograms, summaries). */
+interface Stream { refs: SeriesRef | SeriesRef[]; seenAt: number }
+
+/** A label set the appender has no reference for (refused, or an appender without seriesRef): appended by labels. */
+class OwnLabels implements SeriesRef {
+  constructor(readonly labels: Labels) {}
+}
+
+/** Whether a stream's remembered series are the ones it writes now (same count, same label sets in order). */
+function sameSeries(refs: SeriesRef | SeriesRef[], out: Out[]): boolean {
+  if (!Array.isArray(refs)) return out.length === 1 && sameLabelSet(refs.labels, out[0].labels);
+  return refs.length === out.length && out.every((o, i) => sameLabelSet(refs[i].labels, o.labels));
 }
 
 function sameLabelSet(a: Labels, b: Labels): boolean {

@@ -58,4 +58,23 @@ describe('store/label-index', () => {
     assert.deepEqual(idx.labelValues('code'), ['200']);
     assert.deepEqual(ids(idx.match([m('x', '!=', 'y')])), [1, 3, 4]);
   });
+
+  it('values held by one series (kept without a list) still match, union and subtract in id order', () => {
+    const idx = new LabelIndex<S>();
+    const made: S[] = [];
+    const add = (id: number, route: string): void => { const s = { id, labels: { __name__: 'r', route } }; made.push(s); idx.add(s); };
+    add(1, '/a');
+    add(2, '/b');
+    add(3, '/a');
+    add(4, '/c');
+    // '/a' loses its first series: its key stays before '/b' in the map while its one series (3) is newer than '/b's (2).
+    idx.removeMany(new Set([made[0]]));
+    assert.deepEqual(ids(idx.match([m('route', '=', '/a')])), [3]);
+    assert.deepEqual(ids(idx.match([m('route', '=~', '/.*')])), [2, 3, 4]);
+    assert.deepEqual(ids(idx.match([m('route', '!~', '/b')])), [3, 4]);
+    add(5, '/a');
+    assert.deepEqual(ids(idx.match([m('route', '=', '/a')])), [3, 5], 'a single becomes a list again');
+    idx.removeMany(new Set([made[2], made[4]]));
+    assert.deepEqual(idx.labelValues('route'), ['/b', '/c']);
+  });
 });

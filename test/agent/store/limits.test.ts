@@ -92,6 +92,34 @@ describe('store/limits', () => {
   });
 });
 
+describe('store/limits: series restored from the WAL', () => {
+  it('count against the budget of the first budgeted writer that appends to them, and free it when dropped', () => {
+    const s = new MemoryStore({ maxSeries: 100, reservedSeries: 90 });
+    for (let i = 0; i < 10; i++) assert.ok(s.restoreSeries(i + 1, { __name__: 'app', i: String(i) }));
+    const app = s.budgetedAppender('otlp_metrics');
+    assert.equal(app.budget.series, 0, 'nobody owns them yet');
+    for (let i = 0; i < 10; i++) assert.equal(app.append({ __name__: 'app', i: String(i) }, 10, 1), true);
+    assert.equal(app.budget.series, 10, 'adopted by the app budget');
+    assert.equal(app.append({ __name__: 'app', i: 'new' }, 10, 1), false, 'the budget (10) is full');
+    assert.equal(s.stats().refusedSamples.source_series_limit, 1);
+    assert.equal(app.append({ __name__: 'app', i: '0' }, 20, 2), true, 'adopted once, not twice');
+    assert.equal(app.budget.series, 10);
+    s.compact(20 + s.retentionMs + 1);
+    assert.equal(app.budget.series, 0);
+  });
+
+  it('a series first written by an unbudgeted writer (span metrics, rules) stays outside every budget', () => {
+    const s = new MemoryStore({ maxSeries: 100, reservedSeries: 90 });
+    s.restoreSeries(1, { __name__: 'traces_span_metrics_calls_total', span_name: 'GET' });
+    assert.equal(s.append({ __name__: 'traces_span_metrics_calls_total', span_name: 'GET' }, 10, 1), true);
+    const app = s.budgetedAppender('otlp_metrics');
+    assert.equal(app.append({ __name__: 'traces_span_metrics_calls_total', span_name: 'GET' }, 20, 2), true);
+    assert.equal(app.budget.series, 0);
+    s.compact(20 + s.retentionMs + 1);
+    assert.equal(app.budget.series, 0, 'dropping it frees no budget it never took');
+  });
+});
+
 describe('store/limits: the ALERTS reserve', () => {
   it('when everything else filled the store, the rules can still write ALERTS', () => {
     const s = new MemoryStore({ maxSeries: 1000, reservedSeries: 0 });

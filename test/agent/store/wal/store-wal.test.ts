@@ -14,6 +14,7 @@ import { MemoryStore } from '../../../../agent/store';
 import { StoreWal } from '../../../../agent/store/wal';
 import { storeWalConfigSchema } from '../../../../agent/store/wal/config';
 import { listWalFiles } from '../../../../agent/store/wal/files';
+import { replayInSlices } from '../../../../agent/store/wal/replay';
 import { createEngine } from '../../../../agent/promql/engine';
 
 type Line = Record<string, unknown>;
@@ -109,6 +110,31 @@ describe('store WAL', () => {
     await a.wal.flush();
     const before = answers(a.store);
     assert.deepEqual(answers(opened().store), before);
+  });
+
+  it('the replay in slices (the agent\'s start) restores the same and lets the event loop run in between', async () => {
+    const a = opened();
+    for (let i = 0; i < 3000; i++) a.store.append({ __name__: 'many', i: String(i) }, T0, i);
+    await a.wal.checkpoint();
+    fill(a.store);
+    await a.wal.flush();
+    const before = answers(a.store);
+    const store = new MemoryStore({ retentionMs: 3600_000, now: () => now });
+    const wal = new StoreWal(store, dir, storeWalConfigSchema.parse({ flush_interval: '1m', checkpoint_interval: '1h' }), logger);
+    open.push(wal);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    // A tiny slice: every record boundary is a chance to yield.
+    const r = await replayInSlices(store, dir, logger, 0).finally(() => clearInterval(ticker));
+    assert.ok(turns > 0, 'timers ran while replaying');
+    assert.equal(r.checkpointSeries, 3000);
+    assert.equal(store.seriesCount, 3006);
+    assert.deepEqual(answers(store), before);
+    const viaOpen = new MemoryStore({ retentionMs: 3600_000, now: () => now });
+    const w2 = new StoreWal(viaOpen, dir, storeWalConfigSchema.parse({ flush_interval: '1m', checkpoint_interval: '1h' }), logger);
+    await w2.openInSlices(() => now);
+    open.push(w2);
+    assert.deepEqual(answers(viaOpen), before);
   });
 
   it('a torn segment: the valid records are replayed, the rest set aside, logged with the file name and counted', async () => {

@@ -35,7 +35,8 @@ describe('Prometheus HTTP API: label endpoints under the query limits', function
   before(async () => {
     const store = new MemoryStore({ now: () => END });
     for (let i = 0; i < SERIES; i++) store.append({ __name__: i % 2 ? 'odd' : 'even', i: String(i), ...(i % 1000 === 0 ? { thousand: 'yes' } : {}) }, END, i);
-    const engine = createEngine(store, { timeoutMs: 1_500, now: () => END });
+    // query.timeout well below the work of bigMatch(150) (>= 1.4 s on a quiet machine), so the timeout tests hold on any machine.
+    const engine = createEngine(store, { timeoutMs: 500, now: () => END });
     gate = new QueryGate(1, 0);
     telemetry = new QueryTelemetry(metrics.getMeter('test'), gate);
     const logger = { warn: () => undefined, error: () => undefined } as never;
@@ -70,7 +71,7 @@ describe('Prometheus HTTP API: label endpoints under the query limits', function
     const r = await api.get(`/api/v1/label/i/values?${bigMatch(150)}`);
     const took = performance.now() - t0;
     assert.deepEqual([r.status, r.json], [503, TIMEOUT_JSON]);
-    assert.ok(took >= 1_400 && took < 4_000, `answered after ${took.toFixed(0)} ms (query.timeout 1.5 s)`);
+    assert.ok(took >= 450 && took < 3_000, `answered after ${took.toFixed(0)} ms (query.timeout 0.5 s)`);
   });
 
   it('keeps the event loop turning while a large match[] runs', async () => {

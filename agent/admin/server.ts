@@ -16,6 +16,7 @@ import type { SelfMetrics } from '../telemetry/self-metrics';
 import type { AdminConfig } from './config';
 import { AdminGuard } from './guard';
 import { loadAdminSecurity, type AdminSecurity } from './security';
+import { drainedOrClosed } from './drain';
 import { uiRouter } from '../ui/serve';
 
 export type Readiness = () => { ready: boolean; reason: string };
@@ -176,7 +177,7 @@ async function streamMetrics(metrics: SelfMetrics, res: express.Response): Promi
       res.status(200).type('text/plain; version=0.0.4; charset=utf-8');
       started = true;
     }
-    if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   if (!started) res.status(200).type('text/plain; version=0.0.4; charset=utf-8');
   res.end();

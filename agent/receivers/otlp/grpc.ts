@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import { SIGNALS, type Signal } from '../../otlp/model';
 import { serviceName } from '../../otlp/root';
 import { decodeProtoRequest, encodeResponse, OtlpDecodeError } from '../../otlp/codec';
+import { nextTurn } from '../../component/turns';
 import { splitEndpoint } from '../../config/endpoint';
 import type { OtlpGrpcConfig } from './config';
 import { ConsumerRefusal, type Ingest } from './ingest';
@@ -98,7 +99,7 @@ export class OtlpGrpcServer {
 
   private handle(signal: Signal, call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): void {
     const started = Date.now();
-    const { logger, telemetry } = this.deps;
+    const { telemetry } = this.deps;
     const answer = (err: grpc.ServerErrorResponse | null, body?: Buffer) => {
       telemetry.recordRequest(signal, 'grpc', grpc.status[err?.code ?? grpc.status.OK] ?? String(err?.code), (Date.now() - started) / 1000);
       callback(err, body);
@@ -112,27 +113,40 @@ export class OtlpGrpcServer {
       answer(errorResponse(overLimit.grpcCode, overLimit.message, overLimit.retryAfterSeconds));
       return;
     }
+    void this.decodeAndExport(signal, call.request, answer);
+  }
+
+  /**
+   * Decode, then validation and the pipeline, each in its own event-loop turn
+   * (agent/component/turns.ts), as the HTTP front end does: grpc-js hands
+   * over every call whose message completed in one poll phase, and /healthz
+   * must not wait for all of them.
+   */
+  private async decodeAndExport(signal: Signal, request: Buffer, answer: (err: grpc.ServerErrorResponse | null, body?: Buffer) => void): Promise<void> {
+    const { logger } = this.deps;
+    await nextTurn();
     let data;
     try {
-      data = decodeProtoRequest(signal, call.request);
+      data = decodeProtoRequest(signal, request);
     } catch (err) {
       const message = err instanceof OtlpDecodeError ? err.message : `cannot decode the request: ${String(err)}`;
       logger.debug({ signal, reason: message }, 'refused an OTLP/gRPC request');
       answer(errorResponse(grpc.status.INVALID_ARGUMENT, message));
       return;
     }
-    this.deps.ingest.export(signal, data, 'grpc', call.request).then(
-      (partial) => answer(null, encodeResponse(signal, 'proto', partial)),
-      (err: unknown) => {
-        if (err instanceof ConsumerRefusal) {
-          const f = err.failure;
-          answer(errorResponse(f.grpcCode, f.message, f.retryAfterSeconds));
-        } else {
-          logger.error({ err, signal }, 'OTLP/gRPC request failed unexpectedly');
-          answer(errorResponse(grpc.status.INTERNAL, `internal error: ${(err as Error)?.message ?? String(err)}`));
-        }
-      },
-    );
+    await nextTurn();
+    try {
+      const partial = await this.deps.ingest.export(signal, data, 'grpc', request);
+      answer(null, encodeResponse(signal, 'proto', partial));
+    } catch (err) {
+      if (err instanceof ConsumerRefusal) {
+        const f = err.failure;
+        answer(errorResponse(f.grpcCode, f.message, f.retryAfterSeconds));
+      } else {
+        logger.error({ err, signal }, 'OTLP/gRPC request failed unexpectedly');
+        answer(errorResponse(grpc.status.INTERNAL, `internal error: ${(err as Error)?.message ?? String(err)}`));
+      }
+    }
   }
 }
 

@@ -208,6 +208,26 @@ describe('OtlpReceiver (OTLP/gRPC)', function () {
     assert.equal(err?.code, grpc.status.UNIMPLEMENTED);
   });
 
+  it('takes event-loop turns: timers run between the pipeline work of calls that arrived together', async () => {
+    // As over HTTP (test/agent/component/turns.test.ts): each call holds the loop 30 ms in the pipeline.
+    const body = encodeProtoRequest('traces', spansRequest([GOOD_SPAN]) as never);
+    const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* a large decode */ } };
+    const log: string[] = [];
+    r.consumer.behaviour = () => { log.push('consume'); busy(30); };
+    const tick = setInterval(() => { if (log[log.length - 1] !== 'tick') log.push('tick'); }, 1);
+    try {
+      // One HTTP/2 connection: the six calls' frames arrive together.
+      const results = await Promise.all(Array.from({ length: 6 }, () => client.export('traces', body)));
+      assert.deepEqual(results.map((x) => x.err?.code ?? 0), [0, 0, 0, 0, 0, 0]);
+    } finally {
+      clearInterval(tick);
+      r.consumer.behaviour = undefined;
+    }
+    assert.equal(log.filter((e) => e === 'consume').length, 6);
+    const backToBack = log.findIndex((e, i) => e === 'consume' && log[i + 1] === 'consume');
+    assert.equal(backToBack, -1, `two calls' pipeline work ran without a timer between them: ${log.join(' ')}`);
+  });
+
   it('shutdown lets a pending call finish, then refuses new ones', async () => {
     const own = await startReceiver({ http: undefined, grpc: { endpoint: '127.0.0.1:0' } });
     const c = new RawOtlpGrpcClient(own.receiver.grpcAddress!);

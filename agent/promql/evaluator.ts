@@ -197,6 +197,24 @@ export class Evaluator {
     return out;
   }
 
+  /**
+   * Appends to `out` each series' points in (rangeStart, ref] as a slice of its arrays (no copy),
+   * skipping series with none; the cursors of `e` remember where the previous step's window began.
+   */
+  private *windows<S extends { t: ArrayLike<number>; v: ArrayLike<number> }>(
+    e: Expr, all: readonly S[], labelsOf: (s: S) => Labels, rangeStart: number, ref: number, out: RangeSlice[],
+  ): Steps<void> {
+    const cur = this.cursorsFor(e, all.length);
+    cur.begin(rangeStart, ref);
+    for (let i = 0; i < all.length; i++) {
+      if (this.ctx.due()) yield;
+      const s = all[i];
+      const lo = cur.first(i, s.t);
+      const hi = cur.after(i, s.t, lo);
+      if (hi > lo) out.push({ metric: labelsOf(s), t: s.t, v: s.v, lo, hi });
+    }
+  }
+
   private cursorsFor(e: Expr, n: number): WindowCursors {
     let c = this.cursors.get(e);
     if (!c) this.cursors.set(e, (c = new WindowCursors(n)));
@@ -442,15 +460,7 @@ export class Evaluator {
       const rangeStart = ref - e.range;
       const series: RangeSlice[] = [];
       const selected = this.selections.get(sel)!;
-      const cur = this.cursorsFor(e, selected.length);
-      cur.begin(rangeStart, ref);
-      for (let i = 0; i < selected.length; i++) {
-        if (this.ctx.due()) yield;
-        const s = selected[i];
-        const lo = cur.first(i, s.t);
-        const hi = cur.after(i, s.t, lo);
-        if (hi > lo) series.push({ metric: s.labels, t: s.t, v: s.v, lo, hi });
-      }
+      yield* this.windows(e, selected, (s) => s.labels, rangeStart, ref, series);
       return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
     }
     const ref = (e.at ? this.atTime(e.at) : ts) - e.offset;
@@ -459,16 +469,8 @@ export class Evaluator {
     const all = yield* this.subqueryBySeries(e, step);
     if (all) {
       // Each series' inner points over the whole query are known: this step's window is a slice of them.
-      const cur = this.cursorsFor(e, all.length);
-      cur.begin(rangeStart, ref);
       const series: RangeSlice[] = [];
-      for (let i = 0; i < all.length; i++) {
-        if (this.ctx.due()) yield;
-        const p = all[i];
-        const lo = cur.first(i, p.t);
-        const hi = cur.after(i, p.t, lo);
-        if (hi > lo) series.push({ metric: p.metric, t: p.t, v: p.v, lo, hi });
-      }
+      yield* this.windows(e, all, (p) => p.metric, rangeStart, ref, series);
       return { type: 'matrix', series, rangeStart, rangeEnd: ref, rangeMs: e.range };
     }
     type Acc = { metric: Labels; t: number[]; v: number[] };

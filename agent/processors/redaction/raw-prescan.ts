@@ -52,6 +52,8 @@ function keyCheck(blockedKeys: readonly string[], hasKeyPatterns: boolean, rules
     // A one-character key, or one ending with a character outside ASCII (U+0130 lower-cases to two): any byte before.
     const prev = b.length < 2 || b.charCodeAt(b.length - 1) >= 0x80 ? lastBytesFor('\u0080') : lastBytesFor(b[b.length - 2]);
     for (const p of prev) for (const l of last) pairs[p * 256 + l] = 1;
+    // A key ending with the KELVIN SIGN itself: its last two bytes are its own 84 AA.
+    if (b.endsWith('k')) pairs[0x84 * 256 + 0xaa] = 1;
   }
   return { pairs, exact };
 }

@@ -13,7 +13,7 @@ import { decodeProtoRequest, encodeProtoRequest } from '../../../../agent/otlp/c
 import { attachRawBytes, rawBytesOf } from '../../../../agent/otlp/raw';
 import type { ExportTraceServiceRequest } from '../../../../agent/otlp/model';
 import { redactionProcessorFactory } from '../../../../agent/processors/redaction';
-import type { RedactionProcessor } from '../../../../agent/processors/redaction/processor';
+import { PRESCAN_REST_REQUESTS, type RedactionProcessor } from '../../../../agent/processors/redaction/processor';
 import { counterValue, RecordingConsumer, testHost } from '../../../helpers/test-host';
 
 const SECRET = 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
@@ -118,6 +118,25 @@ describe('redaction pre-scans the received bytes', () => {
       await host.cleanup();
     });
   }
+
+  it('gives up on a prose-heavy request (over budget: walked), then walks the next ones of that signal unscanned before trying again', async () => {
+    const host = testHost();
+    const proc = create();
+    await proc.start(host);
+    const prose = traces();
+    prose.resourceSpans[0].scopeSpans[0].spans[0].attributes!.push({ key: 'note', value: s('a b c d e f g h '.repeat(200)) } as never);
+    const send = async (data: ExportTraceServiceRequest) => {
+      const copy = decodeProtoRequest('traces', received(data));
+      attachRawBytes(copy, received(data));
+      await proc.consume('traces', copy);
+    };
+    await send(prose);
+    for (let i = 0; i < PRESCAN_REST_REQUESTS; i++) await send(traces());
+    await send(traces());
+    const count = (outcome: string) => counterValue(host, 'lookout_redaction_prescan_requests_total', { signal: 'traces', outcome });
+    assert.deepEqual([await count('over_budget'), await count('resting'), await count('clean')], [1, PRESCAN_REST_REQUESTS, 1]);
+    await host.cleanup();
+  });
 
   it('raw_prescan: false, requests without bytes (OTLP/JSON) and a Uint8Array that is not a Buffer are walked, not counted', async () => {
     const host = testHost();

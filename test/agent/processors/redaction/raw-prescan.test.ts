@@ -37,6 +37,7 @@ const KEYS = [
   ...DEFAULT_BLOCKED_KEYS.filter((k) => k.includes('k')).map((k) => k.replace('k', KELVIN)),
   ...DEFAULT_BLOCKED_KEYS.filter((k) => k.includes('i')).map((k) => k.replace('i', DOTTED_I)),
   'service.name', 'http.route', 'messaging.kafka.message.key', 'gen_ai.usage.input_tokens', 'session', 'secretary', 'tokenizer',
+  'hook', 'web.HOO\u212A', 'hoo\u212A', 'x.\u212A\u212A', 'x.k\u212A', 'x.\u212AK', 'hoo\u212As', 'xid', 'x.I\u0307D', 'x.\u0130d',
   'db.statement', 'key', 'passwords', 'app.internal.id', 'ssn', 'to\u212Aen', 'TO\u212AEN', 'api_\u212Aey', 'cooKie', 'pässword', '',
   ...LEAKS.flatMap((l) => (l.key ? [l.key] : [])), ...LOOKALIKES.map((l) => l.key),
 ];
@@ -149,7 +150,10 @@ const CONFIGS: Record<string, Record<string, unknown>> = {
     max_value_length: 1024, blocked_values: ['EMP-[0-9]{6}', { name: 'ssn', regex: 'ssn=([0-9]{3}-[0-9]{2}-[0-9]{4})' }],
   },
   'blocked_key_patterns, non-ASCII and one-letter blocked keys': {
-    blocked_keys: [...DEFAULT_BLOCKED_KEYS, 'pässword', 'x', 'kelvin', 'i\u0307d'], blocked_key_patterns: ['^app\\.internal\\.'],
+    blocked_keys: [...DEFAULT_BLOCKED_KEYS, 'pässword', 'x', 'kelvin', 'i\u0307d', 'hook', 'kk'], blocked_key_patterns: ['^app\\.internal\\.'],
+  },
+  'blocked keys ending with k or outside ASCII, without key patterns (the byte-pair filter)': {
+    blocked_keys: ['token', 'pässword', 'x', 'i\u0307d', 'hook', 'kk', 'api_key'],
   },
   'a few patterns': { builtin_patterns: ['jwt', 'credit_card'], blocked_keys: ['cookie'] },
 };

@@ -56,6 +56,11 @@ export const redactionConfigSchema = z.strictObject({
    * costs a bounded time; counted as pattern "truncated".
    */
   max_value_length: z.number().int().min(1024).default(262_144),
+  /**
+   * Test a protobuf request's received bytes first (raw-prescan.ts): a request in which nothing can
+   * be redacted is handed on without walking (or reading) its decoded form. false: walk every request.
+   */
+  raw_prescan: z.boolean().default(true),
   /** Also redact alert labels and annotations before the notifier and the alert-transition logs. */
   alerts: z.boolean().default(true),
 }).superRefine((c, ctx) => {

@@ -80,15 +80,21 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
   // LOOKOUT_BENCH_NODE_ARGS adds node flags (e.g. "--cpu-prof --trace-gc").
   const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
   const nodeOptions = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
+  // LOOKOUT_BENCH_DIST: another build's dist/agent/cli/main.js (a before/after comparison in the same conditions).
   const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
-  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs, dist: built, env: { NODE_OPTIONS: nodeOptions } });
-  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}"`);
+  const dist = built && (process.env.LOOKOUT_BENCH_DIST || true);
+  const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs, dist, env: { NODE_OPTIONS: nodeOptions } });
+  console.log(`${built ? `built agent (${dist === true ? 'dist/' : dist})` : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}"`);
   try {
     await loadPathologicalSeries(agent);
     const only = process.env.BENCH_ONLY;
     const factor = Number(process.env.BENCH_LOAD_FACTOR ?? 2);
-    const capacity = only === 'queries' ? 0 : await measureCapacity(agent, Number(process.env.CAPACITY_SECONDS ?? 5));
-    if (only !== 'queries') console.log(`capacity (4 closed-loop senders, ${POINTS_PER_REQUEST}-point requests, OTLP only): ${capacity.toFixed(0)} points/s accepted`);
+    // BENCH_CAPACITY (points/s) skips the measurement: the same offered load for two builds compared.
+    const given = Number(process.env.BENCH_CAPACITY ?? 0);
+    const capacity = only === 'queries' ? 0 : given || await measureCapacity(agent, Number(process.env.CAPACITY_SECONDS ?? 5));
+    if (only !== 'queries') {
+      console.log(`capacity (4 closed-loop senders, ${POINTS_PER_REQUEST}-point requests, OTLP only): ${capacity.toFixed(0)} points/s accepted${given ? ' (given, BENCH_CAPACITY)' : ''}`);
+    }
     const elBefore = await eventLoopBuckets(agent.adminUrl);
     const cpuBefore = cpuSeconds(agent.child.pid!);
     const until = Date.now() + seconds * 1000;

@@ -17,6 +17,14 @@ export const SERVICE_INSTANCE_ID = 'service.instance.id';
 /** Attributes as labels: sanitised names; colliding keys' values joined with ";" sorted by original key. */
 export function attributesToLabels(attrs: KeyValue[] | undefined, into: Labels = {}): Labels {
   if (!attrs || attrs.length === 0) return into;
+  if (attrs.length <= FAST_PATH_MAX_ATTRS && distinctNames(attrs)) {
+    // The common case, per data point: no two keys share a label name, so no grouping is needed.
+    for (let i = 0; i < attrs.length; i++) {
+      const value = anyValueToString(attrs[i].value);
+      if (value !== '') into[namesScratch[i]] = value;
+    }
+    return into;
+  }
   const groups = new Map<string, { key: string; value: string }[]>();
   for (const kv of attrs) {
     const value = anyValueToString(kv.value);
@@ -37,6 +45,21 @@ export function attributesToLabels(attrs: KeyValue[] | undefined, into: Labels =
     into[name] = list.map((e) => e.value).join(';');
   }
   return into;
+}
+
+/** Up to this many attributes, collisions are found by comparing every pair (no Map per data point). */
+const FAST_PATH_MAX_ATTRS = 16;
+/** The sanitised names of the attributes distinctNames() looked at last (reused: one call at a time). */
+const namesScratch: string[] = [];
+
+/** Whether every attribute key sanitises to a name of its own; fills namesScratch. */
+function distinctNames(attrs: KeyValue[]): boolean {
+  for (let i = 0; i < attrs.length; i++) {
+    const name = sanitizeLabelName(attrs[i].key);
+    for (let j = 0; j < i; j++) if (namesScratch[j] === name) return false;
+    namesScratch[i] = name;
+  }
+  return true;
 }
 
 export interface ResourceLabels {

@@ -20,11 +20,25 @@ export function int64ToBigInt(v: Int64 | null | undefined): bigint {
   return BigInt(v.toString());
 }
 
-/** Nanoseconds since the epoch to milliseconds (the store's resolution). */
+/** 2^32 = HIGH_MILLIS * 1e6 + HIGH_REST: splits a Long's high word so the division stays exact in doubles. */
+const HIGH_MILLIS = 4294;
+const HIGH_REST = 967_296;
+
+/**
+ * Nanoseconds since the epoch to milliseconds (the store's resolution),
+ * floored, exact for every 64-bit value. Called per data point and span:
+ * a Long is divided through its two 32-bit words (high * 2^32 + low) in
+ * doubles, which stay exact because each partial product is below 2^53,
+ * instead of through Long.toString() and a BigInt (most of validation's
+ * time on a 500-point request).
+ */
 export function nanosToMillis(v: Int64 | null | undefined): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return Math.floor(v / 1e6);
-  return Number(int64ToBigInt(v) / 1000000n);
+  if (typeof v === 'string' || typeof v === 'bigint') return Number(BigInt(v) / 1000000n);
+  const high = v.unsigned ? v.high >>> 0 : v.high;
+  // |high * HIGH_REST + low| < 2^53 and the quotient < 2^32: the double division cannot round across an integer.
+  return high * HIGH_MILLIS + Math.floor((high * HIGH_REST + (v.low >>> 0)) / 1e6);
 }
 
 /** An AnyValue as a plain JS value (strings, numbers, booleans, arrays, objects, Buffers). */

@@ -7,8 +7,12 @@
 import type {
   ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, Metric, Signal, SignalData,
 } from './model';
+import { undecodedItemCount } from './lazy';
 
 export function countSpans(data: ExportTraceServiceRequest): number {
+  // A request not decoded yet: the receiver's scan counted its spans (reading resourceSpans would decode it).
+  const scanned = undecodedItemCount(data);
+  if (scanned !== undefined) return scanned;
   let n = 0;
   for (const rs of data.resourceSpans ?? []) {
     for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;

@@ -21,7 +21,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Signal, SignalData } from '../../otlp/model';
-import { decodeJsonRequest, decodeProtoRequest, encodeResponse, encodeStatus, OtlpDecodeError } from '../../otlp/codec';
+import { decodeJsonRequest, encodeResponse, encodeStatus, OtlpDecodeError } from '../../otlp/codec';
+import { decodeProtoRequestLazily } from '../../otlp/lazy';
 import { splitEndpoint } from '../../config/endpoint';
 import { nextTurn } from '../../component/turns';
 import type { OtlpHttpConfig } from './config';
@@ -160,7 +161,7 @@ export class OtlpHttpServer {
       // /healthz and other senders' bytes are served between them, not after every pending request.
       await nextTurn();
       let data: SignalData[Signal];
-      if (encoding === 'proto') data = decodeProtoRequest(signal, body);
+      if (encoding === 'proto') data = decodeProtoRequestLazily(signal, body);
       else data = decodeJsonRequest(signal, body.length === 0 ? EMPTY_JSON_REQUEST : body);
       await nextTurn();
       // OTLP/JSON has no protobuf bytes to forward: the exporter encodes it (the slow path).

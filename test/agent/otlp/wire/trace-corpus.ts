@@ -6,17 +6,8 @@
  * wrong wire types for known fields, bad ids, and truncated or corrupted bytes.
  */
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the PromQL test data: a failing case replays from its seed. */
+export { prng as rng } from '../../../compat/prometheus/dataset';
 
 type Bytes = number[];
 

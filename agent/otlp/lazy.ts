@@ -26,47 +26,58 @@ import { requestType } from './root';
 import { asBuffer } from './wire/reader';
 import { scanTraceRequest } from './wire/traces';
 
-interface Undecoded {
-  bytes: Buffer;
-  spans: number;
+// The state lives on the object under symbols (invisible to protobufjs, JSON and Object.keys), and
+// the accessor's functions are shared: every lazy request then has the same hidden class, where a
+// WeakMap and per-object closures cost measurable GC time at 100 requests a second.
+const BYTES = Symbol('lookout.undecodedBytes');
+const SPANS = Symbol('lookout.scannedSpans');
+const TREE = Symbol('lookout.resourceSpans');
+
+interface LazyTraceRequest extends ExportTraceServiceRequest {
+  [BYTES]: Buffer | undefined;
+  [SPANS]: number;
+  [TREE]: ExportTraceServiceRequest['resourceSpans'] | undefined;
 }
 
-/** Requests not decoded yet; an entry goes when its tree is built (or replaced). */
-const UNDECODED = new WeakMap<object, Undecoded>();
-
-function materialize(obj: object, value: unknown): void {
-  UNDECODED.delete(obj);
-  Object.defineProperty(obj, 'resourceSpans', { value, writable: true, enumerable: true, configurable: true });
+/** Decodes on the first read; the request keeps the tree, and its bytes no longer stand for it alone. */
+function getResourceSpans(this: LazyTraceRequest): ExportTraceServiceRequest['resourceSpans'] {
+  let tree = this[TREE];
+  if (tree === undefined) {
+    const decoded = requestType('traces').decode(this[BYTES]!) as unknown as ExportTraceServiceRequest;
+    tree = decoded.resourceSpans;
+    this[TREE] = tree;
+    this[BYTES] = undefined;
+  }
+  return tree;
 }
+
+function setResourceSpans(this: LazyTraceRequest, value: ExportTraceServiceRequest['resourceSpans']): void {
+  this[TREE] = value;
+  this[BYTES] = undefined;
+}
+
+const ACCESSOR: PropertyDescriptor = { get: getResourceSpans, set: setResourceSpans, enumerable: true, configurable: true };
 
 /** A trace request over `bytes` (scanned: well-formed, every span valid), decoded on first access. */
 export function lazyTraceRequest(bytes: Buffer, spans: number): ExportTraceServiceRequest {
-  const type = requestType('traces');
-  const obj = Object.create(type.ctor.prototype as object) as ExportTraceServiceRequest;
-  UNDECODED.set(obj, { bytes, spans });
-  Object.defineProperty(obj, 'resourceSpans', {
-    enumerable: true,
-    configurable: true,
-    get(this: ExportTraceServiceRequest) {
-      const decoded = type.decode(bytes) as unknown as ExportTraceServiceRequest;
-      materialize(this, decoded.resourceSpans);
-      return decoded.resourceSpans;
-    },
-    set(this: ExportTraceServiceRequest, value: unknown) {
-      materialize(this, value);
-    },
-  });
+  const obj = Object.create(requestType('traces').ctor.prototype as object) as LazyTraceRequest;
+  obj[BYTES] = bytes;
+  obj[SPANS] = spans;
+  obj[TREE] = undefined;
+  // An own property, as on a decoded message: spreads and Object.keys see it.
+  Object.defineProperty(obj, 'resourceSpans', ACCESSOR);
   return obj;
 }
 
 /** The bytes of a request whose tree was not built yet (what it holds is exactly these bytes). */
 export function undecodedBytesOf(data: object): Buffer | undefined {
-  return UNDECODED.get(data)?.bytes;
+  return (data as Partial<LazyTraceRequest>)[BYTES];
 }
 
 /** The item count the scan found, for a request not decoded yet; undefined otherwise. */
 export function undecodedItemCount(data: object): number | undefined {
-  return UNDECODED.get(data)?.spans;
+  const d = data as Partial<LazyTraceRequest>;
+  return d[BYTES] === undefined ? undefined : d[SPANS];
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { SpanMetricsConnector } from '../../../../agent/connectors/spanmetrics';
 import { spanmetricsConfigSchema } from '../../../../agent/connectors/spanmetrics/config';
 import { encodeJsonRequest, encodeProtoRequest } from '../../../../agent/otlp/codec';
@@ -38,13 +39,15 @@ function request(traceIdBytes = 16): ExportTraceServiceRequest {
 
 describe('OTLP receiver trace fast path (scan, decode on first use)', () => {
   let rx: RunningReceiver;
+  let grpcAddress: string;
   /** Whether each request was still undecoded when the pipeline got it. */
   let undecoded: boolean[];
   const fromBytes = spanmetrics();
   const fromTree = spanmetrics();
 
   beforeEach(async () => {
-    rx = await startReceiver();
+    rx = await startReceiver({ grpc: { endpoint: '127.0.0.1:0' } });
+    grpcAddress = rx.receiver.grpcAddress!;
     undecoded = [];
     rx.consumer.behaviour = (signal: Signal, data: SignalData[Signal]) => {
       if (signal !== 'traces') return;
@@ -72,6 +75,16 @@ describe('OTLP receiver trace fast path (scan, decode on first use)', () => {
     fromTree.c.flush();
     assert.ok(fromTree.out.samples.length > 0);
     assert.deepEqual(rows(fromBytes.out), rows(fromTree.out));
+  });
+
+  it('real SDK spans over gRPC take the fast path too', async () => {
+    const spans = await makeSpans('fast-grpc');
+    const sdk = new OTLPGrpcTraceExporter({ url: `http://${grpcAddress}` });
+    assertExportSucceeded(await exportWith(sdk, spans), 'SDK gRPC');
+    await sdk.shutdown();
+    const got = rx.consumer.of('traces');
+    assert.deepEqual(undecoded, got.map(() => true));
+    assertSpansArrived(spans, got);
   });
 
   it('an invalid span, OTLP/JSON or broken bytes take the old path (decoded up front; partial success; 400)', async () => {

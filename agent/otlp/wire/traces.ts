@@ -13,8 +13,9 @@
  * singular field's last occurrence wins (a sub-message is replaced, not
  * merged); absent fields read as their defaults.
  */
-import { asBuffer, expectWire, WIRE_LEN, WireError, WireReader } from './reader';
-import { EVENT, F32, F64, KEY_VALUE, LEN, LINK, readField, RESOURCE, SCOPE, STATUS, V32 } from './schema';
+import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
+import { EVENT, F32, F64, KEY_VALUE, LEN, LINK, readField, STATUS, V32 } from './schema';
+import { scanEnvelope, visitEnvelope } from './envelope';
 import { AttributeCursor } from './attributes';
 
 export interface TraceScan {
@@ -77,48 +78,8 @@ function spanField(field: number): number | undefined {
  * strict reader's rules (then the caller decodes with protobufjs, as before).
  */
 export function scanTraceRequest(buf: Uint8Array): TraceScan | undefined {
-  try {
-    const r = new WireReader(buf);
-    let spans = 0;
-    let valid = true;
-    while (r.pos < r.end) {
-      const t = r.tag();
-      if (t >>> 3 !== 1) { r.skip(t & 7); continue; }
-      expectWire(t, WIRE_LEN, r);
-      const rsEnd = r.lengthEnd();
-      r.end = rsEnd;
-      while (r.pos < rsEnd) {
-        const rt = r.tag();
-        const f = rt >>> 3;
-        if (f === 1) readField(r, rt, RESOURCE, 0);
-        else if (f === 3) readField(r, rt, LEN, 0);
-        else if (f !== 2) r.skip(rt & 7);
-        else {
-          expectWire(rt, WIRE_LEN, r);
-          const ssEnd = r.lengthEnd();
-          r.end = ssEnd;
-          while (r.pos < ssEnd) {
-            const st = r.tag();
-            const sf = st >>> 3;
-            if (sf === 2) {
-              expectWire(st, WIRE_LEN, r);
-              const spanEnd = r.lengthEnd();
-              if (!scanSpan(r, spanEnd)) valid = false;
-              spans++;
-            } else if (sf === 1) readField(r, st, SCOPE, 0);
-            else if (sf === 3) readField(r, st, LEN, 0);
-            else r.skip(st & 7);
-          }
-          r.end = rsEnd;
-        }
-      }
-      r.end = buf.length;
-    }
-    return { spans, valid };
-  } catch (err) {
-    if (err instanceof WireError) return undefined;
-    throw err;
-  }
+  const scan = scanEnvelope(buf, scanSpan);
+  return scan && { spans: scan.items, valid: scan.valid };
 }
 
 /** What spanmetrics reads of one span, valid during SpanmetricsVisitor.span(). */
@@ -160,25 +121,6 @@ export interface SpanmetricsVisitor {
   span(span: SpanView): void;
 }
 
-/** Where one ResourceSpans' parts are (last `resource` wins, as in protobufjs). */
-function resourceOf(r: WireReader, rsEnd: number): { resStart: number; resEnd: number; spans: number } {
-  let resStart = 0; let resEnd = 0; let spans = 0;
-  while (r.pos < rsEnd) {
-    const t = r.tag();
-    const f = t >>> 3;
-    if (f === 1 || f === 2) {
-      const e = r.lengthEnd();
-      if (f === 1) { resStart = r.pos; resEnd = e; r.pos = e; continue; }
-      while (r.pos < e) {
-        const st = r.tag();
-        if (st >>> 3 === 2) spans++;
-        r.skip(st & 7);
-      }
-    } else r.skip(t & 7);
-  }
-  return { resStart, resEnd, spans };
-}
-
 /** Fills `v` from one Span message; r.pos ends at `end`. */
 function readSpan(r: WireReader, end: number, v: SpanView): void {
   v.nameStart = v.nameEnd = v.kind = v.statusCode = v.startHi = v.startLo = v.endHi = v.endLo = 0;
@@ -217,28 +159,11 @@ export function visitSpans(bytes: Uint8Array, visitor: SpanmetricsVisitor): void
   const r = new WireReader(buf);
   const resource = new AttributeCursor(buf, text);
   const view = new SpanView(text, buf);
-  while (r.pos < r.end) {
-    const t = r.tag();
-    if (t >>> 3 !== 1) { r.skip(t & 7); continue; }
-    const rsEnd = r.lengthEnd();
-    const rsStart = r.pos;
-    const { resStart, resEnd, spans } = resourceOf(r, rsEnd);
+  visitEnvelope(r, (resStart, resEnd, spans) => {
     resource.reset(resStart, resEnd, 1);
-    if (visitor.resource(resource, spans)) {
-      r.pos = rsStart;
-      while (r.pos < rsEnd) {
-        const rt = r.tag();
-        if (rt >>> 3 !== 2) { r.skip(rt & 7); continue; }
-        const ssEnd = r.lengthEnd();
-        while (r.pos < ssEnd) {
-          const st = r.tag();
-          if (st >>> 3 !== 2) { r.skip(st & 7); continue; }
-          const spanEnd = r.lengthEnd();
-          readSpan(r, spanEnd, view);
-          visitor.span(view);
-        }
-      }
-    }
-    r.pos = rsEnd;
-  }
+    return visitor.resource(resource, spans);
+  }, (_start, end) => {
+    readSpan(r, end, view);
+    visitor.span(view);
+  });
 }

@@ -40,6 +40,8 @@ export function countDataPoints(data: ExportMetricsServiceRequest): number {
 }
 
 export function countLogRecords(data: ExportLogsServiceRequest): number {
+  const scanned = undecodedItemCount(data);
+  if (scanned !== undefined) return scanned;
   let n = 0;
   for (const rl of data.resourceLogs ?? []) {
     for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;

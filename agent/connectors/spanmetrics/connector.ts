@@ -15,7 +15,8 @@ import type { Appender, Labels } from '../../store/types';
 import type { Counter } from '@opentelemetry/api';
 import { formatFloat } from '../../format/gofloat';
 import { prometheusMetricName } from '../../translate/prometheus/names';
-import { resourceLabels, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from '../../translate/prometheus/labels';
+import { resourceLabels } from '../../translate/prometheus/labels';
+import { serviceAndIdentity } from '../../otlp/wire/resource';
 import { undecodedBytesOf } from '../../otlp/lazy';
 import type { AttributeCursor } from '../../otlp/wire/attributes';
 import { visitSpans, type SpanmetricsVisitor } from '../../otlp/wire/traces';
@@ -59,10 +60,6 @@ function isZero(t: Int64 | null | undefined): boolean {
   if (typeof t === 'number' || typeof t === 'string' || typeof t === 'bigint') return Number(t) === 0;
   return t.high === 0 && t.low === 0;
 }
-
-const SERVICE_NAME_BYTES = Buffer.from(SERVICE_NAME);
-const SERVICE_NAMESPACE_BYTES = Buffer.from(SERVICE_NAMESPACE);
-const SERVICE_INSTANCE_ID_BYTES = Buffer.from(SERVICE_INSTANCE_ID);
 
 export interface SpanMetricsOptions {
   /** Clock (ms), injectable for tests. */
@@ -171,11 +168,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     resource: (attrs, spans) => this.resourceFromBytes(attrs, spans),
     span: (span) => {
       this.dims.beginScan();
-      const a = span.attributes;
-      while (a.next()) {
-        const slot = this.dims.slotAt(a);
-        if (slot !== undefined) this.dims.put(slot, a.value());
-      }
+      while (span.attributes.next()) this.putDimension(span.attributes);
       this.dims.spanFromScan(this.resource.dims, this.values);
       this.countSpan(span.name(), span.kind, span.statusCode,
         durationFromBits(span.startHi, span.startLo, span.endHi, span.endLo), span.startHi === 0 && span.startLo === 0);
@@ -199,31 +192,22 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
    * give for the decoded resource, and the dimensions' resource values.
    */
   private resourceFromBytes(attrs: AttributeCursor, spans: number): boolean {
-    let first: string | undefined;
-    let name: string | undefined;
-    let namespace: string | undefined;
-    let instance: string | undefined;
     this.dims.beginScan();
-    while (attrs.next()) {
-      if (attrs.keyIs(SERVICE_NAME_BYTES)) {
-        name = attrs.value();
-        first ??= name;
-      } else if (attrs.keyIs(SERVICE_NAMESPACE_BYTES)) namespace = attrs.value();
-      else if (attrs.keyIs(SERVICE_INSTANCE_ID_BYTES)) instance = attrs.value();
-      const slot = this.dims.slotAt(attrs);
-      if (slot !== undefined) this.dims.put(slot, attrs.value());
-    }
+    const { service: first, identity } = serviceAndIdentity(attrs, this.putDimension);
     const service = this.cut(first);
     if (!service) {
       this.dropSpans(spans);
       return false;
     }
-    const identity: Labels = {};
-    if (name) identity.job = namespace ? `${namespace}/${name}` : name;
-    if (instance) identity.instance = instance;
     this.enterResource(service, identity, this.dims.resourceFromScan());
     return true;
   }
+
+  /** A raw attribute into the dimension scan, when a dimension reads its key. */
+  private readonly putDimension = (attrs: AttributeCursor): void => {
+    const slot = this.dims.slotAt(attrs);
+    if (slot !== undefined) this.dims.put(slot, attrs.value());
+  };
 
   /** Counts one span of the current resource; this.values holds its dimension values. */
   private countSpan(rawName: string, kindCode: number, statusCode: number, nanos: number, zeroStart: boolean): void {

@@ -1,5 +1,5 @@
 /**
- * Random ExportTraceServiceRequest bytes, written field by field (not through
+ * Random ExportTraceServiceRequest (and ExportLogsServiceRequest) bytes, written field by field (not through
  * protobufjs), so the corpus holds what an encoder never makes: fields in any
  * order, singular fields repeated, several AnyValue kinds in one value,
  * unknown fields of every wire type, 10-byte negative enums, invalid UTF-8,
@@ -165,7 +165,24 @@ export class TraceCorpus {
     return this.message(fields);
   }
 
-  request(): Bytes {
+  /** A log record: severities by number and by text, bodies of every kind, right and wrong id lengths. */
+  logRecord(): Bytes {
+    const fields: Bytes[] = [fixed(1, this.time(), 8)];
+    if (this.chance(0.5)) fields.push(fixed(11, this.time(), 8));
+    if (this.chance(0.7)) fields.push(vint(2, this.chance(0.9) ? BigInt(this.int(25)) : this.pick([-1n, 99n, 2n ** 35n + 9n])));
+    if (this.chance(0.6)) fields.push(len(3, this.chance(0.8) ? [...Buffer.from(this.pick(['INFO', 'warning', ' Crit ', 'err', 'notice', 'x', '']))] : this.text()));
+    if (this.chance(0.03)) fields.push(vint(2, BigInt(this.int(25))));
+    if (this.chance(0.8)) fields.push(len(5, this.anyValue()));
+    fields.push(...this.attributes(6, 4));
+    if (this.chance(0.5)) fields.push(len(9, this.chance(0.95) ? this.id(16) : this.bytes(5)));
+    if (this.chance(0.5)) fields.push(len(10, this.chance(0.95) ? this.id(8) : this.bytes(3)));
+    if (this.chance(0.2)) fields.push(fixed(8, 1n, 4));
+    if (this.chance(0.1)) fields.push(len(12, this.text()));
+    if (this.chance(0.01)) fields.push(vint(3, 1n)); // a known field with the wrong wire type
+    return this.message(fields);
+  }
+
+  request(item: () => Bytes = () => this.span()): Bytes {
     const resourceSpans = Array.from({ length: this.int(4) }, () => {
       const fields: Bytes[] = [];
       const resource = () => len(1, this.message([...this.attributes(1, 5), ...(this.chance(0.1) ? [vint(2, 1n)] : [])]));
@@ -173,7 +190,7 @@ export class TraceCorpus {
       if (this.chance(0.05)) fields.push(resource());
       for (let i = this.int(3); i > 0; i--) {
         const scope = this.chance(0.5) ? [len(1, this.message([len(1, this.text()), len(2, this.text()), ...this.attributes(3, 1)]))] : [];
-        fields.push(len(2, this.message([...scope, ...Array.from({ length: this.int(5) }, () => len(2, this.span()))])));
+        fields.push(len(2, this.message([...scope, ...Array.from({ length: this.int(5) }, () => len(2, item()))])));
       }
       if (this.chance(0.2)) fields.push(len(3, this.text()));
       return len(1, this.message(fields));
@@ -181,6 +198,10 @@ export class TraceCorpus {
     let out = this.message(resourceSpans);
     if (this.chance(0.15)) out = this.corrupt(out);
     return out;
+  }
+
+  logsRequest(): Bytes {
+    return this.request(() => this.logRecord());
   }
 
   private corrupt(b: Bytes): Bytes {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { SpanMetricsConnector } from '../../../../agent/connectors/spanmetrics';
 import { spanmetricsConfigSchema } from '../../../../agent/connectors/spanmetrics/config';
 import { encodeJsonRequest, encodeProtoRequest } from '../../../../agent/otlp/codec';
@@ -17,7 +18,7 @@ import type { ExportTraceServiceRequest, Signal, SignalData } from '../../../../
 import { RecordingAppender } from '../../connectors/recording-appender';
 import { startReceiver, type RunningReceiver } from './host';
 import { post } from './client';
-import { assertExportSucceeded, assertSpansArrived, exportWith, makeSpans } from './sdk-data';
+import { assertExportSucceeded, assertLogsArrived, assertSpansArrived, exportWith, makeLogs, makeSpans } from './sdk-data';
 
 const PROTO = { headers: { 'content-type': 'application/x-protobuf' } };
 
@@ -42,6 +43,7 @@ describe('OTLP receiver trace fast path (scan, decode on first use)', () => {
   let grpcAddress: string;
   /** Whether each request was still undecoded when the pipeline got it. */
   let undecoded: boolean[];
+  let logsUndecoded: boolean[];
   const fromBytes = spanmetrics();
   const fromTree = spanmetrics();
 
@@ -49,7 +51,9 @@ describe('OTLP receiver trace fast path (scan, decode on first use)', () => {
     rx = await startReceiver({ grpc: { endpoint: '127.0.0.1:0' } });
     grpcAddress = rx.receiver.grpcAddress!;
     undecoded = [];
+    logsUndecoded = [];
     rx.consumer.behaviour = (signal: Signal, data: SignalData[Signal]) => {
+      if (signal === 'logs') logsUndecoded.push(undecodedBytesOf(data) !== undefined);
       if (signal !== 'traces') return;
       undecoded.push(undecodedBytesOf(data) !== undefined);
       fromBytes.c.record(data as ExportTraceServiceRequest);
@@ -85,6 +89,17 @@ describe('OTLP receiver trace fast path (scan, decode on first use)', () => {
     const got = rx.consumer.of('traces');
     assert.deepEqual(undecoded, got.map(() => true));
     assertSpansArrived(spans, got);
+  });
+
+  it('real SDK log records (http/protobuf) take the fast path too, and every field is in the tree', async () => {
+    const records = await makeLogs('fast-logs');
+    const sdk = new OTLPLogExporter({ url: `${rx.url}/v1/logs` });
+    assertExportSucceeded(await exportWith(sdk, records), 'SDK logs');
+    await sdk.shutdown();
+    const got = rx.consumer.of('logs');
+    assert.ok(got.length > 0);
+    assert.deepEqual(logsUndecoded, got.map(() => true));
+    assertLogsArrived(records, got);
   });
 
   it('an invalid span, OTLP/JSON or broken bytes take the old path (decoded up front; partial success; 400)', async () => {

@@ -128,8 +128,21 @@ export function encodeJsonRequest<S extends Signal>(signal: S, data: SignalData[
 
 export interface PartialSuccess { rejected: number; errorMessage: string }
 
+/** The answer to a full success, per signal and encoding: the same bytes every time, so encoded once. */
+const FULL_SUCCESS = new Map<string, Buffer>();
+
 /** Builds an Export*ServiceResponse, with partial_success only when something was rejected. */
 export function encodeResponse(signal: Signal, encoding: 'proto' | 'json', partial?: PartialSuccess): Buffer {
+  if (!partial || (partial.rejected === 0 && !partial.errorMessage)) {
+    const key = `${signal}/${encoding}`;
+    let body = FULL_SUCCESS.get(key);
+    if (!body) FULL_SUCCESS.set(key, (body = encodeResponseBody(signal, encoding)));
+    return body;
+  }
+  return encodeResponseBody(signal, encoding, partial);
+}
+
+function encodeResponseBody(signal: Signal, encoding: 'proto' | 'json', partial?: PartialSuccess): Buffer {
   const type = responseType(signal);
   const field = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' }[signal];
   const obj: Record<string, unknown> = {};

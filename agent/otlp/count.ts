@@ -7,8 +7,12 @@
 import type {
   ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest, Metric, Signal, SignalData,
 } from './model';
+import { undecodedItemCount } from './lazy';
 
 export function countSpans(data: ExportTraceServiceRequest): number {
+  // A request not decoded yet: the receiver's scan counted its spans (reading resourceSpans would decode it).
+  const scanned = undecodedItemCount(data);
+  if (scanned !== undefined) return scanned;
   let n = 0;
   for (const rs of data.resourceSpans ?? []) {
     for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
@@ -36,6 +40,8 @@ export function countDataPoints(data: ExportMetricsServiceRequest): number {
 }
 
 export function countLogRecords(data: ExportLogsServiceRequest): number {
+  const scanned = undecodedItemCount(data);
+  if (scanned !== undefined) return scanned;
   let n = 0;
   for (const rl of data.resourceLogs ?? []) {
     for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;

@@ -35,11 +35,19 @@ export const REJECTED_FIELD: Record<Signal, string> = {
   logs: 'rejectedLogRecords',
 };
 
+/** Looked up once: lookupType walks the namespace tree, and the ingest path asks per request. */
+const types = new Map<string, protobuf.Type>();
+function typeOf(name: string): protobuf.Type {
+  let t = types.get(name);
+  if (!t) types.set(name, (t = otlpRoot().lookupType(name)));
+  return t;
+}
+
 export function requestType(signal: Signal): protobuf.Type {
-  return otlpRoot().lookupType(REQUEST_TYPE[signal]);
+  return typeOf(REQUEST_TYPE[signal]);
 }
 export function responseType(signal: Signal): protobuf.Type {
-  return otlpRoot().lookupType(RESPONSE_TYPE[signal]);
+  return typeOf(RESPONSE_TYPE[signal]);
 }
 export function rpcStatusType(): protobuf.Type {
   return otlpRoot().lookupType('google.rpc.Status');

@@ -20,7 +20,8 @@
  * Env: TESTBED_SECONDS (measured window per shape, default 20),
  * TESTBED_ONLY=cpu|gzip|rate (one part; gzip: levels 1 and 6 and none, interleaved), LOOKOUT_BENCH_NODE_OPTIONS (agent node
  * flags, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof), TESTBED_CONFIG (JSON
- * merged over exporters.otlp, e.g. '{"compression":"none"}'), TESTBED_BASELINE (another
+ * merged over exporters.otlp, e.g. '{"compression":"none"}'), TESTBED_AGENT_CONFIG (JSON merged over
+ * the agent's config, e.g. '{"processors":{"redaction":{"enabled":false}}}'), TESTBED_BASELINE (another
  * build's dist/agent/cli/main.js: both at the testbed load, interleaved).
  * Run: npm run build && npx tsx bench/ingest/testbed.bench.ts
  */
@@ -60,7 +61,8 @@ async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> =
   if (!existsSync(build ?? path.join(repoRoot, 'dist/agent/cli/main.js'))) throw new Error(`${build ?? 'dist/'} is missing: run \`npm run build\` first`);
   const nodeArgs = (process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const extra = process.env.TESTBED_CONFIG ? JSON.parse(process.env.TESTBED_CONFIG) as Record<string, unknown> : {};
-  return startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: build ?? true, nodeArgs });
+  const agentExtra = process.env.TESTBED_AGENT_CONFIG ? JSON.parse(process.env.TESTBED_AGENT_CONFIG) as Record<string, unknown> : {};
+  return startAgent({ ...agentExtra, log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: build ?? true, nodeArgs });
 }
 
 const pct = (cores: number) => `${(cores * 100).toFixed(1)} %`;

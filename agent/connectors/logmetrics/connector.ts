@@ -9,6 +9,9 @@ import type { ExportLogsServiceRequest, KeyValue } from '../../otlp/model';
 import { attributeString } from '../../otlp/values';
 import type { Appender, Labels } from '../../store/types';
 import { resourceLabels } from '../../translate/prometheus/labels';
+import { undecodedBytesOf } from '../../otlp/lazy';
+import { visitLogRecords } from '../../otlp/wire/logs';
+import { serviceAndIdentity } from '../../otlp/wire/resource';
 import { sanitizeLabelName } from '../../translate/prometheus/names';
 import { derivedMetricsOptions } from '../shared/config';
 import { DerivedMetrics, type CounterFamily } from '../shared/derived-metrics';
@@ -62,23 +65,20 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
   /** Adds a request's log records to the running totals. */
   record(req: ExportLogsServiceRequest): void {
     const now = this.now();
+    // Undecoded and nothing but log_records_total to count: read service and severity from the bytes
+    // (agent/otlp/wire/logs.ts). User counters match on attributes and bodies: they read the tree.
+    const bytes = this.counters.length === 0 ? undecodedBytesOf(req) : undefined;
+    if (bytes) {
+      if (this.records) this.recordBytes(bytes, now);
+      return;
+    }
     for (const rl of req.resourceLogs ?? []) {
       const resAttrs = rl.resource?.attributes ?? undefined;
-      const base: Labels = {};
-      const service = this.cut(attributeString(resAttrs, 'service.name'));
-      if (service) base.service_name = service;
-      const identity = resourceLabels(rl.resource).identity;
-      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
-      Object.assign(base, identity);
-      const prefix = `${service ?? ''}\u0001${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
+      const { prefix, base } = this.resourceKey(this.cut(attributeString(resAttrs, 'service.name')), resourceLabels(rl.resource).identity);
       for (const sl of rl.scopeLogs ?? []) {
         for (const lr of sl.logRecords ?? []) {
           const sevNum = severityNumberOf(lr.severityNumber, lr.severityText);
-          if (this.records) {
-            const sev = severityName(lr.severityNumber, lr.severityText);
-            const key = `${prefix}\u0001${sev}`;
-            (this.records.get(key) ?? this.records.create(key, { ...base, severity_text: sev }, now)).add(1, now);
-          }
+          if (this.records) this.countRecord(prefix, base, severityName(lr.severityNumber, lr.severityText), now);
           for (const c of this.counters) {
             if (!c.matcher.matches(lr, sevNum, resAttrs)) continue;
             this.count(c, prefix, base, lr.attributes, resAttrs, now);
@@ -86,6 +86,33 @@ export class LogMetricsConnector extends DerivedMetricsConnector<'logs'> {
         }
       }
     }
+  }
+
+  /** log_records_total from a request's bytes: the same resource values as the tree path reads. */
+  private recordBytes(bytes: Buffer, now: number): void {
+    let key = { prefix: '', base: {} as Labels };
+    visitLogRecords(bytes, {
+      resource: (attrs) => {
+        const { service, identity } = serviceAndIdentity(attrs);
+        key = this.resourceKey(this.cut(service), identity);
+      },
+      // The text is decoded only when the number does not say the severity.
+      record: (r) => this.countRecord(key.prefix, key.base, r.severityNumber >= 1 && r.severityNumber <= 24
+        ? severityName(r.severityNumber, undefined) : severityName(r.severityNumber, r.severityText()), now),
+    });
+  }
+
+  private resourceKey(service: string | undefined, identity: Labels): { prefix: string; base: Labels } {
+    const base: Labels = {};
+    if (service) base.service_name = service;
+    if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
+    Object.assign(base, identity);
+    return { prefix: `${service ?? ''}\u0001${identity.job ?? ''}\u0001${identity.instance ?? ''}`, base };
+  }
+
+  private countRecord(prefix: string, base: Labels, sev: string, now: number): void {
+    const key = `${prefix}\u0001${sev}`;
+    (this.records!.get(key) ?? this.records!.create(key, { ...base, severity_text: sev }, now)).add(1, now);
   }
 
   private count(c: UserCounter, prefix: string, base: Labels, attrs: KeyValue[] | undefined, resAttrs: KeyValue[] | undefined, now: number): void {

@@ -16,6 +16,10 @@ import type { Counter } from '@opentelemetry/api';
 import { formatFloat } from '../../format/gofloat';
 import { prometheusMetricName } from '../../translate/prometheus/names';
 import { resourceLabels } from '../../translate/prometheus/labels';
+import { serviceAndIdentity } from '../../otlp/wire/resource';
+import { undecodedBytesOf } from '../../otlp/lazy';
+import type { AttributeCursor } from '../../otlp/wire/attributes';
+import { visitSpans, type SpanmetricsVisitor } from '../../otlp/wire/traces';
 import { derivedMetricsOptions } from '../shared/config';
 import { DerivedMetrics, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
 import { Flusher } from '../shared/flusher';
@@ -43,7 +47,12 @@ export function durationNanos(start: Int64, end: Int64): number {
   if (typeof start === 'number' || typeof end === 'number') {
     return Number(end) - Number(start);
   }
-  return (end.high - start.high) * 4294967296 + ((end.low >>> 0) - (start.low >>> 0));
+  return durationFromBits(start.high, start.low, end.high, end.low);
+}
+
+/** end - start from the times' 32-bit halves (high signed, low either way), as Long keeps them. */
+export function durationFromBits(startHi: number, startLo: number, endHi: number, endLo: number): number {
+  return (endHi - startHi) * 4294967296 + ((endLo >>> 0) - (startLo >>> 0));
 }
 
 function isZero(t: Int64 | null | undefined): boolean {
@@ -99,6 +108,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
       service: !ex.has('service.name'), name: !ex.has('span.name'), kind: !ex.has('span.kind'), status: !ex.has('status.code'),
     };
     this.dims = new DimensionPlan(config.dimensions);
+    this.readsBytes = this.dims.byteKeysExact;
     this.values = new Array(this.dims.size);
     this.flusher = new Flusher('spanmetrics', this.metrics, appender, config.metrics_flush_interval, now);
     this.limitValuesLike(appender);
@@ -121,59 +131,116 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
 
   /** Adds a request's spans to the running totals. */
   record(req: ExportTraceServiceRequest): void {
-    const now = this.now();
-    const { calls, duration, dims, values, include } = this;
+    this.nowMs = this.now();
+    // A request the receiver did not decode: read the few fields used from its bytes (agent/otlp/wire).
+    const bytes = this.readsBytes ? undecodedBytesOf(req) : undefined;
+    if (bytes) {
+      visitSpans(bytes, this.bytesVisitor);
+      return;
+    }
+    const { dims, values } = this;
     for (const rs of req.resourceSpans ?? []) {
       const attrs = rs.resource?.attributes;
       const service = this.cut(attributeString(attrs, 'service.name'));
       if (!service) {
         let n = 0;
         for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
-        if (n && this.droppedSpans === 0) this.logger?.warn('spans without a service.name resource attribute are not counted (as in the Collector)');
-        this.droppedSpans += n;
+        this.dropSpans(n);
         continue;
       }
-      const identity = resourceLabels(rs.resource).identity;
-      if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
-      const resourceDims = dims.resourceValues(attrs);
-      const prefix = `${identity.job ?? ''}\u0001${identity.instance ?? ''}`;
+      this.enterResource(service, resourceLabels(rs.resource).identity, dims.resourceValues(attrs));
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
-          const kind = KIND_NAMES[span.kind ?? 0] ?? KIND_NAMES[0];
-          const status = STATUS_NAMES[span.status?.code ?? 0] ?? STATUS_NAMES[0];
-          dims.spanValues(span.attributes, resourceDims, values);
-          // Cut before keying: 600 distinct 64 KB span names cost 600 short keys, not 38 MB of keys and labels.
-          const spanName = this.cut(span.name ?? '');
-          if (this.maxValueLength > 0) for (let i = 0; i < values.length; i++) values[i] = this.cut(values[i]);
-          // Excluded base dimensions stay out of the key too, or two entries would share one label set.
-          let key = prefix;
-          key += include.service ? `\u0001${service}` : '\u0001';
-          key += include.name ? `\u0001${spanName}` : '\u0001';
-          key += include.kind ? `\u0001${kind}` : '\u0001';
-          key += include.status ? `\u0001${status}` : '\u0001';
-          for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
-          let c = calls.get(key);
-          let labels: Labels | undefined;
-          if (!c) {
-            labels = this.labelsFor(service, spanName, kind, status, identity);
-            c = calls.create(key, labels, now);
-          }
-          c.add(1, now);
-          if (duration) {
-            let h = duration.get(key);
-            const nanos = durationNanos(span.startTimeUnixNano, span.endTimeUnixNano);
-            if (nanos < 0 || isZero(span.startTimeUnixNano)) {
-              // A start of 0 would add 56 years to the sum; a negative duration has no bucket.
-              this.invalidSpans++;
-              this.invalidCounter?.add(1, { connector: this.id, reason: nanos < 0 ? 'end_before_start' : 'zero_start' });
-              continue;
-            }
-            if (!h) h = duration.create(key, labels ?? this.labelsFor(service, spanName, kind, status, identity), now);
-            h.observe(nanos / this.nanosPerUnit, now);
-          }
+          dims.spanValues(span.attributes, this.resource.dims, values);
+          const start = span.startTimeUnixNano;
+          this.countSpan(span.name ?? '', span.kind ?? 0, span.status?.code ?? 0, durationNanos(start, span.endTimeUnixNano), isZero(start));
         }
       }
     }
+  }
+
+  private nowMs = 0;
+  /** The resource whose spans are being counted. */
+  private resource: { service: string; identity: Labels; prefix: string; dims: (string | undefined)[] } = { service: '', identity: {}, prefix: '', dims: [] };
+  /** Matching attribute keys as bytes decides as decoding them would (see DimensionPlan.byteKeysExact). */
+  private readonly readsBytes: boolean;
+  private readonly bytesVisitor: SpanmetricsVisitor = {
+    resource: (attrs, spans) => this.resourceFromBytes(attrs, spans),
+    span: (span) => {
+      this.dims.beginScan();
+      while (span.attributes.next()) this.putDimension(span.attributes);
+      this.dims.spanFromScan(this.resource.dims, this.values);
+      this.countSpan(span.name(), span.kind, span.statusCode,
+        durationFromBits(span.startHi, span.startLo, span.endHi, span.endLo), span.startHi === 0 && span.startLo === 0);
+    },
+  };
+
+  /** Spans of a resource without service.name are not counted (as in the Collector). */
+  private dropSpans(n: number): void {
+    if (n && this.droppedSpans === 0) this.logger?.warn('spans without a service.name resource attribute are not counted (as in the Collector)');
+    this.droppedSpans += n;
+  }
+
+  private enterResource(service: string, identity: Labels, dims: (string | undefined)[]): void {
+    if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
+    this.resource = { service, identity, prefix: `${identity.job ?? ''}\u0001${identity.instance ?? ''}`, dims };
+  }
+
+  /**
+   * A resource read from bytes: what attributeString (service: the FIRST
+   * service.name) and resourceLabels (job, instance: the LAST of each key)
+   * give for the decoded resource, and the dimensions' resource values.
+   */
+  private resourceFromBytes(attrs: AttributeCursor, spans: number): boolean {
+    this.dims.beginScan();
+    const { service: first, identity } = serviceAndIdentity(attrs, this.putDimension);
+    const service = this.cut(first);
+    if (!service) {
+      this.dropSpans(spans);
+      return false;
+    }
+    this.enterResource(service, identity, this.dims.resourceFromScan());
+    return true;
+  }
+
+  /** A raw attribute into the dimension scan, when a dimension reads its key. */
+  private readonly putDimension = (attrs: AttributeCursor): void => {
+    const slot = this.dims.slotAt(attrs);
+    if (slot !== undefined) this.dims.put(slot, attrs.value());
+  };
+
+  /** Counts one span of the current resource; this.values holds its dimension values. */
+  private countSpan(rawName: string, kindCode: number, statusCode: number, nanos: number, zeroStart: boolean): void {
+    const { calls, duration, values, include, nowMs: now } = this;
+    const { service, identity, prefix } = this.resource;
+    const kind = KIND_NAMES[kindCode] ?? KIND_NAMES[0];
+    const status = STATUS_NAMES[statusCode] ?? STATUS_NAMES[0];
+    // Cut before keying: 600 distinct 64 KB span names cost 600 short keys, not 38 MB of keys and labels.
+    const spanName = this.cut(rawName);
+    if (this.maxValueLength > 0) for (let i = 0; i < values.length; i++) values[i] = this.cut(values[i]);
+    // Excluded base dimensions stay out of the key too, or two entries would share one label set.
+    let key = prefix;
+    key += include.service ? `\u0001${service}` : '\u0001';
+    key += include.name ? `\u0001${spanName}` : '\u0001';
+    key += include.kind ? `\u0001${kind}` : '\u0001';
+    key += include.status ? `\u0001${status}` : '\u0001';
+    for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
+    let c = calls.get(key);
+    let labels: Labels | undefined;
+    if (!c) {
+      labels = this.labelsFor(service, spanName, kind, status, identity);
+      c = calls.create(key, labels, now);
+    }
+    c.add(1, now);
+    if (!duration) return;
+    if (nanos < 0 || zeroStart) {
+      // A start of 0 would add 56 years to the sum; a negative duration has no bucket.
+      this.invalidSpans++;
+      this.invalidCounter?.add(1, { connector: this.id, reason: nanos < 0 ? 'end_before_start' : 'zero_start' });
+      return;
+    }
+    const h = duration.get(key) ?? duration.create(key, labels ?? this.labelsFor(service, spanName, kind, status, identity), now);
+    h.observe(nanos / this.nanosPerUnit, now);
   }
 
   private labelsFor(service: string, name: string, kind: string, status: string, identity: Labels): Labels {

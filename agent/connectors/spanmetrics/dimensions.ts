@@ -8,6 +8,7 @@ import type { KeyValue } from '../../otlp/model';
 import { anyValueToString } from '../../otlp/values';
 import { sanitizeLabelName } from '../../translate/prometheus/names';
 import type { Dimension } from './config';
+import type { AttributeCursor } from '../../otlp/wire/attributes';
 
 /** Old semantic-convention attribute names read when the current one is absent. */
 export const SEMCONV_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
@@ -28,6 +29,8 @@ export class DimensionPlan {
   /** Scratch arrays reused for every span (values by dimension: primary, fallback). */
   private readonly primary: (string | undefined)[];
   private readonly fallback: (string | undefined)[];
+  /** The slots' keys as UTF-8, for matching attributes in raw protobuf bytes. */
+  private readonly byteKeys: { name: string; bytes: Buffer; slot: number }[];
 
   constructor(readonly dimensions: readonly Dimension[]) {
     this.labelNames = dimensions.map((d) => sanitizeLabelName(d.name));
@@ -41,6 +44,7 @@ export class DimensionPlan {
     });
     this.primary = new Array(dimensions.length);
     this.fallback = new Array(dimensions.length);
+    this.byteKeys = [...this.slots].map(([name, slot]) => ({ name, bytes: Buffer.from(name, 'utf8'), slot }));
   }
 
   get size(): number {
@@ -49,21 +53,52 @@ export class DimensionPlan {
 
   /** Values found in one attribute list: [primary..., fallback...] by dimension. */
   private scan(attrs: KeyValue[] | undefined | null): void {
-    this.primary.fill(undefined);
-    this.fallback.fill(undefined);
+    this.beginScan();
     if (!attrs) return;
     for (let i = 0; i < attrs.length; i++) {
       const slot = this.slots.get(attrs[i].key);
-      if (slot === undefined) continue;
-      const v = anyValueToString(attrs[i].value);
-      if (slot & 1) this.fallback[slot >> 1] = v;
-      else this.primary[slot >> 1] = v;
+      if (slot !== undefined) this.put(slot, anyValueToString(attrs[i].value));
     }
+  }
+
+  /** Starts collecting one attribute list's values (put), read with resourceFromScan / spanFromScan. */
+  beginScan(): void {
+    this.primary.fill(undefined);
+    this.fallback.fill(undefined);
+  }
+
+  /** An attribute of a dimension's key (slot from slots / slotOfKey): later ones win, as in scan(). */
+  put(slot: number, value: string): void {
+    if (slot & 1) this.fallback[slot >> 1] = value;
+    else this.primary[slot >> 1] = value;
+  }
+
+  /**
+   * The dimension slot of the attribute under the cursor, comparing key
+   * bytes (no key is decoded); undefined when no dimension reads it.
+   */
+  slotAt(cursor: AttributeCursor): number | undefined {
+    const keys = this.byteKeys;
+    for (let i = 0; i < keys.length; i++) if (cursor.keyIs(keys[i].bytes)) return keys[i].slot;
+    return undefined;
+  }
+
+  /**
+   * Key bytes match exactly when the decoded keys would: false when a
+   * configured name holds U+FFFD or a lone surrogate, which invalid UTF-8
+   * also decodes to (then the connector reads the decoded tree instead).
+   */
+  get byteKeysExact(): boolean {
+    return this.byteKeys.every((k) => !k.name.includes('\uFFFD') && k.bytes.toString('utf8') === k.name);
   }
 
   /** The resource's values per dimension (read once per resource). */
   resourceValues(attrs: KeyValue[] | undefined | null): (string | undefined)[] {
     this.scan(attrs);
+    return this.resourceFromScan();
+  }
+
+  resourceFromScan(): (string | undefined)[] {
     return this.primary.map((v, i) => v ?? this.fallback[i]);
   }
 
@@ -73,6 +108,10 @@ export class DimensionPlan {
    */
   spanValues(attrs: KeyValue[] | undefined | null, resource: (string | undefined)[], out: (string | undefined)[]): void {
     this.scan(attrs);
+    this.spanFromScan(resource, out);
+  }
+
+  spanFromScan(resource: (string | undefined)[], out: (string | undefined)[]): void {
     for (let i = 0; i < out.length; i++) {
       const v = this.primary[i] || this.fallback[i] || resource[i] || this.defaults[i];
       out[i] = v === '' ? undefined : v;

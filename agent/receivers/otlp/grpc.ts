@@ -19,7 +19,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SIGNALS, type Signal } from '../../otlp/model';
 import { serviceName } from '../../otlp/root';
-import { decodeProtoRequest, encodeResponse, OtlpDecodeError } from '../../otlp/codec';
+import { encodeResponse, OtlpDecodeError } from '../../otlp/codec';
+import { decodeProtoRequestLazily } from '../../otlp/lazy';
 import { nextTurn } from '../../component/turns';
 import { splitEndpoint } from '../../config/endpoint';
 import type { OtlpGrpcConfig } from './config';
@@ -127,7 +128,7 @@ export class OtlpGrpcServer {
     await nextTurn();
     let data;
     try {
-      data = decodeProtoRequest(signal, request);
+      data = decodeProtoRequestLazily(signal, request);
     } catch (err) {
       const message = err instanceof OtlpDecodeError ? err.message : `cannot decode the request: ${String(err)}`;
       logger.debug({ signal, reason: message }, 'refused an OTLP/gRPC request');

@@ -1,6 +1,8 @@
 /**
- * The OTLP/HTTP front end: an express app on its own listener, one exact
- * path per signal, answering in the request's encoding as the OTLP
+ * The OTLP/HTTP front end: a plain node:http server on its own listener
+ * (no framework: it serves three exact paths, and express' request and
+ * response set-up cost more per request than the lookup), one exact path
+ * per signal, answering in the request's encoding as the OTLP
  * specification asks:
  *
  *   200  Export*ServiceResponse (with partial_success when items were dropped)
@@ -18,10 +20,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Logger } from 'pino';
 import type { Signal, SignalData } from '../../otlp/model';
-import { decodeJsonRequest, decodeProtoRequest, encodeResponse, encodeStatus, OtlpDecodeError } from '../../otlp/codec';
+import { decodeJsonRequest, encodeResponse, encodeStatus, OtlpDecodeError } from '../../otlp/codec';
+import { decodeProtoRequestLazily } from '../../otlp/lazy';
 import { splitEndpoint } from '../../config/endpoint';
 import { nextTurn } from '../../component/turns';
 import type { OtlpHttpConfig } from './config';
@@ -63,21 +65,18 @@ export class OtlpHttpServer {
   }
 
   async start(): Promise<void> {
-    const app = express();
-    app.disable('x-powered-by');
-    app.set('etag', false);
-    // One exact-match lookup instead of express routes: configured paths are taken literally
-    // (no path-to-regexp syntax), and unknown paths cost one Map miss.
-    app.use((req, res) => {
-      const signal = this.paths.get(req.path);
+    // One exact-match lookup: configured paths are taken literally (no pattern syntax), and unknown
+    // paths cost one Map miss.
+    const server = http.createServer((req, res) => {
+      const path = pathOf(req.url ?? '/');
+      const signal = this.paths.get(path);
       if (!signal) {
         this.track(res, 'unknown', Date.now());
-        sendText(res, 404, `404 page not found: ${req.path} (OTLP paths: ${[...this.paths.keys()].join(', ')})`);
+        sendText(res, 404, `404 page not found: ${path} (OTLP paths: ${[...this.paths.keys()].join(', ')})`);
         return;
       }
       void this.handle(signal, req, res);
     });
-    const server = http.createServer(app);
     const { host, port } = splitEndpoint(this.deps.config.endpoint);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => {
@@ -115,7 +114,7 @@ export class OtlpHttpServer {
   }
 
   /** Counts the request as in flight until its answer is sent, and records its duration. */
-  private track(res: express.Response, signal: Signal | 'unknown', startedMs: number): void {
+  private track(res: http.ServerResponse, signal: Signal | 'unknown', startedMs: number): void {
     this.active.add(res);
     res.once('close', () => {
       this.active.delete(res);
@@ -126,7 +125,7 @@ export class OtlpHttpServer {
     if (this.closing) res.setHeader('connection', 'close');
   }
 
-  private async handle(signal: Signal, req: express.Request, res: express.Response): Promise<void> {
+  private async handle(signal: Signal, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.track(res, signal, Date.now());
     const { logger, config } = this.deps;
     if (req.method !== 'POST') {
@@ -160,7 +159,7 @@ export class OtlpHttpServer {
       // /healthz and other senders' bytes are served between them, not after every pending request.
       await nextTurn();
       let data: SignalData[Signal];
-      if (encoding === 'proto') data = decodeProtoRequest(signal, body);
+      if (encoding === 'proto') data = decodeProtoRequestLazily(signal, body);
       else data = decodeJsonRequest(signal, body.length === 0 ? EMPTY_JSON_REQUEST : body);
       await nextTurn();
       // OTLP/JSON has no protobuf bytes to forward: the exporter encodes it (the slow path).
@@ -180,6 +179,19 @@ export class OtlpHttpServer {
         sendStatus(res, encoding, 500, `internal error: ${(err as Error)?.message ?? String(err)}`);
       }
     }
+  }
+}
+
+/** The path of a request target, without the query; absolute-form targets (http://host/path) too. */
+export function pathOf(url: string): string {
+  if (url.startsWith('/')) {
+    const q = url.indexOf('?');
+    return q < 0 ? url : url.slice(0, q);
+  }
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
   }
 }
 

@@ -9,7 +9,8 @@ import type { Signal, SignalData } from '../../otlp/model';
 import type { PartialSuccess } from '../../otlp/codec';
 import { countItems, formatItemCount } from '../../otlp/count';
 import { attachRawBytes } from '../../otlp/raw';
-import { validateRequest } from './validate';
+import { undecodedBytesOf } from '../../otlp/lazy';
+import { validateRequest, type ValidationResult } from './validate';
 import { classifyConsumerError, GrpcCode, type ConsumerFailure } from './status';
 import type { OtlpLimitsConfig } from './config';
 import type { MemoryLimiter } from './memory-limiter';
@@ -32,6 +33,8 @@ export interface IngestGuards {
   /** receivers.otlp.back_pressure_hold: refuse unread this long after a back-pressure refusal; 0/absent: never. */
   backPressureHoldMs?: number;
 }
+
+const ALL_VALID: ValidationResult = { rejected: 0, errorMessage: '' };
 
 /** Back-pressure can refuse every request for a while: one warning per signal per interval is enough. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
@@ -107,7 +110,8 @@ export class Ingest {
    */
   async export<S extends Signal>(signal: S, data: SignalData[S], transport: Transport, received?: Uint8Array): Promise<PartialSuccess> {
     const limits = this.guards.limits;
-    const validation = validateRequest(signal, data, limits && {
+    // A request still undecoded was scanned with every item valid (agent/otlp/lazy.ts): validating would decode it for nothing.
+    const validation = undecodedBytesOf(data) ? ALL_VALID : validateRequest(signal, data, limits && {
       nowMs: Date.now(), maxFutureMs: limits.max_future, maxHistogramBuckets: limits.max_histogram_buckets,
     });
     if (validation.errorMessage) {

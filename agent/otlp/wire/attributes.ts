@@ -1,0 +1,108 @@
+/**
+ * A cursor over the KeyValue attributes of one message in raw protobuf
+ * bytes: keys are compared as bytes, and a value is decoded only when the
+ * caller asks for it (most attributes are never read by spanmetrics).
+ */
+import type { AnyValue } from '../model';
+import { requestType } from '../root';
+import { anyValueToString } from '../values';
+import { WireReader } from './reader';
+import type { TextSlicer } from './traces';
+
+export class AttributeCursor {
+  keyStart = 0;
+  keyEnd = 0;
+  /** The AnyValue message's bytes; valueStart -1: the KeyValue has no value. */
+  valueStart = -1;
+  valueEnd = -1;
+  private readonly r: WireReader;
+  private field = 0;
+  private end = 0;
+
+  constructor(readonly buf: Uint8Array, private readonly text: TextSlicer) {
+    this.r = new WireReader(buf);
+  }
+
+  /** Iterate the fields numbered `field` (KeyValues) of the message in [start, end). */
+  reset(start: number, end: number, field: number): void {
+    this.r.pos = start;
+    this.r.end = end;
+    this.end = end;
+    this.field = field;
+  }
+
+  /** Moves to the next attribute; false at the end. */
+  next(): boolean {
+    const r = this.r;
+    while (r.pos < this.end) {
+      const t = r.tag();
+      if (t >>> 3 !== this.field) { r.skip(t & 7); continue; }
+      const kvEnd = r.lengthEnd();
+      // A KeyValue's fields: key (1), value (2); the last of each wins, as in protobufjs.
+      this.keyStart = this.keyEnd = 0;
+      this.valueStart = this.valueEnd = -1;
+      r.end = kvEnd;
+      while (r.pos < kvEnd) {
+        const kt = r.tag();
+        const f = kt >>> 3;
+        if (f === 1 || f === 2) {
+          const e = r.lengthEnd();
+          if (f === 1) { this.keyStart = r.pos; this.keyEnd = e; } else { this.valueStart = r.pos; this.valueEnd = e; }
+          r.pos = e;
+        } else r.skip(kt & 7);
+      }
+      r.end = this.end;
+      return true;
+    }
+    return false;
+  }
+
+  /** The key equals `name` (its UTF-8 bytes). */
+  keyIs(name: Uint8Array): boolean {
+    const n = name.length;
+    if (this.keyEnd - this.keyStart !== n) return false;
+    const b = this.buf;
+    const s = this.keyStart;
+    for (let i = 0; i < n; i++) if (b[s + i] !== name[i]) return false;
+    return true;
+  }
+
+  key(): string {
+    return this.text(this.keyStart, this.keyEnd);
+  }
+
+  /**
+   * The value as anyValueToString gives it for the decoded attribute. A value
+   * holding only string_value fields (the common case) is sliced here; any
+   * other kind goes through protobufjs' AnyValue decode, so numbers, bytes,
+   * arrays and maps (and odd encodings) read exactly as on the slow path.
+   */
+  value(): string {
+    if (this.valueStart < 0) return '';
+    const r = this.r;
+    const saved = r.pos;
+    r.pos = this.valueStart;
+    r.end = this.valueEnd;
+    let s = 0;
+    let e = 0;
+    let onlyStrings = true;
+    while (r.pos < this.valueEnd) {
+      const t = r.tag();
+      if (t !== ((1 << 3) | 2)) { onlyStrings = false; break; }
+      e = r.lengthEnd();
+      s = r.pos;
+      r.pos = e;
+    }
+    r.pos = saved;
+    r.end = this.end;
+    if (onlyStrings) return this.text(s, e);
+    return anyValueToString(decodeAnyValue(this.buf.subarray(this.valueStart, this.valueEnd)));
+  }
+}
+
+let anyValueType: ReturnType<typeof requestType> | undefined;
+
+function decodeAnyValue(bytes: Uint8Array): AnyValue {
+  anyValueType ??= requestType('traces').root.lookupType('opentelemetry.proto.common.v1.AnyValue');
+  return anyValueType.decode(bytes) as unknown as AnyValue;
+}

@@ -38,25 +38,40 @@ function hexToBytes(hex: string, path: string): Uint8Array {
   return Buffer.from(hex, 'hex');
 }
 
-/** Rewrites OTLP/JSON into the shape protobufjs' fromObject accepts. */
+/**
+ * Rewrites OTLP/JSON into the shape protobufjs' fromObject accepts, in place:
+ * the tree is JSON.parse's own, and copying it (the earlier way) doubled the
+ * garbage of every OTLP/JSON request. A snake_case key is renamed unless its
+ * camelCase twin comes later in the object (the later key wins, as before).
+ */
 function normaliseJson(value: unknown, path: string): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => normaliseJson(v, `${path}[${i}]`));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normaliseJson(value[i], `${path}[${i}]`);
+    return value;
+  }
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [rawKey, v] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const rawKey = keys[i];
     const key = snakeToCamel(rawKey);
+    const v = obj[rawKey];
+    if (key !== rawKey) {
+      delete obj[rawKey];
+      if (keys.indexOf(key, i + 1) > i) continue;
+    }
     const childPath = path ? `${path}.${key}` : key;
     if (ID_KEYS.has(key) && v !== null) {
       // fromObject would copy any array-like as-is into a bytes field, and ids must be bytes downstream.
       if (typeof v !== 'string') throw new OtlpDecodeError(`${childPath}: expected a hex string, got ${jsonKind(v)}`);
-      out[key] = hexToBytes(v, childPath);
+      obj[key] = hexToBytes(v, childPath);
     } else if (BASE64_KEYS.has(key) && v !== null && typeof v !== 'string') {
       throw new OtlpDecodeError(`${childPath}: expected a base64 string, got ${jsonKind(v)}`);
     } else {
-      out[key] = normaliseJson(v, childPath);
+      obj[key] = typeof v === 'object' && v !== null ? normaliseJson(v, childPath) : v;
     }
   }
-  return out;
+  return obj;
 }
 
 export function decodeJsonRequest<S extends Signal>(signal: S, body: Buffer | string): SignalData[S] {

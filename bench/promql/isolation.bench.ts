@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { startAgent } from '../../test/helpers/agent-process';
 import { loadPathologicalSeries, REDOS_QUERY, SUBQUERY } from '../../test/helpers/pathological-load';
 import { deploymentNodeOptions } from '../limits/footprint.bench';
-import { measureCapacity, openLoopSenders, POINTS_PER_REQUEST, type OpenLoopResult } from './otlp-load';
+import { ENCODING, measureCapacity, openLoopSenders, POINTS_PER_REQUEST, type OpenLoopResult } from './otlp-load';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -93,7 +93,7 @@ export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Pr
     const given = Number(process.env.BENCH_CAPACITY ?? 0);
     const capacity = only === 'queries' ? 0 : given || await measureCapacity(agent, Number(process.env.CAPACITY_SECONDS ?? 5));
     if (only !== 'queries') {
-      console.log(`capacity (4 closed-loop senders, ${POINTS_PER_REQUEST}-point requests, OTLP only): ${capacity.toFixed(0)} points/s accepted${given ? ' (given, BENCH_CAPACITY)' : ''}`);
+      console.log(`capacity (4 closed-loop senders, ${POINTS_PER_REQUEST}-point requests, OTLP only, ${ENCODING}): ${capacity.toFixed(0)} points/s accepted${given ? ' (given, BENCH_CAPACITY)' : ''}`);
     }
     const elBefore = await eventLoopBuckets(agent.adminUrl);
     const cpuBefore = cpuSeconds(agent.child.pid!);

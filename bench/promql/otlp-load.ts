@@ -9,18 +9,51 @@
  */
 import type { AgentProcess } from '../../test/helpers/agent-process';
 import { gauge, metricsBody } from '../../test/helpers/pathological-load';
+import { decodeJsonRequest, encodeProtoRequest } from '../../agent/otlp/codec';
 
 export const POINTS_PER_REQUEST = 500;
 
-/** One sender's request body with TIMESTAMP in place of the point time (built once: the bench sends, not serialises). */
-function template(id: number): string {
-  const points = Array.from({ length: POINTS_PER_REQUEST }, (_, i) => ({ attrs: { sender: String(id), k: String(i) }, value: 1 }));
-  return metricsBody([gauge('bench_load', points, 'TIMESTAMP')], `sender-${id}`);
+/**
+ * BENCH_ENCODING: protobuf (default: what every OTel SDK's OTLP/HTTP exporter sends unless
+ * OTEL_EXPORTER_OTLP_PROTOCOL says otherwise) or json (OTLP/JSON, the costlier one to decode).
+ */
+export const ENCODING: 'protobuf' | 'json' = process.env.BENCH_ENCODING === 'json' ? 'json' : 'protobuf';
+const CONTENT_TYPE = ENCODING === 'json' ? 'application/json' : 'application/x-protobuf';
+
+/** Stands for the point time in a protobuf template: its 8 little-endian bytes are found once and overwritten per request. */
+const SENTINEL_NS = 1_234_567_890_123_456_789n;
+
+/** Where the sentinel time sits in each protobuf template (the bench sends bodies, it does not encode them per request). */
+const sentinelOffsets = new WeakMap<Uint8Array, number[]>();
+
+function protobufTemplate(json: string): Buffer {
+  const bytes = Buffer.from(encodeProtoRequest('metrics', decodeJsonRequest('metrics', json.replaceAll('TIMESTAMP', SENTINEL_NS.toString()))));
+  const needle = Buffer.alloc(8);
+  needle.writeBigUInt64LE(SENTINEL_NS);
+  const offsets: number[] = [];
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 8)) offsets.push(at);
+  sentinelOffsets.set(bytes, offsets);
+  return bytes;
 }
 
-async function post(agent: AgentProcess, body: string): Promise<{ status: number; retryAfter: number | undefined }> {
+/** A sender's body for the current time: the template with its timestamps filled in, in ENCODING. */
+function bodyAt(template: string | Buffer, nowMs: number): string | Uint8Array {
+  if (typeof template === 'string') return template.replaceAll('TIMESTAMP', `${nowMs}000000`);
+  const body = Buffer.from(template);
+  for (const at of sentinelOffsets.get(template)!) body.writeBigUInt64LE(BigInt(nowMs) * 1_000_000n, at);
+  return body;
+}
+
+/** One sender's request body with TIMESTAMP in place of the point time (built once: the bench sends, not serialises). */
+function template(id: number): string | Buffer {
+  const points = Array.from({ length: POINTS_PER_REQUEST }, (_, i) => ({ attrs: { sender: String(id), k: String(i) }, value: 1 }));
+  const json = metricsBody([gauge('bench_load', points, 'TIMESTAMP')], `sender-${id}`);
+  return ENCODING === 'json' ? json : protobufTemplate(json);
+}
+
+async function post(agent: AgentProcess, body: string | Uint8Array): Promise<{ status: number; retryAfter: number | undefined }> {
   try {
-    const res = await fetch(`${agent.otlpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${agent.otlpUrl}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': CONTENT_TYPE } });
     await res.arrayBuffer();
     const ra = res.headers.get('retry-after');
     return { status: res.status, retryAfter: ra === null ? undefined : Number(ra) };
@@ -38,7 +71,7 @@ export async function measureCapacity(agent: AgentProcess, seconds: number, send
   const sender = async (id: number) => {
     const body = template(id);
     while (Date.now() < until) {
-      const { status } = await post(agent, body.replaceAll('TIMESTAMP', `${Date.now()}000000`));
+      const { status } = await post(agent, bodyAt(body, Date.now()));
       if (status === 200 && Date.now() >= countFrom && Date.now() < until) accepted += POINTS_PER_REQUEST;
     }
   };
@@ -99,7 +132,7 @@ export async function openLoopSenders(agent: AgentProcess, opts: OpenLoopOptions
       }
       inFlight++;
       r.sent++;
-      const p = post(agent, body.replaceAll('TIMESTAMP', `${Date.now()}000000`)).then(({ status, retryAfter }) => {
+      const p = post(agent, bodyAt(body, Date.now())).then(({ status, retryAfter }) => {
         inFlight--;
         r.byStatus[status] = (r.byStatus[status] ?? 0) + 1;
         if ((status === 429 || status === 503) && retryAfter !== undefined) {

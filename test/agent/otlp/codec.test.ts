@@ -46,6 +46,15 @@ describe('OTLP codec', () => {
     assert.equal(bytesToHex(req.resourceSpans[0].scopeSpans[0].spans[0].traceId), 'aa'.repeat(16));
   });
 
+  it('takes the later of a snake_case key and its camelCase twin, in either order', () => {
+    const span = (s: Record<string, unknown>) => decodeJsonRequest('traces', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [s] }] }] }))
+      .resourceSpans[0].scopeSpans[0].spans[0];
+    const ids = { traceId: 'aa'.repeat(16), spanId: 'bb'.repeat(8) };
+    assert.equal(span({ ...ids, start_time_unix_nano: '1', startTimeUnixNano: '2' }).startTimeUnixNano.toString(), '2');
+    assert.equal(span({ ...ids, startTimeUnixNano: '2', start_time_unix_nano: '1' }).startTimeUnixNano.toString(), '1');
+    assert.equal(bytesToHex(span({ span_id: 'cc'.repeat(8), ...ids }).spanId), 'bb'.repeat(8));
+  });
+
   it('round-trips JSON -> proto -> JSON without loss', () => {
     const first = decodeJsonRequest('traces', JSON.stringify(TRACE));
     const again = decodeProtoRequest('traces', encodeProtoRequest('traces', first));

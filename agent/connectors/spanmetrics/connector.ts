@@ -170,7 +170,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
       this.dims.beginScan();
       while (span.attributes.next()) this.putDimension(span.attributes);
       this.dims.spanFromScan(this.resource.dims, this.values);
-      this.countSpan(span.name(), span.kind, span.statusCode,
+      this.countSpan(span.name(this.maxValueLength), span.kind, span.statusCode,
         durationFromBits(span.startHi, span.startLo, span.endHi, span.endLo), span.startHi === 0 && span.startLo === 0);
     },
   };
@@ -206,7 +206,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   /** A raw attribute into the dimension scan, when a dimension reads its key. */
   private readonly putDimension = (attrs: AttributeCursor): void => {
     const slot = this.dims.slotAt(attrs);
-    if (slot !== undefined) this.dims.put(slot, attrs.value());
+    if (slot !== undefined) this.dims.put(slot, attrs.value(this.maxValueLength));
   };
 
   /** Counts one span of the current resource; this.values holds its dimension values. */

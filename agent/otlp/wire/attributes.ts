@@ -7,7 +7,7 @@ import type { AnyValue } from '../model';
 import { requestType } from '../root';
 import { anyValueToString } from '../values';
 import { WireReader } from './reader';
-import type { TextSlicer } from './traces';
+import { prefixText, type TextSlicer } from './text';
 
 export class AttributeCursor {
   keyStart = 0;
@@ -77,7 +77,7 @@ export class AttributeCursor {
    * other kind goes through protobufjs' AnyValue decode, so numbers, bytes,
    * arrays and maps (and odd encodings) read exactly as on the slow path.
    */
-  value(): string {
+  value(keepChars = 0): string {
     if (this.valueStart < 0) return '';
     const r = this.r;
     const saved = r.pos;
@@ -95,7 +95,8 @@ export class AttributeCursor {
     }
     r.pos = saved;
     r.end = this.end;
-    if (onlyStrings) return this.text(s, e);
+    // keepChars: only what a label cut to that many code units keeps (prefixText).
+    if (onlyStrings) return prefixText(this.text, s, e, keepChars);
     return anyValueToString(decodeAnyValue(this.buf.subarray(this.valueStart, this.valueEnd)));
   }
 }

@@ -9,7 +9,7 @@ import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
 import { ANY_VALUE, F32, F64, KEY_VALUE, LEN, readField, V32 } from './schema';
 import { scanEnvelope, visitEnvelope } from './envelope';
 import { AttributeCursor } from './attributes';
-import { textSlicer, type TextSlicer } from './traces';
+import { textSlicer, type TextSlicer } from './text';
 
 export interface LogsScan {
   records: number;

@@ -17,6 +17,9 @@ import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
 import { EVENT, F32, F64, KEY_VALUE, LEN, LINK, readField, STATUS, V32 } from './schema';
 import { scanEnvelope, visitEnvelope } from './envelope';
 import { AttributeCursor } from './attributes';
+import { prefixText, textSlicer, type TextSlicer } from './text';
+
+export { textSlicer, type TextSlicer } from './text';
 
 export interface TraceScan {
   /** Spans in the request (countSpans of the decoded request). */
@@ -99,18 +102,12 @@ export class SpanView {
     this.attributes = new AttributeCursor(buf, text);
   }
 
-  name(): string {
-    return this.text(this.nameStart, this.nameEnd);
+  /** The span name; with keepChars > 0 only a prefix that cuts to the same label (see prefixText). */
+  name(keepChars = 0): string {
+    return prefixText(this.text, this.nameStart, this.nameEnd, keepChars);
   }
 }
 
-/** Decodes buf[start, end) as UTF-8 exactly as protobufjs does for a Buffer (Buffer#utf8Slice). */
-export type TextSlicer = (start: number, end: number) => string;
-
-export function textSlicer(b: Buffer): TextSlicer {
-  const slice = (b as unknown as { utf8Slice?: (s: number, e: number) => string }).utf8Slice;
-  return slice ? (s, e) => slice.call(b, s, e) : (s, e) => b.toString('utf8', s, e);
-}
 
 export interface SpanmetricsVisitor {
   /**

@@ -19,8 +19,6 @@ import { scanEnvelope, visitEnvelope } from './envelope';
 import { AttributeCursor } from './attributes';
 import { prefixText, textSlicer, type TextSlicer } from './text';
 
-export { textSlicer, type TextSlicer } from './text';
-
 export interface TraceScan {
   /** Spans in the request (countSpans of the decoded request). */
   spans: number;

@@ -35,10 +35,10 @@ export function parseSeriesSelector(text: string): Labels {
   return labels;
 }
 
-const NUM = '[+-]?(?:inf|nan|0x[0-9a-f]+|(?:\\d+\\.?\\d*|\\.\\d+)(?:e[+-]?\\d+)?)';
-const UNSIGNED = '(?:inf|nan|0x[0-9a-f]+|(?:\\d+\\.?\\d*|\\.\\d+)(?:e[+-]?\\d+)?)';
+const NUM = '[+-]?(?:inf|nan|0x[0-9a-f]+|(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[+-]?\\d+)?)';
+const UNSIGNED = '(?:inf|nan|0x[0-9a-f]+|(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[+-]?\\d+)?)';
 const NUMBER = new RegExp(`^${NUM}$`, 'i');
-const FINITE = '[+-]?(?:0x[0-9a-f]+|(?:\\d+\\.?\\d*|\\.\\d+)(?:e[+-]?\\d+)?)';
+const FINITE = '[+-]?(?:0x[0-9a-f]+|(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[+-]?\\d+)?)';
 /** A finite start, then optionally an operator and a step, then x and a count ("NaNx3" is an error, as in Prometheus). */
 const EXPANDING = new RegExp(`^(${FINITE})(?:([+-])(${UNSIGNED}))?x(\\d+)$`, 'i');
 

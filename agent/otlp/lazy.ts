@@ -20,7 +20,7 @@
  * protobufjs decodes those without an error (wire/reader.ts), so a request
  * answered 200 always materializes.
  */
-import type { ExportTraceServiceRequest, Signal, SignalData } from './model';
+import type { Signal, SignalData } from './model';
 import { decodeProtoRequest } from './codec';
 import { requestType } from './root';
 import { asBuffer } from './wire/reader';
@@ -81,11 +81,6 @@ export function lazyRequest<S extends LazySignal>(signal: S, bytes: Buffer, item
   return obj as unknown as SignalData[S];
 }
 
-/** A trace request over `bytes` (scanned: well-formed, every span valid), decoded on first access. */
-export function lazyTraceRequest(bytes: Buffer, spans: number): ExportTraceServiceRequest {
-  return lazyRequest('traces', bytes, spans);
-}
-
 /** The bytes of a request whose tree was not built yet (what it holds is exactly these bytes). */
 export function undecodedBytesOf(data: object): Buffer | undefined {
   return (data as Partial<LazyRequest>)[BYTES];
@@ -104,14 +99,23 @@ export function undecodedItemCount(data: object): number | undefined {
  * decoded up front as before, so errors still answer 400.
  */
 export function decodeProtoRequestLazily<S extends Signal>(signal: S, body: Uint8Array): SignalData[S] {
-  if (signal === 'traces') {
+  const lazy: LazySignal | undefined = signal === 'traces' || signal === 'logs' ? signal : undefined;
+  if (lazy) {
     const bytes = asBuffer(body);
-    const scan = scanTraceRequest(bytes);
-    if (scan?.valid) return lazyTraceRequest(bytes, scan.spans) as SignalData[S];
-  } else if (signal === 'logs') {
-    const bytes = asBuffer(body);
-    const scan = scanLogsRequest(bytes);
-    if (scan?.valid) return lazyRequest('logs', bytes, scan.records) as SignalData[S];
+    const scan = SCANS[lazy](bytes);
+    if (scan?.valid) return lazyRequest(lazy, bytes, scan.items) as SignalData[S];
   }
   return decodeProtoRequest(signal, body);
 }
+
+/** Each lazily decoded signal's strict scan: its item count, and whether every item is valid. */
+const SCANS: Record<LazySignal, (bytes: Buffer) => { items: number; valid: boolean } | undefined> = {
+  traces: (bytes) => {
+    const scan = scanTraceRequest(bytes);
+    return scan && { items: scan.spans, valid: scan.valid };
+  },
+  logs: (bytes) => {
+    const scan = scanLogsRequest(bytes);
+    return scan && { items: scan.records, valid: scan.valid };
+  },
+};

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { SpanMetricsConnector } from '../../../../agent/connectors/spanmetrics';
 import { spanmetricsConfigSchema } from '../../../../agent/connectors/spanmetrics/config';
 import { countSpans } from '../../../../agent/otlp/count';
-import { lazyTraceRequest, undecodedBytesOf } from '../../../../agent/otlp/lazy';
+import { lazyRequest, undecodedBytesOf } from '../../../../agent/otlp/lazy';
 import type { ExportTraceServiceRequest, KeyValue } from '../../../../agent/otlp/model';
 import { requestType } from '../../../../agent/otlp/root';
 import { anyValueToString } from '../../../../agent/otlp/values';
@@ -95,7 +95,7 @@ describe('OTLP trace wire scanner vs protobufjs (fuzzed corpus)', function () {
       },
       onAccepted: (bytes, tree, scan, what) => {
         assert.deepEqual(visited(bytes), expected(tree), `visited fields: ${what}`);
-        const lazy = lazyTraceRequest(bytes, scan.items);
+        const lazy = lazyRequest('traces', bytes, scan.items);
         fromBytes.c.record(lazy);
         assert.ok(undecodedBytesOf(lazy), 'spanmetrics read the bytes without decoding the request');
         fromTree.c.record(tree);
@@ -118,7 +118,7 @@ describe('OTLP trace wire scanner vs protobufjs (fuzzed corpus)', function () {
       const bytes = Buffer.from(corpus.request());
       const scan = scanTraceRequest(bytes);
       if (!scan) continue;
-      const lazy = lazyTraceRequest(bytes, scan.spans);
+      const lazy = lazyRequest('traces', bytes, scan.spans);
       const type = requestType('traces');
       assert.ok(lazy instanceof type.ctor);
       assert.equal(countSpans(lazy), scan.spans);

@@ -26,6 +26,7 @@ import { run as filelog } from './receivers/filelog.bench';
 import { run as probes } from './receivers/probes.bench';
 import { run as preload } from './instrumentation/preload.bench';
 import { run as testbed } from './ingest/testbed.bench';
+import { run as redactionPrescan } from './processors/redaction-prescan.bench';
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   await probes();
   console.log('\n== app cost of the preload: bare vs stock auto-instrumentations-node/register vs Lookout ==');
   await preload(seconds);
+  console.log('\n== redaction pre-scan vs walk (received bytes of clean requests) ==');
+  redactionPrescan();
   console.log('\n== ingest at the Collector testbed load (real agent from dist/, export on) ==');
   await testbed();
 }

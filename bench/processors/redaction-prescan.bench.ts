@@ -106,7 +106,8 @@ function dirtyCost(): { first: number; last: number } {
   };
 }
 
-if (require.main === module) {
+/** Prints the pre-scan's figures (npm run bench, or this file alone). */
+export function run(): void {
   const core = (us: number, spans: number) => `${((us * TESTBED_SPANS_PER_SECOND) / spans / 1e4).toFixed(2)} %`;
   console.log(`redaction pre-scan vs walk, CPU µs per clean request (median of ${ROUNDS} interleaved rounds); % of a core at ${TESTBED_SPANS_PER_SECOND} spans/s`);
   console.log(`${'request'.padEnd(24)} ${'bytes'.padStart(7)} ${'outcome'.padStart(12)} ${'prescan'.padStart(9)} ${'walk'.padStart(9)} ${'decode'.padStart(9)}   walk/prescan  ${'core: prescan'.padStart(14)} ${'walk'.padStart(7)} ${'decode'.padStart(7)}`);
@@ -122,3 +123,5 @@ if (require.main === module) {
   const d = dirtyCost();
   console.log(`pre-scan of a large-span request with a leaked URL password in its first span: ${d.first.toFixed(1)} µs, in its last: ${d.last.toFixed(1)} µs (then the walk)`);
 }
+
+if (require.main === module) run();

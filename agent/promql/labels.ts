@@ -5,24 +5,14 @@
  */
 import type { Labels } from '../store/types';
 import { goQuote } from '../format/goquote';
+import { sortedNames } from '../store/label-order';
 
-// NUL sorts below every other character, so comparing keys orders label sets exactly as labels.Compare does.
+// NUL: no label name holds it, so equal keys mean equal label sets.
 const SEP = '\x00';
 
 export const EMPTY_LABELS: Labels = Object.freeze({}) as Labels;
 
-/**
- * Label names in order. The store and the engine build label objects with
- * names inserted in sorted order, so this is usually just Object.keys
- * (cheap for V8); anything else is sorted here.
- */
-export function sortedNames(l: Labels): string[] {
-  const names = Object.keys(l);
-  for (let i = 1; i < names.length; i++) {
-    if (names[i - 1] > names[i]) return names.sort();
-  }
-  return names;
-}
+export { compareLabels, sortByLabels, sortedNames } from '../store/label-order';
 
 /** A copy of l with names inserted in sorted order (after adding a label to an object). */
 export function sortedLabels(l: Labels): Labels {
@@ -94,16 +84,3 @@ export function labelsString(l: Labels): string {
   return '{' + sortedNames(l).map((n) => `${n}=${goQuote(l[n])}`).join(', ') + '}';
 }
 
-/** Prometheus' labels.Compare: pairwise by name then value; a prefix sorts first. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const ka = labelsKey(a);
-  const kb = labelsKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/** Sorts items by their label sets (Prometheus' order), computing each key once. */
-export function sortByLabels<T>(items: T[], labelsOf: (item: T) => Labels): T[] {
-  const keyed = items.map((item) => ({ item, key: labelsKey(labelsOf(item)) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.item);
-}

@@ -6,6 +6,7 @@
  * and values; one copy of each keeps memory per series low).
  */
 import type { Labels } from './types';
+import { sortedNames } from './label-order';
 
 /** Canonical identity string of a label set (sorted names, empty values dropped). */
 export function labelsKey(labels: Labels): string {
@@ -32,7 +33,7 @@ export function labelsHash(labels: Labels): number {
     h1 = Math.imul(h1 ^ 0xff, 2654435761);
     h2 = Math.imul(h2 ^ 0xff, 1597334677);
   };
-  for (const n of Object.keys(labels).sort()) {
+  for (const n of sortedNames(labels)) {
     const v = labels[n];
     if (v === '' || v === undefined) continue;
     feed(n);

@@ -7,6 +7,7 @@
 import type { Appender, LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch, SeriesData, SeriesRef } from './types';
 import { canonicalLabels, labelsHash, sameLabels, StringInterner } from './labels';
 import { LabelIndex } from './label-index';
+import { sortByLabels } from './label-order';
 import { Arena, MemSeries } from './mem-series';
 import { applyLabelLimits, DEFAULT_LABEL_LIMITS, type LabelLimits } from './label-limits';
 
@@ -127,11 +128,6 @@ const RESTORED = Object.freeze({ restored: true });
 const MATCH_CACHE_REFS = 1_000_000;
 
 /** A string whose order is Prometheus' label-set order (NUL sorts below every character). */
-function sortKey(labels: Labels): string {
-  let k = '';
-  for (const n in labels) k += n + '\x00' + labels[n] + '\x00';
-  return k;
-}
 export const DEFAULT_MAX_SERIES = 100_000;
 export const DEFAULT_MAX_FUTURE_MS = 600_000;
 export const DEFAULT_MAX_LABEL_BYTES = 64 * 1024 * 1024;
@@ -528,9 +524,7 @@ export class MemoryStore implements Querier, Appender {
     // Series created or dropped while this yielded are seen or not (lists only grow by appending or get
     // replaced, so what was read stays sorted): the result is cached under the generation it started
     // in, hence recomputed next time.
-    const keyed = matched.map((s) => ({ s, k: sortKey(s.labels) }));
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    const series = keyed.map((x) => x.s);
+    const series = sortByLabels(matched, (s) => s.labels);
     if (hit) {
       this.matchCacheSize -= hit.series.length;
       this.matchCache.delete(key);

@@ -22,6 +22,7 @@ import { QueryContext, runCooperatively } from '../../promql/context';
 import type { QueryTelemetry } from './telemetry';
 import type { LabelMatcher, Labels, MetricMetadata, Querier, SampleScratch } from '../../store/types';
 import { ApiError, STATUS_OF, toApiError } from './errors';
+import { compareLabels } from '../../store/label-order';
 import {
   errorJson, labelsJson, metadataJson, queryDataJson, stringArrayJson, successJson,
 } from './json';
@@ -328,18 +329,6 @@ function seriesKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}\u0000${labels[k]}`).join('\u0001');
 }
 
-/** Label sets ordered as Prometheus orders them: by sorted name/value pairs. */
-function compareLabels(a: Labels, b: Labels): number {
-  const an = Object.keys(a).sort();
-  const bn = Object.keys(b).sort();
-  for (let i = 0; i < Math.min(an.length, bn.length); i++) {
-    if (an[i] !== bn[i]) return an[i] < bn[i] ? -1 : 1;
-    const av = a[an[i]];
-    const bv = b[bn[i]];
-    if (av !== bv) return av < bv ? -1 : 1;
-  }
-  return an.length - bn.length;
-}
 
 function truncate<T>(items: T[], limit: number | undefined): { items: T[]; warnings?: string[] } {
   if (limit === undefined || limit <= 0 || items.length <= limit) return { items };

@@ -6,21 +6,11 @@
 import type { Labels } from '../../store/types';
 import { formatFloat } from '../../templates/gofloat';
 import { labelsString } from '../labels';
+import { compareLabels } from '../../store/label-order';
 
 export interface LabelsAndAnnotations { labels: Labels; annotations: Labels }
 
-/** Prometheus' labels.Compare: by name, then value, pairwise; then by length. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
-    if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-    const va = a[ka[i]];
-    const vb = b[kb[i]];
-    if (va !== vb) return va < vb ? -1 : 1;
-  }
-  return ka.length - kb.length;
-}
+export { compareLabels };
 
 export function sortAlerts(list: LabelsAndAnnotations[]): LabelsAndAnnotations[] {
   return [...list].sort((x, y) => compareLabels(x.labels, y.labels) || compareLabels(x.annotations, y.annotations));

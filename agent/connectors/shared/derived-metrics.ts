@@ -121,6 +121,11 @@ abstract class Family<E extends Entry> {
     return this.entries.get(key);
   }
 
+  /** Whether `e` is the entry every label set beyond the cardinality limit shares. */
+  isOverflow(e: E): boolean {
+    return e === this.overflow;
+  }
+
   /** The entry for a new label set (or the overflow entry when the family is full). */
   create(key: string, labels: Labels, now: number): E {
     if (this.limit > 0 && this.entries.size >= this.limit) {
@@ -214,6 +219,8 @@ export class HistogramFamily extends Family<HistogramEntry> {
 /** A connector's set of families, flushed together. */
 export class DerivedMetrics {
   private readonly families: Family<Entry>[] = [];
+  /** Changes whenever a flush drops entries (expiry): caches of entries are stale then. */
+  generation = 0;
 
   constructor(readonly opts: DerivedMetricsOptions) {}
 
@@ -251,6 +258,7 @@ export class DerivedMetrics {
   flush(out: Appender, now: number): FlushResult {
     const result: FlushResult = { samples: 0, refused: 0, expired: 0 };
     for (const f of this.families) f.flush(out, now, this.opts, result);
+    if (result.expired > 0) this.generation++;
     return result;
   }
 }

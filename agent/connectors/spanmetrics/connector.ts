@@ -21,12 +21,13 @@ import { undecodedBytesOf } from '../../otlp/lazy';
 import type { AttributeCursor } from '../../otlp/wire/attributes';
 import { visitSpans, type SpanmetricsVisitor } from '../../otlp/wire/traces';
 import { derivedMetricsOptions } from '../shared/config';
-import { DerivedMetrics, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
+import { DerivedMetrics, type CounterEntry, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
 import { Flusher } from '../shared/flusher';
 import { DerivedMetricsConnector } from '../shared/connector';
 import { NANOS_PER_UNIT } from './buckets';
 import type { SpanmetricsConfig } from './config';
 import { DimensionPlan } from './dimensions';
+import { DEFAULT_MAX_CACHED, SpanEntryCache, type CachedEntries } from './entry-cache';
 
 const KIND_NAMES: Record<number, string> = {
   [SpanKind.UNSPECIFIED]: 'SPAN_KIND_UNSPECIFIED',
@@ -82,11 +83,13 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   /** Spans counted in calls but kept out of the duration histogram: zero start, or end before start. */
   invalidSpans = 0;
   private invalidCounter?: Counter;
+  private readonly entryCache: SpanEntryCache;
 
   constructor(readonly config: SpanmetricsConfig, appender: Appender, opts: SpanMetricsOptions = {}) {
     super();
     const now = opts.now ?? Date.now;
     this.metrics = new DerivedMetrics(derivedMetricsOptions(config));
+    this.entryCache = new SpanEntryCache(this.metrics.opts.cardinalityLimit > 0 ? this.metrics.opts.cardinalityLimit : DEFAULT_MAX_CACHED);
     const ns = config.namespace ? `${config.namespace}.` : '';
     this.calls = this.metrics.counter(prometheusMetricName(`${ns}calls`, '', 'counter'), {
       type: 'counter',
@@ -184,6 +187,7 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   private enterResource(service: string, identity: Labels, dims: (string | undefined)[]): void {
     if (this.maxValueLength > 0) for (const k in identity) identity[k] = this.cut(identity[k]);
     this.resource = { service, identity, prefix: `${identity.job ?? ''}\u0001${identity.instance ?? ''}`, dims };
+    this.entryCache.enter(`${this.resource.prefix}\u0001${service}`, this.metrics.generation);
   }
 
   /**
@@ -211,26 +215,14 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
 
   /** Counts one span of the current resource; this.values holds its dimension values. */
   private countSpan(rawName: string, kindCode: number, statusCode: number, nanos: number, zeroStart: boolean): void {
-    const { calls, duration, values, include, nowMs: now } = this;
-    const { service, identity, prefix } = this.resource;
+    const { duration, values, nowMs: now } = this;
     const kind = KIND_NAMES[kindCode] ?? KIND_NAMES[0];
     const status = STATUS_NAMES[statusCode] ?? STATUS_NAMES[0];
     // Cut before keying: 600 distinct 64 KB span names cost 600 short keys, not 38 MB of keys and labels.
     const spanName = this.cut(rawName);
     if (this.maxValueLength > 0) for (let i = 0; i < values.length; i++) values[i] = this.cut(values[i]);
-    // Excluded base dimensions stay out of the key too, or two entries would share one label set.
-    let key = prefix;
-    key += include.service ? `\u0001${service}` : '\u0001';
-    key += include.name ? `\u0001${spanName}` : '\u0001';
-    key += include.kind ? `\u0001${kind}` : '\u0001';
-    key += include.status ? `\u0001${status}` : '\u0001';
-    for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
-    let c = calls.get(key);
-    let labels: Labels | undefined;
-    if (!c) {
-      labels = this.labelsFor(service, spanName, kind, status, identity);
-      c = calls.create(key, labels, now);
-    }
+    const cached = this.entryCache.find(spanName, kind, status, values);
+    const c = cached ? cached.calls : this.callsEntry(spanName, kind, status, now);
     c.add(1, now);
     if (!duration) return;
     if (nanos < 0 || zeroStart) {
@@ -239,8 +231,56 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
       this.invalidCounter?.add(1, { connector: this.id, reason: nanos < 0 ? 'end_before_start' : 'zero_start' });
       return;
     }
-    const h = duration.get(key) ?? duration.create(key, labels ?? this.labelsFor(service, spanName, kind, status, identity), now);
+    let h = cached?.duration;
+    if (!h) {
+      const key = cached ? this.keyOf(spanName, kind, status) : this.key;
+      const { service, identity } = this.resource;
+      h = duration.get(key) ?? duration.create(key, (cached ? undefined : this.labels) ?? this.labelsFor(service, spanName, kind, status, identity), now);
+      const entries = cached ?? this.added;
+      if (entries && !duration.isOverflow(h)) entries.duration = h;
+    }
     h.observe(nanos / this.nanosPerUnit, now);
+  }
+
+  /** The span's key, kept for its duration entry (set by callsEntry). */
+  private key = '';
+  /** The span's labels when callsEntry created its entry (undefined when it found one). */
+  private labels: Labels | undefined;
+  /** What callsEntry cached (undefined when the cache is full or the entry is the overflow). */
+  private added: CachedEntries | undefined;
+
+  /** The families' key of the current span's label set (this.values holds its dimension values). */
+  private keyOf(spanName: string, kind: string, status: string): string {
+    const { values, include } = this;
+    const { service, prefix } = this.resource;
+    // Excluded base dimensions stay out of the key too, or two entries would share one label set.
+    let key = prefix;
+    key += include.service ? `\u0001${service}` : '\u0001';
+    key += include.name ? `\u0001${spanName}` : '\u0001';
+    key += include.kind ? `\u0001${kind}` : '\u0001';
+    key += include.status ? `\u0001${status}` : '\u0001';
+    for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0002' : `\u0003${values[i]}`;
+    return key;
+  }
+
+  /**
+   * The calls entry of a label set the cache does not hold: found or created
+   * by its key, then cached (unless it is the overflow entry). Leaves the
+   * key (and the labels, when it made them) for the duration entry.
+   */
+  private callsEntry(spanName: string, kind: string, status: string, now: number): CounterEntry {
+    const { calls, values } = this;
+    const { service, identity } = this.resource;
+    const key = this.keyOf(spanName, kind, status);
+    this.key = key;
+    this.labels = undefined;
+    let c = calls.get(key);
+    if (!c) {
+      this.labels = this.labelsFor(service, spanName, kind, status, identity);
+      c = calls.create(key, this.labels, now);
+    }
+    this.added = calls.isOverflow(c) ? undefined : this.entryCache.add(spanName, kind, status, values, c);
+    return c;
   }
 
   private labelsFor(service: string, name: string, kind: string, status: string, identity: Labels): Labels {

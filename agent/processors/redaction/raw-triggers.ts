@@ -275,7 +275,11 @@ export function patternTest(names: readonly BuiltinPatternName[]): PatternTest {
     for (const probe of PATTERN_PROBES[name]) byNeedle.set(probe.needle, [...(byNeedle.get(probe.needle) ?? []), probe.check]);
   }
   const searches = [...byNeedle].map(([needle, checks]) => {
-    const check = checks.length === 1 ? checks[0] : (buf: Uint8Array, p: number) => checks.some((c) => c(buf, p));
+    // A loop, not checks.some(closure): no closure per occurrence (garbage on the ingest path).
+    const check = checks.length === 1 ? checks[0] : (buf: Uint8Array, p: number) => {
+      for (let i = 0; i < checks.length; i++) if (checks[i](buf, p)) return true;
+      return false;
+    };
     /** The budget left after this needle's occurrences, or MAYBE_FOUND. */
     return (buf: Buffer, budget: number): number => {
       for (let p = buf.indexOf(needle); p >= 0; p = buf.indexOf(needle, p + 1)) {

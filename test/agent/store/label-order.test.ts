@@ -34,7 +34,7 @@ describe('store label order (labels.Compare)', () => {
   });
 
   it('sortByLabels orders items by their sets and keeps the items', () => {
-    const items = [{ l: { job: 'b' } }, { l: { job: 'a', x: '1' } }, { l: { job: 'a' } }];
+    const items: { l: Labels }[] = [{ l: { job: 'b' } }, { l: { job: 'a', x: '1' } }, { l: { job: 'a' } }];
     assert.deepEqual(sortByLabels(items, (i) => i.l).map((i) => i.l), [{ job: 'a' }, { job: 'a', x: '1' }, { job: 'b' }]);
   });
 

@@ -138,6 +138,27 @@ describe('redaction pre-scans the received bytes', () => {
     await host.cleanup();
   });
 
+  it('a request with `_` in every attribute key (the Collector testbed\'s spans) is clean, not over budget', async () => {
+    const host = testHost();
+    const proc = create();
+    await proc.start(host);
+    const int = (key: string, v: number) => ({ key, value: { intValue: v } });
+    const spans = Array.from({ length: 100 }, (_, i) => ({
+      traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, i + 1), name: 'load-generator-span', kind: 3,
+      startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000',
+      attributes: [int('load_generator.span_seq_num', i), int('load_generator.trace_seq_num', 1)],
+    }));
+    const bytes = received({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] } as never);
+    // Six `_` per 143-byte span: over the first budget (one per 64 bytes), which walked and decoded them all.
+    assert.ok(bytes.length / 600 < 64);
+    const data = decodeProtoRequest('traces', bytes);
+    attachRawBytes(data, bytes);
+    await proc.consume('traces', data);
+    assert.equal(rawBytesOf(data), bytes);
+    assert.equal(await counterValue(host, 'lookout_redaction_prescan_requests_total', { signal: 'traces', outcome: 'clean' }), 1);
+    await host.cleanup();
+  });
+
   it('raw_prescan: false, requests without bytes (OTLP/JSON) and a Uint8Array that is not a Buffer are walked, not counted', async () => {
     const host = testHost();
     const off = create({ raw_prescan: false });

@@ -8,7 +8,9 @@
  *      agent process' CPU (utime+stime from /proc/<pid>/stat over the steady
  *      window, % of one core) and RSS (VmRSS, median and max), next to the
  *      Collector testbed's bounds for OTLP->OTLP (<= 20 % of a core,
- *      70-100 MiB RSS) and our targets (<= 10 %, <= 100 MiB);
+ *      70-100 MiB RSS) and our targets (<= 10 %, <= 100 MiB); then again with
+ *      the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS), as deployed:
+ *      less RSS, more CPU (V8 grows a 256 MiB-limited old generation slowly);
  *   2. the highest sustained rate with large spans: the offered rate steps up
  *      until requests are refused (503) or accepted < 97 % of offered;
  *      reported as spans/s per core of agent CPU (target >= 50k);
@@ -33,6 +35,7 @@ import { repoRoot } from '../../test/helpers/repo';
 import { runLoad, type LoadResult } from './load';
 import { ProcessSampler } from './proc';
 import { buildBodies, type SpanShape } from './spans';
+import { deploymentNodeOptions } from '../limits/footprint.bench';
 
 const MIB = 1024 * 1024;
 const BATCH = 100;
@@ -57,9 +60,9 @@ async function startSink(): Promise<Sink> {
   };
 }
 
-async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> = {}, build?: string): Promise<AgentProcess> {
+async function startTestbedAgent(sink: Sink, exporter: Record<string, unknown> = {}, build?: string, flags?: string): Promise<AgentProcess> {
   if (!existsSync(build ?? path.join(repoRoot, 'dist/agent/cli/main.js'))) throw new Error(`${build ?? 'dist/'} is missing: run \`npm run build\` first`);
-  const nodeArgs = (process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = (flags ?? process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const extra = process.env.TESTBED_CONFIG ? JSON.parse(process.env.TESTBED_CONFIG) as Record<string, unknown> : {};
   const agentExtra = process.env.TESTBED_AGENT_CONFIG ? JSON.parse(process.env.TESTBED_AGENT_CONFIG) as Record<string, unknown> : {};
   return startAgent({ ...agentExtra, log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url, ...extra, ...exporter } } }, { dist: build ?? true, nodeArgs });
@@ -80,8 +83,8 @@ function describe(r: LoadResult): string {
  * On a busy machine the agent may not get the CPU to take all 10k spans/s:
  * the CPU figure is then also given scaled to 10k accepted spans/s.
  */
-async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, label: string = shape, exporter: Record<string, unknown> = {}, build?: string): Promise<number> {
-  const agent = await startTestbedAgent(sink, exporter, build);
+async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, label: string = shape, exporter: Record<string, unknown> = {}, build?: string, flags?: string): Promise<number> {
+  const agent = await startTestbedAgent(sink, exporter, build, flags);
   try {
     const url = `${agent.otlpUrl}/v1/traces`;
     const bodies = buildBodies(shape, 50, BATCH);
@@ -152,6 +155,10 @@ export async function run(seconds = Number(process.env.TESTBED_SECONDS ?? 20)): 
     if (only === 'cpu' || only === undefined) {
       console.log(`10k spans/s, ${BATCH}-span requests, default pipelines + export (gzip) to a local sink; ${seconds} s after ${WARMUP_SECONDS} s warm-up`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds);
+      // As deployed: the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS) trade CPU for RSS.
+      const image = deploymentNodeOptions();
+      console.log(`the same with the image's NODE_OPTIONS="${image}":`);
+      for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds, `${shape} (image)`, {}, undefined, image);
     }
     const baseline = process.env.TESTBED_BASELINE;
     if (baseline && (only === 'cpu' || only === undefined)) {

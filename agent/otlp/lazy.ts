@@ -26,6 +26,7 @@ import { requestType } from './root';
 import { asBuffer } from './wire/reader';
 import { scanTraceRequest } from './wire/traces';
 import { scanLogsRequest } from './wire/logs';
+import type { EnvelopeScan } from './wire/envelope';
 
 // The state lives on the object under symbols (invisible to protobufjs, JSON and Object.keys), and
 // the accessor's functions are shared: every lazy request then has the same hidden class, where a
@@ -109,13 +110,4 @@ export function decodeProtoRequestLazily<S extends Signal>(signal: S, body: Uint
 }
 
 /** Each lazily decoded signal's strict scan: its item count, and whether every item is valid. */
-const SCANS: Record<LazySignal, (bytes: Buffer) => { items: number; valid: boolean } | undefined> = {
-  traces: (bytes) => {
-    const scan = scanTraceRequest(bytes);
-    return scan && { items: scan.spans, valid: scan.valid };
-  },
-  logs: (bytes) => {
-    const scan = scanLogsRequest(bytes);
-    return scan && { items: scan.records, valid: scan.valid };
-  },
-};
+const SCANS: Record<LazySignal, (bytes: Buffer) => EnvelopeScan | undefined> = { traces: scanTraceRequest, logs: scanLogsRequest };

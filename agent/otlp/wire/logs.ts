@@ -7,15 +7,10 @@
  */
 import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
 import { ANY_VALUE, F32, F64, KEY_VALUE, LEN, readField, V32 } from './schema';
-import { scanEnvelope, visitEnvelope } from './envelope';
+import { scanEnvelope, visitEnvelope, type EnvelopeScan } from './envelope';
 import { AttributeCursor } from './attributes';
 import { textSlicer, type TextSlicer } from './text';
 
-export interface LogsScan {
-  records: number;
-  /** Every record passes validate.ts' rules (trace_id empty or 16 bytes, span_id empty or 8). */
-  valid: boolean;
-}
 
 /** LogRecord's field kinds, ids (9, 10) aside. */
 const RECORD_FIELDS: (number | undefined)[] = [undefined, F64, V32, LEN, undefined, ANY_VALUE, KEY_VALUE, V32, F32, undefined, undefined, F64, LEN];
@@ -39,9 +34,9 @@ function scanRecord(r: WireReader, end: number): boolean {
   return (traceLen === 0 || traceLen === 16) && (spanLen === 0 || spanLen === 8);
 }
 
-export function scanLogsRequest(buf: Uint8Array): LogsScan | undefined {
-  const scan = scanEnvelope(buf, scanRecord);
-  return scan && { records: scan.items, valid: scan.valid };
+export function scanLogsRequest(buf: Uint8Array): EnvelopeScan | undefined {
+  // items: log records; valid: every record passes validate.ts (trace_id empty or 16 bytes, span_id empty or 8).
+  return scanEnvelope(buf, scanRecord);
 }
 
 /** What log_records_total reads of one record, valid during the visitor's record(). */

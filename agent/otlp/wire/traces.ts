@@ -15,16 +15,10 @@
  */
 import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
 import { EVENT, F32, F64, KEY_VALUE, LEN, LINK, readField, STATUS, V32 } from './schema';
-import { scanEnvelope, visitEnvelope } from './envelope';
+import { scanEnvelope, visitEnvelope, type EnvelopeScan } from './envelope';
 import { AttributeCursor } from './attributes';
 import { prefixText, textSlicer, type TextSlicer } from './text';
 
-export interface TraceScan {
-  /** Spans in the request (countSpans of the decoded request). */
-  spans: number;
-  /** Every span passes the receiver's validation (agent/receivers/otlp/validate.ts: ids). */
-  valid: boolean;
-}
 
 /** Span fields: ../schema.ts, message Span. */
 const SPAN_FIELDS: (number | undefined)[] = [];
@@ -78,9 +72,9 @@ function spanField(field: number): number | undefined {
  * Scans a whole request; undefined when the bytes are not well-formed by the
  * strict reader's rules (then the caller decodes with protobufjs, as before).
  */
-export function scanTraceRequest(buf: Uint8Array): TraceScan | undefined {
-  const scan = scanEnvelope(buf, scanSpan);
-  return scan && { spans: scan.items, valid: scan.valid };
+export function scanTraceRequest(buf: Uint8Array): EnvelopeScan | undefined {
+  // items: spans (countSpans of the decoded request); valid: every span passes validate.ts (ids).
+  return scanEnvelope(buf, scanSpan);
 }
 
 /** What spanmetrics reads of one span, valid during SpanmetricsVisitor.span(). */

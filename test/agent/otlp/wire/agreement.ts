@@ -14,6 +14,11 @@ import { validateRequest } from '../../../../agent/receivers/otlp/validate';
 
 export interface Agreement { accepted: number; valid: number; undecodable: number }
 
+/** LOOKOUT_FUZZ_SCALE multiplies the generated cases (1 000 per run in npm test); LOOKOUT_FUZZ_SEED replaces each test's seed. */
+export const FUZZ_SCALE = Number(process.env.LOOKOUT_FUZZ_SCALE ?? 1);
+export const FUZZ_CASES = Math.round(1000 * FUZZ_SCALE);
+export const fuzzSeed = (fallback: number): number => Number(process.env.LOOKOUT_FUZZ_SEED ?? fallback);
+
 function decode<S extends Signal>(signal: S, bytes: Buffer): SignalData[S] | undefined {
   try {
     return requestType(signal).decode(bytes) as unknown as SignalData[S];

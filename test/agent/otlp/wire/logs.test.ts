@@ -14,11 +14,11 @@ import { requestType } from '../../../../agent/otlp/root';
 import { scanLogsRequest } from '../../../../agent/otlp/wire/logs';
 import { RecordingAppender } from '../../connectors/recording-appender';
 import { rng, TraceCorpus } from './trace-corpus';
-import { checkAgreement } from './agreement';
+import { checkAgreement, fuzzSeed, FUZZ_CASES, FUZZ_SCALE } from './agreement';
 
-const SEED = Number(process.env.LOOKOUT_FUZZ_SEED ?? 17);
-const SCALE = Number(process.env.LOOKOUT_FUZZ_SCALE ?? 1);
-const CASES = Math.round(1000 * SCALE);
+const SEED = fuzzSeed(17);
+const SCALE = FUZZ_SCALE;
+const CASES = FUZZ_CASES;
 
 function decode(bytes: Buffer): ExportLogsServiceRequest | undefined {
   try {
@@ -45,10 +45,7 @@ describe('OTLP logs wire scanner vs protobufjs (fuzzed corpus)', function () {
     const fromTree = connector();
     checkAgreement({
       signal: 'logs', cases: CASES, seed: SEED, next: () => corpus.logsRequest(),
-      scan: (bytes) => {
-        const scan = scanLogsRequest(bytes);
-        return scan && { items: scan.records, valid: scan.valid };
-      },
+      scan: scanLogsRequest,
       onAccepted: (bytes, tree, scan) => {
         const lazy = lazyRequest('logs', bytes, scan.items);
         fromBytes.c.record(lazy);
@@ -71,7 +68,7 @@ describe('OTLP logs wire scanner vs protobufjs (fuzzed corpus)', function () {
       const bytes = Buffer.from(corpus.logsRequest());
       const scan = scanLogsRequest(bytes);
       if (!scan) continue;
-      const lazy = lazyRequest('logs', bytes, scan.records);
+      const lazy = lazyRequest('logs', bytes, scan.items);
       lazyPath.c.record(lazy);
       assert.equal(undecodedBytesOf(lazy), undefined, 'decoded for the matchers');
       treePath.c.record(decode(bytes)!);

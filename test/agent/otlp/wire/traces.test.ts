@@ -18,11 +18,11 @@ import type { AttributeCursor } from '../../../../agent/otlp/wire/attributes';
 import { scanTraceRequest, visitSpans } from '../../../../agent/otlp/wire/traces';
 import { RecordingAppender } from '../../connectors/recording-appender';
 import { rng, TraceCorpus } from './trace-corpus';
-import { checkAgreement } from './agreement';
+import { checkAgreement, fuzzSeed, FUZZ_CASES, FUZZ_SCALE } from './agreement';
 
-const SEED = Number(process.env.LOOKOUT_FUZZ_SEED ?? 13);
-const SCALE = Number(process.env.LOOKOUT_FUZZ_SCALE ?? 1);
-const CASES = Math.round(1000 * SCALE);
+const SEED = fuzzSeed(13);
+const SCALE = FUZZ_SCALE;
+const CASES = FUZZ_CASES;
 
 const kvs = (list: KeyValue[] | null | undefined) => (list ?? []).map((kv) => [kv.key, anyValueToString(kv.value)]);
 
@@ -89,10 +89,7 @@ describe('OTLP trace wire scanner vs protobufjs (fuzzed corpus)', function () {
     const fromTree = connector();
     checkAgreement({
       signal: 'traces', cases: CASES, seed: SEED, next: () => corpus.request(),
-      scan: (bytes) => {
-        const scan = scanTraceRequest(bytes);
-        return scan && { items: scan.spans, valid: scan.valid };
-      },
+      scan: scanTraceRequest,
       onAccepted: (bytes, tree, scan, what) => {
         assert.deepEqual(visited(bytes), expected(tree), `visited fields: ${what}`);
         const lazy = lazyRequest('traces', bytes, scan.items);
@@ -118,10 +115,10 @@ describe('OTLP trace wire scanner vs protobufjs (fuzzed corpus)', function () {
       const bytes = Buffer.from(corpus.request());
       const scan = scanTraceRequest(bytes);
       if (!scan) continue;
-      const lazy = lazyRequest('traces', bytes, scan.spans);
+      const lazy = lazyRequest('traces', bytes, scan.items);
       const type = requestType('traces');
       assert.ok(lazy instanceof type.ctor);
-      assert.equal(countSpans(lazy), scan.spans);
+      assert.equal(countSpans(lazy), scan.items);
       assert.ok(undecodedBytesOf(lazy));
       const first = lazy.resourceSpans;
       assert.equal(undecodedBytesOf(lazy), undefined, 'decoded: the bytes no longer stand for it');
@@ -135,13 +132,13 @@ describe('OTLP trace wire scanner vs protobufjs (fuzzed corpus)', function () {
 
   it('refuses what protobufjs would read differently: wrong wire types, 6-byte varints, groups, field 0', () => {
     const span = (extra: number[]) => Buffer.from([0x0a, extra.length + 4, 0x12, extra.length + 2, 0x12, extra.length, ...extra]);
-    assert.deepEqual(scanTraceRequest(span([0x30, 0x01])), { spans: 1, valid: false }, 'a span with only a kind: read, and invalid (no ids)');
+    assert.deepEqual(scanTraceRequest(span([0x30, 0x01])), { items: 1, valid: false }, 'a span with only a kind: read, and invalid (no ids)');
     assert.equal(scanTraceRequest(span([0x28, 0x03])), undefined, 'field 5 (name, a string) as a varint');
     assert.equal(scanTraceRequest(span([0x30, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00])), undefined, 'a 6-byte varint kind');
     assert.ok(scanTraceRequest(span([0x30, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), 'a 10-byte (negative) kind is fine');
     assert.equal(scanTraceRequest(span([0xa3, 0x06, 0xa4, 0x06])), undefined, 'a group');
     assert.equal(scanTraceRequest(Buffer.from([0x02, 0x00])), undefined, 'field number 0');
     assert.equal(scanTraceRequest(Buffer.from([0x0a, 0x05, 0x12, 0x01])), undefined, 'truncated');
-    assert.deepEqual(scanTraceRequest(Buffer.alloc(0)), { spans: 0, valid: true }, 'an empty request');
+    assert.deepEqual(scanTraceRequest(Buffer.alloc(0)), { items: 0, valid: true }, 'an empty request');
   });
 });

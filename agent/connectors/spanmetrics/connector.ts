@@ -21,7 +21,7 @@ import { undecodedBytesOf } from '../../otlp/lazy';
 import type { AttributeCursor } from '../../otlp/wire/attributes';
 import { visitSpans, type SpanmetricsVisitor } from '../../otlp/wire/traces';
 import { derivedMetricsOptions } from '../shared/config';
-import { DerivedMetrics, type CounterEntry, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
+import { DerivedMetrics, type CounterFamily, type HistogramFamily } from '../shared/derived-metrics';
 import { Flusher } from '../shared/flusher';
 import { DerivedMetricsConnector } from '../shared/connector';
 import { NANOS_PER_UNIT } from './buckets';
@@ -221,9 +221,8 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
     // Cut before keying: 600 distinct 64 KB span names cost 600 short keys, not 38 MB of keys and labels.
     const spanName = this.cut(rawName);
     if (this.maxValueLength > 0) for (let i = 0; i < values.length; i++) values[i] = this.cut(values[i]);
-    const cached = this.entryCache.find(spanName, kind, status, values);
-    const c = cached ? cached.calls : this.callsEntry(spanName, kind, status, now);
-    c.add(1, now);
+    const entries = this.entryCache.find(spanName, kind, status, values) ?? this.newEntries(spanName, kind, status, now);
+    entries.calls.add(1, now);
     if (!duration) return;
     if (nanos < 0 || zeroStart) {
       // A start of 0 would add 56 years to the sum; a negative duration has no bucket.
@@ -231,23 +230,11 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
       this.invalidCounter?.add(1, { connector: this.id, reason: nanos < 0 ? 'end_before_start' : 'zero_start' });
       return;
     }
-    let h = cached?.duration;
-    if (!h) {
-      const key = cached ? this.keyOf(spanName, kind, status) : this.key;
-      const { service, identity } = this.resource;
-      h = duration.get(key) ?? duration.create(key, (cached ? undefined : this.labels) ?? this.labelsFor(service, spanName, kind, status, identity), now);
-      const entries = cached ?? this.added;
-      if (entries && !duration.isOverflow(h)) entries.duration = h;
-    }
-    h.observe(nanos / this.nanosPerUnit, now);
+    // The first span of the label set with a valid duration: by the same key (the family's overflow entry when
+    // it is full, which later spans of the set would get from it as well).
+    entries.duration ??= duration.get(entries.key) ?? duration.create(entries.key, this.labelsFor(spanName, kind, status), now);
+    entries.duration.observe(nanos / this.nanosPerUnit, now);
   }
-
-  /** The span's key, kept for its duration entry (set by callsEntry). */
-  private key = '';
-  /** The span's labels when callsEntry created its entry (undefined when it found one). */
-  private labels: Labels | undefined;
-  /** What callsEntry cached (undefined when the cache is full or the entry is the overflow). */
-  private added: CachedEntries | undefined;
 
   /** The families' key of the current span's label set (this.values holds its dimension values). */
   private keyOf(spanName: string, kind: string, status: string): string {
@@ -264,26 +251,20 @@ export class SpanMetricsConnector extends DerivedMetricsConnector<'traces'> {
   }
 
   /**
-   * The calls entry of a label set the cache does not hold: found or created
-   * by its key, then cached (unless it is the overflow entry). Leaves the
-   * key (and the labels, when it made them) for the duration entry.
+   * The entries of a label set the cache does not hold: its calls entry found
+   * or created by its key, cached unless it is the overflow entry (then the
+   * entries are this span's only).
    */
-  private callsEntry(spanName: string, kind: string, status: string, now: number): CounterEntry {
+  private newEntries(spanName: string, kind: string, status: string, now: number): CachedEntries {
     const { calls, values } = this;
-    const { service, identity } = this.resource;
     const key = this.keyOf(spanName, kind, status);
-    this.key = key;
-    this.labels = undefined;
-    let c = calls.get(key);
-    if (!c) {
-      this.labels = this.labelsFor(service, spanName, kind, status, identity);
-      c = calls.create(key, this.labels, now);
-    }
-    this.added = calls.isOverflow(c) ? undefined : this.entryCache.add(spanName, kind, status, values, c);
-    return c;
+    const c = calls.get(key) ?? calls.create(key, this.labelsFor(spanName, kind, status), now);
+    const cached = calls.isOverflow(c) ? undefined : this.entryCache.add(spanName, kind, status, values, c, key);
+    return cached ?? { kind, status, values, calls: c, key };
   }
 
-  private labelsFor(service: string, name: string, kind: string, status: string, identity: Labels): Labels {
+  private labelsFor(name: string, kind: string, status: string): Labels {
+    const { service, identity } = this.resource;
     const l: Labels = {};
     if (this.include.service) l.service_name = service;
     if (this.include.name && name !== '') l.span_name = name;

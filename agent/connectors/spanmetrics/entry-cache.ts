@@ -22,6 +22,8 @@ export interface CachedEntries {
   readonly status: string;
   readonly values: readonly (string | undefined)[];
   readonly calls: CounterEntry;
+  /** The families' key (the calls family's Map key itself: no copy). */
+  readonly key: string;
   /** Created with the first span that has a valid duration. */
   duration?: HistogramEntry;
 }
@@ -65,9 +67,9 @@ export class SpanEntryCache {
   }
 
   /** Remembers a label set's entries (unless the cache is full); returns what find() will return for it. */
-  add(name: string, kind: string, status: string, values: readonly (string | undefined)[], calls: CounterEntry): CachedEntries | undefined {
+  add(name: string, kind: string, status: string, values: readonly (string | undefined)[], calls: CounterEntry, key: string): CachedEntries | undefined {
     if (!this.current || this.size >= this.maxEntries) return undefined;
-    const entry: CachedEntries = { kind, status, values: values.slice(), calls };
+    const entry: CachedEntries = { kind, status, values: values.slice(), calls, key };
     const list = this.current.get(name);
     if (list) list.push(entry);
     else this.current.set(name, [entry]);

@@ -40,8 +40,8 @@ describe('spanmetrics entry cache', () => {
     const b = family.create('b', { span_name: 'b' }, 0);
     const cache = new SpanEntryCache(10);
     cache.enter('job\u0001inst\u0001svc', 0);
-    cache.add('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', ['/x', undefined], a);
-    cache.add('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', ['/y', undefined], b);
+    cache.add('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', ['/x', undefined], a, 'a');
+    cache.add('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', ['/y', undefined], b, 'b');
     const values = ['/x', undefined];
     assert.equal(cache.find('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', values)?.calls, a);
     assert.equal(cache.find('GET', 'SPAN_KIND_SERVER', 'STATUS_CODE_UNSET', ['/y', undefined])?.calls, b);
@@ -65,7 +65,7 @@ describe('spanmetrics entry cache', () => {
     const family = new CounterFamily('calls_total', { type: 'counter', help: '', unit: '' }, 0);
     const cache = new SpanEntryCache(3);
     cache.enter('r', 0);
-    for (let i = 0; i < 10; i++) cache.add(`n${i}`, 'k', 's', [], family.create(`n${i}`, { span_name: `n${i}` }, 0));
+    for (let i = 0; i < 10; i++) cache.add(`n${i}`, 'k', 's', [], family.create(`n${i}`, { span_name: `n${i}` }, 0), `n${i}`);
     assert.equal(cache.entries, 3);
     assert.equal(cache.find('n5', 'k', 's', []), undefined);
   });

@@ -22,6 +22,15 @@ describe('input_series notation', () => {
     assert.throws(() => show('NaNx5'), /unexpected "NaNx5"/);
     assert.throws(() => show('stalex2'), /unexpected "stalex2"/);
   });
+  it('reads adversarial 100 000-character values in linear time (its number patterns split digits one way)', () => {
+    // With `\\d+\\.?\\d*` (two ways to split every run of digits) the first one ran past the 30 s test timeout.
+    for (const text of ['1'.repeat(100_000) + 'y', '1e' + '1'.repeat(100_000) + 'y', '1+' + '1'.repeat(100_000) + 'y', '1.' + '1'.repeat(100_000) + 'x']) {
+      const t0 = performance.now();
+      assert.throws(() => show(text), /unexpected/);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 1_000, `${text.slice(0, 8)}…: ${ms.toFixed(0)} ms`);
+    }
+  });
   it('reads series selectors', () => {
     assert.deepEqual(parseSeriesSelector('up{job="x", instance="a:1"}'), { __name__: 'up', job: 'x', instance: 'a:1' });
     assert.deepEqual(parseSeriesSelector('{__name__="x", a="b\\"c"}'), { __name__: 'x', a: 'b"c' });

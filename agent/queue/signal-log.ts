@@ -168,13 +168,17 @@ export class SignalLog {
     return undefined;
   }
 
-  read(e: StoredEntry): Buffer {
+  /**
+   * An entry's payload read back from its segment: into `into` at `at` when
+   * given (a batch's entries share one buffer), else into a buffer of its own.
+   */
+  read(e: StoredEntry, into?: Buffer, at = 0): Buffer {
     const seg = e.segment;
     seg.fd ??= fs.openSync(seg.file, 'r');
-    const buf = Buffer.allocUnsafe(e.payloadLength);
-    const n = fs.readSync(seg.fd, buf, 0, e.payloadLength, e.payloadOffset);
+    const buf = into ?? Buffer.allocUnsafe(e.payloadLength);
+    const n = fs.readSync(seg.fd, buf, at, e.payloadLength, e.payloadOffset);
     if (n !== e.payloadLength) throw new Error(`queue: short read from ${seg.file} at byte ${e.payloadOffset} (${n} of ${e.payloadLength} bytes)`);
-    return buf;
+    return into ? buf.subarray(at, at + e.payloadLength) : buf;
   }
 
   /** Forgets entries for good: persists the new read position, deletes segments wholly acked. */

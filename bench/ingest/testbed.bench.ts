@@ -9,8 +9,11 @@
  *      window, % of one core) and RSS (VmRSS, median and max), next to the
  *      Collector testbed's bounds for OTLP->OTLP (<= 20 % of a core,
  *      70-100 MiB RSS) and our targets (<= 10 %, <= 100 MiB); then again with
- *      the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS), as deployed:
- *      less RSS, more CPU (V8 grows a 256 MiB-limited old generation slowly);
+ *      the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS and the
+ *      ENTRYPOINT's --initial-old-space-size), as deployed: less RSS; without
+ *      the ENTRYPOINT's flag twice the CPU with large spans (a full GC every
+ *      ~250 ms: V8 counts the request bodies' Buffers against the old
+ *      generation's limit, which a 256 MiB heap sets ~12 MiB above the live set);
  *   2. the highest sustained rate with large spans: the offered rate steps up
  *      until requests are refused (503) or accepted < 97 % of offered;
  *      reported as spans/s per core of agent CPU (target >= 50k);
@@ -35,7 +38,7 @@ import { repoRoot } from '../../test/helpers/repo';
 import { runLoad, type LoadResult } from './load';
 import { ProcessSampler } from './proc';
 import { buildBodies, type SpanShape } from './spans';
-import { deploymentNodeOptions } from '../limits/footprint.bench';
+import { deploymentNodeArgs, deploymentNodeOptions } from '../limits/footprint.bench';
 
 const MIB = 1024 * 1024;
 const BATCH = 100;
@@ -155,9 +158,9 @@ export async function run(seconds = Number(process.env.TESTBED_SECONDS ?? 20)): 
     if (only === 'cpu' || only === undefined) {
       console.log(`10k spans/s, ${BATCH}-span requests, default pipelines + export (gzip) to a local sink; ${seconds} s after ${WARMUP_SECONDS} s warm-up`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds);
-      // As deployed: the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS) trade CPU for RSS.
-      const image = deploymentNodeOptions();
-      console.log(`the same with the image's NODE_OPTIONS="${image}":`);
+      // As deployed: the image's V8 heap flags (deploy/Dockerfile NODE_OPTIONS and ENTRYPOINT) trade some CPU for RSS.
+      const image = [deploymentNodeOptions(), ...deploymentNodeArgs()].join(' ');
+      console.log(`the same with the image's V8 flags (node ${image}):`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds, `${shape} (image)`, {}, undefined, image);
     }
     const baseline = process.env.TESTBED_BASELINE;

@@ -23,14 +23,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { encodeProtoRequest } from '../../agent/otlp/codec';
 import type { ExportMetricsServiceRequest, ExportTraceServiceRequest, KeyValue } from '../../agent/otlp/model';
 import { freePort, startAgent, type AgentProcess } from '../../test/helpers/agent-process';
-import { deploymentNodeOptions } from './footprint.bench';
+import { deploymentNodeArgs, deploymentNodeOptions } from './footprint.bench';
 import { waitFor } from '../../test/helpers/wait';
 
 const MIB = 1024 * 1024;
 /** The flags the image runs the agent with (deploy/Dockerfile), unless LOOKOUT_BENCH_NODE_OPTIONS says otherwise ("" for none). */
 const NODE_OPTIONS = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
-/** Node flags not allowed in NODE_OPTIONS (e.g. --trace-gc), for investigating. */
-const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
+/** Node flags not allowed in NODE_OPTIONS: the image's ENTRYPOINT ones, unless LOOKOUT_BENCH_NODE_ARGS says otherwise (e.g. --trace-gc, for investigating). */
+const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? deploymentNodeArgs();
 /** The built agent (as in the image) unless LOOKOUT_BENCH_SOURCES=1 (tsx, whose loader adds its own memory). */
 const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
 /**
@@ -116,7 +116,7 @@ function report(what: string, m: { rss: number; peak: number }, extra = ''): voi
 
 /** BENCH_ONLY=attacks (phases 1 + 2) or cap (phase 3) runs one part. */
 export async function run(): Promise<void> {
-  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${NODE_OPTIONS}", memory limiter as in a ${CONTAINER_MIB}Mi container`);
+  console.log(`${built ? 'built agent (dist/)' : 'agent from sources (tsx)'}, NODE_OPTIONS="${NODE_OPTIONS}", node ${nodeArgs.join(' ')}, memory limiter as in a ${CONTAINER_MIB}Mi container`);
   if (process.env.BENCH_ONLY !== 'cap') await longNamesAndHistograms();
   if (process.env.BENCH_ONLY !== 'attacks') await seriesCap();
 }

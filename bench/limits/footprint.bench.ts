@@ -6,7 +6,7 @@
  * built agent (dist/, `npm run build` first) under several V8 settings:
  *
  *   node defaults           no flags
- *   deployment              NODE_OPTIONS from deploy/Dockerfile (what the image runs)
+ *   deployment              NODE_OPTIONS and the ENTRYPOINT's node flags from deploy/Dockerfile (what the image runs)
  *   semi-space 1 / 8 MiB    the deployment's flags with another --max-semi-space-size
  *
  * so the young-generation size is chosen by measurement (RSS against CPU).
@@ -33,6 +33,22 @@ export function deploymentNodeOptions(): string {
   const m = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile);
   if (!m) throw new Error('deploy/Dockerfile sets no ENV NODE_OPTIONS="..."');
   return m[1];
+}
+
+/**
+ * The node flags of the image's ENTRYPOINT (deploy/Dockerfile), for flags
+ * NODE_OPTIONS may not carry (--initial-old-space-size): the image runs the
+ * agent with these on node's command line and deploymentNodeOptions() in
+ * its environment.
+ */
+export function deploymentNodeArgs(): string[] {
+  const dockerfile = readFileSync(path.join(repoRoot, 'deploy/Dockerfile'), 'utf8');
+  const m = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  if (!m) throw new Error('deploy/Dockerfile has no ENTRYPOINT [...]');
+  const argv = JSON.parse(m[1]) as string[];
+  if (argv[0] !== 'node') return [];
+  const script = argv.findIndex((a, i) => i > 0 && !a.startsWith('--'));
+  return argv.slice(1, script < 0 ? argv.length : script);
 }
 
 export function processMemory(pid: number): { rss: number; peak: number } {
@@ -68,10 +84,10 @@ async function startSink(): Promise<{ url: string; requests: () => number; close
 
 interface Figures { idle: number; loadMedian: number; loadMax: number; peak: number; cpuShare: number; spansPerSecond: number; load: string }
 
-async function measure(nodeOptions: string, spansPerSecond: number, seconds: number): Promise<Figures> {
+async function measure(nodeOptions: string, spansPerSecond: number, seconds: number, nodeArgs: string[] = []): Promise<Figures> {
   const sink = await startSink();
   const agent = await startAgent({ log: { level: 'warn' }, exporters: { otlp: { endpoint: sink.url } } },
-    { dist: true, env: { NODE_OPTIONS: nodeOptions } });
+    { dist: true, env: { NODE_OPTIONS: nodeOptions }, nodeArgs });
   try {
     const pid = agent.child.pid!;
     // Settled idle: start-up garbage has had a few seconds to be collected.
@@ -107,16 +123,17 @@ export async function run(seconds = Number(process.env.FOOTPRINT_SECONDS ?? 20))
   const spans = Number(process.env.FOOTPRINT_SPANS ?? 10_000);
   const deploy = deploymentNodeOptions();
   const withSemi = (mib: number) => deploy.replace(/--max-semi-space-size=\d+/, `--max-semi-space-size=${mib}`);
-  const variants: [string, string][] = [
-    ['node defaults', ''],
-    [`deployment (${deploy})`, deploy],
-    ['deployment, semi-space 1 MiB', withSemi(1)],
-    ['deployment, semi-space 8 MiB', withSemi(8)],
+  const args = deploymentNodeArgs();
+  const variants: [string, string, string[]][] = [
+    ['node defaults', '', []],
+    [`deployment (${[deploy, ...args].join(' ')})`, deploy, args],
+    ['deployment, semi-space 1 MiB', withSemi(1), args],
+    ['deployment, semi-space 8 MiB', withSemi(8), args],
   ];
   console.log(`built agent, default config + OTLP export (gzip) to a local sink; load ${spans} spans/s for ${seconds} s (100-span batches, 10 x 50-byte attributes)`);
   let anchor: Figures | undefined;
-  for (const [name, opts] of variants) {
-    const f = await measure(opts, spans, seconds);
+  for (const [name, opts, nodeArgs] of variants) {
+    const f = await measure(opts, spans, seconds, nodeArgs);
     anchor ??= f;
     const mib = (b: number) => `${(b / MIB).toFixed(0).padStart(4)} MiB`;
     console.log(`${name}\n   idle ${mib(f.idle)} (${(f.idle / anchor.idle).toFixed(2)}x)   under load median ${mib(f.loadMedian)} (${(f.loadMedian / anchor.loadMedian).toFixed(2)}x), max ${mib(f.loadMax)}, VmHWM ${mib(f.peak)}` +

@@ -20,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { startAgent } from '../../test/helpers/agent-process';
 import { loadPathologicalSeries, REDOS_QUERY, SUBQUERY } from '../../test/helpers/pathological-load';
-import { deploymentNodeOptions } from '../limits/footprint.bench';
+import { deploymentNodeArgs, deploymentNodeOptions } from '../limits/footprint.bench';
 import { ENCODING, measureCapacity, openLoopSenders, POINTS_PER_REQUEST, type OpenLoopResult } from './otlp-load';
 
 function pct(sorted: number[], p: number): number {
@@ -75,16 +75,17 @@ function bucketQuantile(q: number, before: Map<number, number>, after: Map<numbe
 }
 
 export async function run(seconds = Number(process.env.BENCH_SECONDS ?? 30)): Promise<void> {
-  // The built agent with the image's V8 flags (deploy/Dockerfile NODE_OPTIONS), as it runs in a pod;
+  // The built agent with the image's V8 flags (deploy/Dockerfile NODE_OPTIONS and ENTRYPOINT), as it runs in a pod;
   // LOOKOUT_BENCH_NODE_OPTIONS overrides them ("" for node's defaults), LOOKOUT_BENCH_SOURCES=1 runs the sources under tsx,
   // LOOKOUT_BENCH_NODE_ARGS adds node flags (e.g. "--cpu-prof --trace-gc").
-  const nodeArgs = process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean);
   const nodeOptions = process.env.LOOKOUT_BENCH_NODE_OPTIONS ?? deploymentNodeOptions();
+  const imageArgs = process.env.LOOKOUT_BENCH_NODE_OPTIONS === undefined ? deploymentNodeArgs() : [];
+  const nodeArgs = [...imageArgs, ...process.env.LOOKOUT_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []];
   // LOOKOUT_BENCH_DIST: another build's dist/agent/cli/main.js (a before/after comparison in the same conditions).
   const built = process.env.LOOKOUT_BENCH_SOURCES !== '1';
   const dist = built && (process.env.LOOKOUT_BENCH_DIST || true);
   const agent = await startAgent({ log: { level: 'warn' }, service: { shutdown_timeout: '10s' } }, { nodeArgs, dist, env: { NODE_OPTIONS: nodeOptions } });
-  console.log(`${built ? `built agent (${dist === true ? 'dist/' : dist})` : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}"`);
+  console.log(`${built ? `built agent (${dist === true ? 'dist/' : dist})` : 'agent from sources (tsx)'}, NODE_OPTIONS="${nodeOptions}" node ${nodeArgs.join(' ')}`);
   try {
     await loadPathologicalSeries(agent);
     const only = process.env.BENCH_ONLY;

@@ -106,6 +106,18 @@ describe('docker compose stack (static)', () => {
       assert.match(docker.runtime.cmd ?? '', /"run", "--config", "\/etc\/lookout\/lookout\.yaml"/);
     });
 
+    it('runs the agent with node and --initial-old-space-size on the command line, within what V8 honours', () => {
+      // NODE_OPTIONS may not carry --initial-old-space-size; V8 caps it at half the old space.
+      const argv = JSON.parse(docker.runtime.entrypoint ?? '[]') as string[];
+      assert.equal(argv[0], 'node');
+      assert.equal(argv.at(-1), '/opt/lookout/dist/agent/cli/main.js');
+      const initial = Number(/^--initial-old-space-size=(\d+)$/.exec(argv.find((a) => a.startsWith('--initial-old-space-size=')) ?? '')?.[1]);
+      const oldSpace = Number(/--max-old-space-size=(\d+)/.exec(/^ENV NODE_OPTIONS="([^"]*)"/m.exec(read('deploy/Dockerfile'))?.[1] ?? '')?.[1]);
+      assert.ok(initial > 0 && initial <= oldSpace / 2, `--initial-old-space-size=${initial} with --max-old-space-size=${oldSpace}`);
+      assert.ok(docker.runtime.created.length > 0 && /ln -s \/opt\/lookout\/dist\/agent\/cli\/main\.js \/usr\/local\/bin\/lookout/.test(docker.stages.at(-1)!.instructions.map((i) => i.args).join('\n')),
+        '`lookout` stays on PATH for docker exec');
+    });
+
     it('creates the state and preload directories owned by the runtime user', () => {
       const config = parseConfigText(read('deploy/lookout.yaml'), 'deploy/lookout.yaml', {});
       for (const dir of [config.storage.dir, '/otel']) {

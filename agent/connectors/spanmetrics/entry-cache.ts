@@ -2,11 +2,7 @@
  * spanmetrics' entries found without building their key. The key string
  * (resource, service, span name, kind, status, dimension values) was
  * concatenated for every span and hashed twice (calls, duration): at the
- * testbed's 10k spans/s that was a few percent of a core, and in a heap
- * sized for a container (--max-old-space-size=256: V8 then grows the old
- * generation by ~1.1-1.3x between full collections) the keys were most of
- * what reached the old generation, so full collections ran five times a
- * second. Here a resource's spans find their entries by span name and then
+ * testbed's 10k spans/s that was a few percent of a core. Here a resource's spans find their entries by span name and then
  * by comparing kind, status and values (the same short strings, mostly the
  * same objects); the key is built only the first time.
  *

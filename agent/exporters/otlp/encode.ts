@@ -15,8 +15,24 @@ const gzipAsync = promisify(zlib.gzip);
 /** What encoding a body needs from the exporter's config (compression_params absent: the default level). */
 export type BodyConfig = Pick<OtlpExporterConfig, 'encoding' | 'compression'> & Partial<Pick<OtlpExporterConfig, 'compression_params'>>;
 
+/**
+ * The chunks as one buffer: a view when they lie back to back in one
+ * ArrayBuffer (a durable queue reads a batch into one), else a copy.
+ */
+export function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length <= 1) return chunks[0] ?? new Uint8Array(0);
+  const first = chunks[0];
+  let end = first.byteOffset + first.byteLength;
+  for (let i = 1; i < chunks.length; i++) {
+    const c = chunks[i];
+    if (c.buffer !== first.buffer || c.byteOffset !== end) return Buffer.concat(chunks);
+    end += c.byteLength;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
+}
+
 function gzip(chunks: readonly Uint8Array[], config: BodyConfig): Promise<Buffer> {
-  return gzipAsync(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), {
+  return gzipAsync(joined(chunks), {
     level: config.compression_params?.level ?? DEFAULT_GZIP_LEVEL,
     // Fewer round trips between the thread pool and the event loop for multi-MiB batches.
     chunkSize: 64 * 1024,

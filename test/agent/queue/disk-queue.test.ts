@@ -13,6 +13,8 @@ import { DiskQueue, type DiskQueueOptions } from '../../../agent/queue';
 import { HEADER_BYTES, scanRecords } from '../../../agent/queue/record-format';
 import { spans, spanNames } from '../exporters/otlp/fixtures';
 import type { ExportTraceServiceRequest } from '../../../agent/otlp/model';
+import { encodeProtoRequest } from '../../../agent/otlp/codec';
+import { joined } from '../../../agent/exporters/otlp/encode';
 
 type Line = Record<string, unknown>;
 const LEVEL = { info: 30, warn: 40, error: 50 };
@@ -62,6 +64,30 @@ describe('DiskQueue', () => {
     const [e] = q.take('traces', 10);
     assert.ok(e.encoded && e.encoded.byteLength > 0);
     assert.deepEqual(spanNames([e.data as ExportTraceServiceRequest]), ['s0']);
+  });
+
+  it('reads a taken batch into one buffer: the payloads back to back, each the bytes offered', () => {
+    // Tiny segments: the batch spans several files.
+    const q = make({ segmentBytes: 64 });
+    const offered = [spans(1, 0), spans(3, 1), spans(2, 4)].map((r) => encodeProtoRequest('traces', r));
+    for (const b of offered) assert.ok(q.offer('traces', spans(1), 1, b));
+    const taken = q.take('traces', 100);
+    assert.deepEqual(taken.map((e) => Buffer.from(e.encoded!)), offered.map((b) => Buffer.from(b)));
+    const one = joined(taken.map((e) => e.encoded!));
+    assert.equal(one.buffer, taken[0].encoded!.buffer, 'one ArrayBuffer for the batch: the exporter sends it without a copy');
+    assert.deepEqual(Buffer.from(one), Buffer.concat(offered));
+  });
+
+  it('an entry that cannot be read back is dropped and counted; the rest of the batch still lies back to back', () => {
+    const q = make({ segmentBytes: 64 });
+    for (let i = 0; i < 3; i++) assert.ok(q.offer('traces', spans(1, i), 1));
+    const again = make({ segmentBytes: 64 }); // a restart: segments opened for reading afresh
+    fs.rmSync(segments().sort()[1]);
+    const taken = again.take('traces', 100);
+    assert.deepEqual(spanNames(taken.map((e) => e.data as ExportTraceServiceRequest)), ['s0', 's2']);
+    assert.equal(again.durableStats('traces').corruptRecords, 1);
+    assert.equal(joined(taken.map((e) => e.encoded!)).buffer, taken[0].encoded!.buffer);
+    assert.ok(lines.some((l) => l.level === LEVEL.error && /entry dropped/.test(String(l.msg))), 'logged');
   });
 
   it('after a crash (no close) every entry not acked is waiting again, in order, and counted as redelivered', () => {

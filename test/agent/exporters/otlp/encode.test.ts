@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { encodeBody } from '../../../../agent/exporters/otlp/encode';
+import { encodeBody, joined } from '../../../../agent/exporters/otlp/encode';
 import { mergeRequests } from '../../../../agent/processors/batch/merge';
 import { decodeJsonRequest, decodeProtoRequest } from '../../../../agent/otlp/codec';
 import { SIGNALS, type ExportLogsServiceRequest, type Signal, type SignalData } from '../../../../agent/otlp/model';
@@ -47,5 +47,19 @@ describe('exporter: batch body encoding', () => {
     const [fast, small] = [await at(1), await at(9)];
     assert.ok(small.byteLength < fast.byteLength, `level 9 (${small.byteLength} B) smaller than level 1 (${fast.byteLength} B)`);
     assert.ok(zlib.gunzipSync(fast).equals(zlib.gunzipSync(small)));
+  });
+
+  it('joined: chunks back to back in one ArrayBuffer are one view (no copy); others are copied in order', () => {
+    const whole = Buffer.allocUnsafeSlow(10); // not from Buffer's shared pool, which concat also uses
+    whole.write('abcdefghij');
+    const view = joined([whole.subarray(0, 3), whole.subarray(3, 4), whole.subarray(4, 10)]);
+    assert.equal(view.buffer, whole.buffer);
+    assert.equal(Buffer.from(view).toString(), 'abcdefghij');
+    const gap = joined([whole.subarray(0, 3), whole.subarray(4, 6)]);
+    assert.notEqual(gap.buffer, whole.buffer);
+    assert.equal(Buffer.from(gap).toString(), 'abcef');
+    const apart = joined([Buffer.from('ab'), Buffer.from('cd')]);
+    assert.equal(Buffer.from(apart).toString(), 'abcd');
+    assert.equal(joined([]).byteLength, 0);
   });
 });

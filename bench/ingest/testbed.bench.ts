@@ -14,6 +14,8 @@
  *      the ENTRYPOINT's flag twice the CPU with large spans (a full GC every
  *      ~250 ms: V8 counts the request bodies' Buffers against the old
  *      generation's limit, which a 256 MiB heap sets ~12 MiB above the live set);
+ *      and the floor: the same load on a bare node:http server that only
+ *      reads the bodies (what any Node process pays before doing anything);
  *   2. the highest sustained rate with large spans: the offered rate steps up
  *      until requests are refused (503) or accepted < 97 % of offered;
  *      reported as spans/s per core of agent CPU (target >= 50k);
@@ -47,8 +49,12 @@ const WARMUP_SECONDS = 5;
 
 interface Sink { url: string; child: ChildProcess; stats(): Promise<{ requests: number; bytes: number }> }
 
-async function startSink(): Promise<Sink> {
-  const child = fork(path.join(__dirname, 'sink.ts'), [], { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The sink, under tsx; `compiled`: its build (dist/bench/ingest/sink.js) under plain node, without tsx's memory. */
+async function startSink(compiled = false): Promise<Sink> {
+  const built = path.join(repoRoot, 'dist/bench/ingest/sink.js');
+  if (compiled && !existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  const child = compiled ? fork(built, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    : fork(path.join(__dirname, 'sink.ts'), [], { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
@@ -108,6 +114,29 @@ async function atTestbedLoad(sink: Sink, shape: SpanShape, seconds: number, labe
   }
 }
 
+/**
+ * The floor under part 1: node's own HTTP server at the same load, reading
+ * and discarding the bodies and answering 200 (the sink, another instance).
+ * What any Node agent pays before doing anything with the data: a CPU or
+ * RSS target below it is out of reach for a Node process.
+ */
+async function nodeHttpFloor(shape: SpanShape, seconds: number): Promise<{ cpu: number; rss: number }> {
+  const bare = await startSink(true);
+  try {
+    const url = `${bare.url}/v1/traces`;
+    const bodies = buildBodies(shape, 50, BATCH);
+    await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds: WARMUP_SECONDS });
+    const sampler = new ProcessSampler(bare.child.pid!);
+    const r = await runLoad({ url, bodies, spansPerBody: BATCH, spansPerSecond: TESTBED_RATE, seconds, maxInFlight: 256 });
+    const m = sampler.stop();
+    const perTenK = m.cpuCores * TESTBED_RATE / Math.max(1, r.accepted / r.seconds);
+    console.log(`${`${shape} (floor)`.padEnd(16)} node:http only, bodies read and discarded: CPU ${pct(perTenK).padStart(7)} per 10k spans/s  RSS median ${mib(m.rssMedian)}`);
+    return { cpu: perTenK, rss: m.rssMedian };
+  } finally {
+    bare.child.send('stop');
+  }
+}
+
 const sustained = (r: LoadResult, rate: number) => r.refused === 0 && r.failed === 0 && r.accepted >= 0.97 * rate * r.seconds;
 
 /** Parts 2 and 3: the highest sustained rate with large spans, then 3x it. */
@@ -162,6 +191,8 @@ export async function run(seconds = Number(process.env.TESTBED_SECONDS ?? 20)): 
       const image = [deploymentNodeOptions(), ...deploymentNodeArgs()].join(' ');
       console.log(`the same with the image's V8 flags (node ${image}):`);
       for (const shape of ['large', 'testbed'] as const) await atTestbedLoad(sink, shape, seconds, `${shape} (image)`, {}, undefined, image);
+      console.log('the floor: the same load on a bare node:http server (dist/bench/ingest/sink.js) that only reads the bodies and answers 200:');
+      for (const shape of ['large', 'testbed'] as const) await nodeHttpFloor(shape, seconds);
     }
     const baseline = process.env.TESTBED_BASELINE;
     if (baseline && (only === 'cpu' || only === undefined)) {

@@ -6,7 +6,7 @@
 import type { AnyValue } from '../model';
 import { requestType } from '../root';
 import { anyValueToString } from '../values';
-import { WireReader } from './reader';
+import { shortLength, WireReader } from './reader';
 import { prefixText, type TextSlicer } from './text';
 
 export class AttributeCursor {
@@ -18,6 +18,8 @@ export class AttributeCursor {
   private readonly r: WireReader;
   private field = 0;
   private end = 0;
+  /** shortLength's out-parameter. */
+  private readonly lenEnd = new Int32Array(1);
 
   constructor(readonly buf: Uint8Array, private readonly text: TextSlicer) {
     this.r = new WireReader(buf);
@@ -33,6 +35,7 @@ export class AttributeCursor {
 
   /** Moves to the next attribute; false at the end. */
   next(): boolean {
+    if (this.nextPlain()) return true;
     const r = this.r;
     while (r.pos < this.end) {
       const t = r.tag();
@@ -55,6 +58,44 @@ export class AttributeCursor {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The next attribute when it is laid out as every SDK writes it: its tag
+   * in one byte, then `0A len key [12 len value]` with lengths of one or two
+   * bytes, the value ending the KeyValue. Reads what the loop in next()
+   * reads for such bytes (one key, at most one value) without its
+   * per-field calls; false (nothing moved) for any other layout, which
+   * next() then reads field by field.
+   */
+  private nextPlain(): boolean {
+    const b = this.buf;
+    const p = this.r.pos;
+    const tag = (this.field << 3) | 2;
+    if (p >= this.end || tag >= 0x80 || b[p] !== tag) return false;
+    const at = this.lenEnd;
+    const kvLen = shortLength(b, p + 1, at);
+    const kvEnd = at[0] + kvLen;
+    if (kvLen < 0 || kvEnd > this.end || b[at[0]] !== 0x0a) return false;
+    const keyLen = shortLength(b, at[0] + 1, at);
+    const keyStart = at[0];
+    const keyEnd = keyStart + keyLen;
+    if (keyLen < 0 || keyEnd > kvEnd) return false;
+    let valueStart = -1;
+    let valueEnd = -1;
+    if (keyEnd < kvEnd) {
+      if (b[keyEnd] !== 0x12) return false;
+      const len = shortLength(b, keyEnd + 1, at);
+      valueStart = at[0];
+      valueEnd = valueStart + len;
+      if (len < 0 || valueEnd !== kvEnd) return false;
+    }
+    this.keyStart = keyStart;
+    this.keyEnd = keyEnd;
+    this.valueStart = valueStart;
+    this.valueEnd = valueEnd;
+    this.r.pos = kvEnd;
+    return true;
   }
 
   /** The key equals `name` (its UTF-8 bytes). */

@@ -120,6 +120,21 @@ export class WireReader {
   }
 }
 
+/**
+ * A length of one or two varint bytes at `p` (what every SDK writes below
+ * 16 KiB): its value, with the position after it in lenEnd[0]; -1 for a
+ * longer one, which the fast paths leave to WireReader. It checks nothing
+ * else: callers compare the result against their message's end.
+ */
+export function shortLength(b: Uint8Array, p: number, lenEnd: Int32Array): number {
+  const first = b[p];
+  if (first < 0x80) { lenEnd[0] = p + 1; return first; }
+  const second = b[p + 1];
+  if (!(second < 0x80)) return -1;
+  lenEnd[0] = p + 2;
+  return (first & 0x7f) | (second << 7);
+}
+
 /** A known field arrived with another wire type than its declaration's: protobufjs would misread it. */
 export function expectWire(t: number, wt: number, r: WireReader): void {
   if ((t & 7) !== wt) throw new WireError(`field ${t >>> 3} with wire type ${t & 7}, want ${wt}`, r.pos);

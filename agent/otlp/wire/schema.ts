@@ -4,7 +4,7 @@
  * numbers in ../schema.ts (the protocol's facts). Fields not listed are
  * unknown to us as to protobufjs, and skipped by both.
  */
-import { expectWire, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireError, type WireReader } from './reader';
+import { expectWire, shortLength, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireError, type WireReader } from './reader';
 
 /** Field kinds; a number >= 0 is a sub-message (an index into SCHEMAS). */
 export const LEN = -1; // string or bytes: any bytes are fine
@@ -56,9 +56,34 @@ export function readField(r: WireReader, t: number, kind: number | undefined, de
     default: {
       expectWire(t, WIRE_LEN, r);
       const end = r.lengthEnd();
-      walkMessage(r, kind, end, depth + 1);
+      if (kind === KEY_VALUE && isPlainStringKeyValue(r.buf, r.pos, end)) r.pos = end;
+      else walkMessage(r, kind, end, depth + 1);
     }
   }
+}
+
+const lenEnd = new Int32Array(1);
+
+/**
+ * The KeyValue in b[start, end) is `0A len key 12 len (0A len string)` with
+ * lengths of one or two bytes, each field ending exactly where its message
+ * does: how every SDK writes a string attribute. Such bytes hold only
+ * length-delimited fields of the declared wire types, inside their messages,
+ * so protobufjs reads them as the walk would accept them; anything else
+ * (other values, other layouts) is walked field by field.
+ */
+function isPlainStringKeyValue(b: Uint8Array, start: number, end: number): boolean {
+  if (b[start] !== 0x0a) return false;
+  const keyLen = shortLength(b, start + 1, lenEnd);
+  if (keyLen < 0) return false;
+  const keyEnd = lenEnd[0] + keyLen;
+  if (keyEnd >= end || b[keyEnd] !== 0x12) return false;
+  const valueLen = shortLength(b, keyEnd + 1, lenEnd);
+  if (valueLen < 0 || lenEnd[0] + valueLen !== end) return false;
+  if (valueLen === 0) return true; // an empty AnyValue
+  if (b[lenEnd[0]] !== 0x0a) return false;
+  const strLen = shortLength(b, lenEnd[0] + 1, lenEnd);
+  return strLen >= 0 && lenEnd[0] + strLen === end;
 }
 
 /** Walks a message of type `schema` from r.pos to `end`, checking every field; leaves r.pos at `end`. */

@@ -13,7 +13,7 @@
  * singular field's last occurrence wins (a sub-message is replaced, not
  * merged); absent fields read as their defaults.
  */
-import { asBuffer, expectWire, WIRE_LEN, WireReader } from './reader';
+import { asBuffer, expectWire, shortLength, WIRE_LEN, WireReader } from './reader';
 import { EVENT, F32, F64, KEY_VALUE, LEN, LINK, readField, STATUS, V32 } from './schema';
 import { scanEnvelope, visitEnvelope, type EnvelopeScan } from './envelope';
 import { AttributeCursor } from './attributes';
@@ -110,11 +110,25 @@ export interface SpanmetricsVisitor {
   span(span: SpanView): void;
 }
 
+/** Tag byte of Span.attributes (field 9, length-delimited). */
+const ATTRIBUTE_TAG = (9 << 3) | 2;
+/** shortLength's out-parameter. */
+const lenEnd = new Int32Array(1);
+
 /** Fills `v` from one Span message; r.pos ends at `end`. */
 function readSpan(r: WireReader, end: number, v: SpanView): void {
   v.nameStart = v.nameEnd = v.kind = v.statusCode = v.startHi = v.startLo = v.endHi = v.endLo = 0;
-  const spanStart = r.pos;
+  const b = r.buf;
+  // The attribute cursor starts at the first attribute (the fields before it are not its).
+  let firstAttribute = -1;
   while (r.pos < end) {
+    const p = r.pos;
+    if (b[p] === ATTRIBUTE_TAG) {
+      // Most of a span's fields: stepped over by their length (one or two bytes; the scan checked them).
+      if (firstAttribute < 0) firstAttribute = p;
+      const len = shortLength(b, p + 1, lenEnd);
+      if (len >= 0) { r.pos = lenEnd[0] + len; continue; }
+    }
     const t = r.tag();
     switch (t >>> 3) {
       case 5: v.nameEnd = r.lengthEnd(); v.nameStart = r.pos; r.pos = v.nameEnd; break;
@@ -132,10 +146,12 @@ function readSpan(r: WireReader, end: number, v: SpanView): void {
         }
         break;
       }
-      default: r.skip(t & 7);
+      default:
+        if (t === ATTRIBUTE_TAG && firstAttribute < 0) firstAttribute = p;
+        r.skip(t & 7);
     }
   }
-  v.attributes.reset(spanStart, end, 9);
+  v.attributes.reset(firstAttribute < 0 ? end : firstAttribute, end, 9);
 }
 
 /**

@@ -14,6 +14,8 @@
  * The HTTP cases share the machine's cores with the load generator.
  */
 import zlib from 'node:zlib';
+import { scanTraceRequest, visitSpans, type SpanmetricsVisitor } from '../../../agent/otlp/wire/traces';
+import { buildBodies } from '../../ingest/spans';
 import pino from 'pino';
 import express from 'express';
 import { Worker } from 'node:worker_threads';
@@ -171,6 +173,11 @@ export async function run(seconds = SECONDS): Promise<BenchResult[]> {
     void noop.consume('traces', data);
   }, seconds));
 
+  // The fast path (agent/otlp/wire): the strict scan the receiver answers from, and what spanmetrics reads.
+  const scan = await best(() => timeLoop(() => { if (scanTraceRequest(proto)?.items !== SPANS) throw new Error('scan refused'); }, seconds));
+  const visitor: SpanmetricsVisitor = { resource: () => true, span: (v) => { while (v.attributes.next()) { /* every attribute, as spanmetrics steps through them */ } v.name(); } };
+  const visit = await best(() => timeLoop(() => visitSpans(proto, visitor), seconds));
+
   const receiver = new OtlpReceiver(otlpReceiverConfigSchema.parse({ http: { endpoint: '127.0.0.1:0' } }), noop);
   await receiver.start(fakeHost());
   const url = `${receiver.httpUrl}/v1/traces`;
@@ -189,6 +196,8 @@ export async function run(seconds = SECONDS): Promise<BenchResult[]> {
   const results: BenchResult[] = [
     { name: 'raw protobufjs decode', requestsPerSecond: raw, mbPerSecond: raw * mb, ratio: 1 },
     { name: 'receiver core (decode+validate+count)', requestsPerSecond: core, mbPerSecond: core * mb, ratio: core / raw },
+    { name: 'strict wire scan (count+validate, no decode)', requestsPerSecond: scan, mbPerSecond: scan * mb, ratio: scan / raw },
+    { name: 'spanmetrics wire visit (name, attributes)', requestsPerSecond: visit, mbPerSecond: visit * mb, ratio: visit / raw },
     { name: 'HTTP proto', requestsPerSecond: httpProto, mbPerSecond: httpProto * mb, ratio: httpProto / raw },
     { name: 'HTTP proto + gzip', requestsPerSecond: httpGzip, mbPerSecond: httpGzip * mb, ratio: httpGzip / raw },
     { name: 'HTTP json', requestsPerSecond: httpJson, mbPerSecond: httpJson * mb, ratio: httpJson / raw },
@@ -197,7 +206,30 @@ export async function run(seconds = SECONDS): Promise<BenchResult[]> {
   for (const r of results) {
     console.log(`${r.name.padEnd(40)} ${r.requestsPerSecond.toFixed(0).padStart(6)} ${r.mbPerSecond.toFixed(1).padStart(8)}   ${(r.ratio * 100).toFixed(0).padStart(4)} %`);
   }
+  await fastPathOnTestbedShapes(seconds);
   return results;
+}
+
+/**
+ * The fast path on the testbed's span shapes (bench/ingest/spans.ts, 100-span
+ * requests, string attributes as every SDK lays them out): time per request
+ * of the strict scan and the spanmetrics visit next to protobufjs' decode.
+ */
+async function fastPathOnTestbedShapes(seconds: number): Promise<void> {
+  const visitor: SpanmetricsVisitor = { resource: () => true, span: (v) => { while (v.attributes.next()) { /* every attribute */ } v.name(); } };
+  console.log('testbed shapes, 100-span requests: µs per request (share of the decode)');
+  for (const shape of ['large', 'testbed'] as const) {
+    const bodies = buildBodies(shape, 20, 100).map((b) => Buffer.from(b));
+    let i = 0;
+    const next = () => bodies[i++ % bodies.length];
+    const type = requestType('traces');
+    const us = async (f: () => void) => 1e6 / await best(() => timeLoop(f, seconds));
+    const decode = await us(() => { type.decode(next()); });
+    const scan = await us(() => { scanTraceRequest(next()); });
+    const visit = await us(() => visitSpans(next(), visitor));
+    const share = (x: number) => `${x.toFixed(0).padStart(5)} µs (${(100 * x / decode).toFixed(0).padStart(3)} %)`;
+    console.log(`  ${shape.padEnd(8)} decode ${share(decode)}   strict scan ${share(scan)}   spanmetrics visit ${share(visit)}`);
+  }
 }
 
 if (require.main === module) {

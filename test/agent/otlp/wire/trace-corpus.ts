@@ -51,6 +51,8 @@ export class TraceCorpus {
   }
 
   private text(): Bytes {
+    // Lengths around the one-, two- and three-byte varint boundaries, now and then.
+    if (this.chance(0.03)) return Array.from({ length: this.pick([127, 128, 200, 16383, 16384]) }, () => 0x61 + this.int(26));
     switch (this.int(7)) {
       case 0: return [];
       case 1: return [...Buffer.from(this.pick(['GET /cart', 'POST /pay', 'SELECT orders', 'op', '/items/{id}', 'GET']))];

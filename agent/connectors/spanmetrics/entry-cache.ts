@@ -2,9 +2,10 @@
  * spanmetrics' entries found without building their key. The key string
  * (resource, service, span name, kind, status, dimension values) was
  * concatenated for every span and hashed twice (calls, duration): at the
- * testbed's 10k spans/s that was a few percent of a core. Here a resource's spans find their entries by span name and then
- * by comparing kind, status and values (the same short strings, mostly the
- * same objects); the key is built only the first time.
+ * testbed's 10k spans/s that was a few percent of a core. Here a
+ * resource's spans find their entries by span name and then by comparing
+ * kind, status and values (the same short strings, mostly the same
+ * objects); the key is built only the first time.
  *
  * Bounded: at most `maxEntries` (the families' cardinality limit, or the
  * default below) cached label sets; the overflow entry is never cached

@@ -58,16 +58,17 @@ function updateSuggestions(input: HTMLTextAreaElement, ctx: PageContext): void {
   if (at.kind === 'value' && at.label) {
     const label = at.label;
     const cached = values.get(label);
-    const show = (list: string[]) => {
-      const items = filterCandidates(list, at.prefix, 12, true);
-      suggest = items.length ? { ctx: at, items, index: 0 } : undefined;
+    const show = (list: string[], where: CompletionContext) => {
+      const items = filterCandidates(list, where.prefix, 12, true);
+      suggest = items.length ? { ctx: where, items, index: 0 } : undefined;
     };
-    if (cached) show(cached.list);
+    if (cached) show(cached.list, at);
     else suggest = undefined;
-    // Fetched (or refreshed) in the background; applied only if the box still asks for this label.
+    // Fetched (or refreshed) in the background; applied only if the box still asks for this label, to
+    // what it holds by then (more may have been typed: `="d` became `="de`).
     void labelValues(label).then((list) => {
       const now = completionContext(input.value, input.selectionStart ?? input.value.length);
-      if (now.kind === 'value' && now.label === label && document.activeElement === input) { show(list); ctx.rerender(); }
+      if (now.kind === 'value' && now.label === label && document.activeElement === input) { show(list, now); ctx.rerender(); }
     });
     return;
   }
@@ -78,7 +79,10 @@ function updateSuggestions(input: HTMLTextAreaElement, ctx: PageContext): void {
 
 function accept(input: HTMLTextAreaElement, choice: string): void {
   if (!suggest) return;
-  const next = applyCompletion(input.value, suggest.ctx, choice, FUNCTIONS.has(choice) && suggest.ctx.kind === 'metric');
+  // The span to replace as the box is now: the list may have been built a keystroke earlier.
+  const now = completionContext(input.value, input.selectionStart ?? input.value.length);
+  const at = now.kind === suggest.ctx.kind ? now : suggest.ctx;
+  const next = applyCompletion(input.value, at, choice, FUNCTIONS.has(choice) && at.kind === 'metric');
   input.value = next.text;
   typed = next.text;
   input.setSelectionRange(next.cursor, next.cursor);
